@@ -1,0 +1,81 @@
+/*
+ * alert.h - what the rule engine hands to the output layer.
+ *
+ * An alert is a rule's metadata plus the event that matched it, the time,
+ * and how many alerts for the same rule and entity the cooldown held back
+ * since the last one (so suppression is never silent).  Formatters turn an
+ * alert into one line (JSON, CEF, text) under ALERT_LINE_MAX bytes; they are
+ * pure functions of the alert and never log.
+ */
+#ifndef FARMHOUND_ALERT_H
+#define FARMHOUND_ALERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "../collectors/event.h"
+
+/* Every formatted alert (without syslog framing) fits in this many bytes,
+ * NUL included, whatever the event holds.  DESIGN §5: under 2048. */
+#define ALERT_LINE_MAX 2048
+
+enum confidence {
+	CONFIDENCE_LOW,
+	CONFIDENCE_MEDIUM,
+	CONFIDENCE_HIGH,
+};
+
+/* The descriptive part of a rule, shared by rule-file rules and the agent's
+ * built-in notices (reload failed, ...). */
+struct rule_meta {
+	char *id;
+	char *name;
+	char *description;		/* may be NULL */
+	char *category;			/* may be NULL */
+	int severity;			/* syslog level, LOG_EMERG(0)..LOG_DEBUG(7) */
+	enum confidence confidence;
+	int score;
+	char **mitre;			/* technique ids */
+	size_t nmitre;
+	char **references;
+	size_t nreferences;
+};
+
+struct alert {
+	const struct rule_meta *rule;
+	const struct event *event;
+	struct timespec ts;		/* CLOCK_REALTIME */
+	const char *hostname;
+	uint64_t suppressed;		/* alerts held back by cooldown since the last */
+};
+
+enum alert_format {
+	ALERT_FORMAT_JSON,
+	ALERT_FORMAT_CEF,
+	ALERT_FORMAT_TEXT,
+};
+
+/* One formatter per file (agent/format_*.c), found through this table. */
+struct alert_formatter {
+	const char *name;		/* "json", "cef", "text" */
+	/* Write one line (no trailing newline) into buf; returns its length,
+	 * always < len, or -EINVAL if len < ALERT_LINE_MAX. */
+	ssize_t (*format)(const struct alert *a, char *buf, size_t len);
+};
+
+const struct alert_formatter *alert_formatter_by_name(const char *name);
+
+/* "PiKVM PiKVM Composite Device (1d6b:0104) on port 1-1": the rule name,
+ * a colon and the event's own one-line description.  Bounded, never fails. */
+void alert_message(const struct alert *a, char *buf, size_t len);
+
+const char *severity_name(int severity);		/* "critical" */
+int severity_from_name(const char *name);		/* level or -EINVAL */
+const char *confidence_name(enum confidence c);
+int confidence_from_name(const char *name);	/* value or -EINVAL */
+
+#define FARMHOUND_VERSION "0.1.0"
+
+#endif

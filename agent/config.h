@@ -1,0 +1,58 @@
+/*
+ * config.h - farmhound.conf, the agent's own settings (not the rules).
+ *
+ * The file is INI, read with inih.  A missing file means built-in defaults;
+ * an unknown section or key, or a bad value, is a "file:line: message" error
+ * and the whole file is rejected.  Like the ruleset, a config is immutable
+ * once loaded and replaced whole on reload.
+ */
+#ifndef FARMHOUND_CONFIG_H
+#define FARMHOUND_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../rules/rules.h"
+
+#define CONFIG_DEFAULT_PATH "/etc/farmhound/farmhound.conf"
+#define CONFIG_DEFAULT_RULES "/etc/farmhound/rules.d"
+
+enum syslog_framing {
+	SYSLOG_RFC3164,
+	SYSLOG_RFC5424,
+};
+
+/* [collector.NAME] */
+struct collector_config {
+	const char *name;
+	bool enabled;			/* enabled = yes|no */
+	uint64_t rescan_ms;		/* rescan_interval = 10m (0: never) */
+	uint64_t settle_ms;		/* settle = 500ms: wait after add for children */
+};
+
+#define CONFIG_MAX_COLLECTORS 8
+
+struct config {
+	/* [agent] */
+	char *hostname;			/* NULL: gethostname() */
+	/* [output] */
+	char *format;			/* json | cef | text */
+	char *syslog_socket;		/* default /dev/log */
+	int facility;			/* LOG_DAEMON etc. (already shifted, <<3) */
+	enum syslog_framing framing;
+	char *tag;			/* app name, default "farmhound" */
+	/* [collector.*], one per registered collector, in registry order */
+	struct collector_config collectors[CONFIG_MAX_COLLECTORS];
+	int ncollectors;
+};
+
+/* Defaults for every registered collector; 0 or -ENOMEM. */
+int config_init_defaults(struct config *cfg);
+/* Load path over the defaults.  A missing file (ENOENT) is not an error.
+ * Errors go to diags as file:line; returns 0, -EINVAL, or -errno. */
+int config_load(const char *path, struct config *cfg, struct diag_list *diags);
+void config_free(struct config *cfg);		/* frees members; accepts zeroed */
+const struct collector_config *config_collector(const struct config *cfg,
+						const char *name);
+
+#endif

@@ -1,0 +1,5 @@
+/* main.c - placeholder until the agent core lands. */
+int main(void)
+{
+	return 2;
+}

@@ -1,0 +1,79 @@
+/*
+ * registry.c - the collectors and sources farmhound knows, by name.
+ *
+ * Adding a collector is one line in collector_registry[] and one in
+ * sources[]; nothing else in the agent names a collector.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "agent_source.h"
+#include "collector.h"
+#include "usb.h"
+
+const struct collector *const collector_registry[] = {
+	&usb_collector,
+	NULL,
+};
+
+static const struct source_def *const sources[] = {
+	&usb_source,
+	&agent_source,
+	NULL,
+};
+
+const struct collector *collector_by_name(const char *name)
+{
+	for (size_t i = 0; collector_registry[i]; i++)
+		if (strcmp(collector_registry[i]->name, name) == 0)
+			return collector_registry[i];
+	return NULL;
+}
+
+const struct source_def *source_by_name(const char *name)
+{
+	for (size_t i = 0; sources[i]; i++)
+		if (strcmp(sources[i]->name, name) == 0)
+			return sources[i];
+	return NULL;
+}
+
+const struct source_def *source_by_id(enum event_source id)
+{
+	for (size_t i = 0; sources[i]; i++)
+		if (sources[i]->id == id)
+			return sources[i];
+	return NULL;
+}
+
+/* ---- the agent's own source ---- */
+
+static const struct field_def agent_fields[AGENT__NFIELDS] = {
+	[AGENT_ACTION] = { "action", FIELD_STRING,
+		"what happened: started, stopping, reload-ok, reload-failed, collector-failed" },
+	[AGENT_MESSAGE] = { "message", FIELD_STRING, "human-readable detail" },
+	[AGENT_ERRORS] = { "errors", FIELD_LIST,
+		"file:line: message for each configuration or rule error" },
+	[AGENT_VERSION] = { "version", FIELD_STRING, "farmhound version" },
+	[AGENT_RULE_COUNT] = { "rule_count", FIELD_INT, "rules loaded and in force" },
+	[AGENT_COLLECTOR] = { "collector", FIELD_STRING, "collector concerned, if any" },
+};
+
+static const int agent_entity[] = { AGENT_ACTION, -1 };
+
+static void agent_describe(const struct event *ev, char *buf, size_t len)
+{
+	const char *msg = event_get_str(ev, AGENT_MESSAGE);
+	const char *act = event_get_str(ev, AGENT_ACTION);
+
+	snprintf(buf, len, "%s", msg ? msg : act ? act : "agent notice");
+}
+
+const struct source_def agent_source = {
+	.id = SOURCE_AGENT,
+	.name = "agent",
+	.fields = agent_fields,
+	.nfields = AGENT__NFIELDS,
+	.entity_fields = agent_entity,
+	.describe = agent_describe,
+};

@@ -1,0 +1,14 @@
+# Shared by the integration suites: TAP output and the paths they use.
+# Source it; call ok/not_ok/check; call finish at the end.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+FH="$top/build/farmhound"
+RULES="$top/rules/rules.d"
+FIX="$top/tests/fixtures"
+_n=0
+_fail=0
+
+ok() { _n=$((_n + 1)); echo "ok $_n - $*"; }
+not_ok() { _n=$((_n + 1)); _fail=$((_fail + 1)); echo "not ok $_n - $*"; }
+# check "description" command...: ok if the command succeeds.
+check() { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+finish() { echo "1..$_n"; [ "$_fail" -eq 0 ]; }

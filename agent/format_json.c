@@ -1,0 +1,9 @@
+/* format_json.c - STUB, being written. */
+#include <errno.h>
+#include "alert.h"
+static ssize_t format_json(const struct alert *a, char *buf, size_t len)
+{
+	(void)a; (void)buf; (void)len;
+	return -ENOSYS;
+}
+const struct alert_formatter alert_format_json = { "json", format_json };

@@ -65,7 +65,7 @@ test: deps
 	@$(MAKE) --no-print-directory check-tests
 
 check-tests: all $(UNIT_BIN) $(HELPER_BIN)
-	@tests/run.sh
+	@BUILD=$(BUILD) tests/run.sh
 
 scan: all
 	@$(BUILD)/farmhound --scan -r rules/rules.d; rc=$$?; \

@@ -26,7 +26,8 @@ run_suite() {
 	passed=$((passed + p)); failed=$((failed + f))
 }
 
-for t in build/tests/test_*; do
+B=${BUILD:-build}
+for t in "$B"/tests/test_*; do
 	[ -x "$t" ] || continue
 	CMOCKA_MESSAGE_OUTPUT=TAP run_suite "$(basename "$t")" "$t"
 done

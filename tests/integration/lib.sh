@@ -1,7 +1,8 @@
 # Shared by the integration suites: TAP output and the paths they use.
 # Source it; call ok/not_ok/check; call finish at the end.
 top=$(cd "$(dirname "$0")/../.." && pwd)
-FH="$top/build/farmhound"
+B="$top/${BUILD:-build}"
+FH="$B/farmhound"
 RULES="$top/rules/rules.d"
 FIX="$top/tests/fixtures"
 _n=0

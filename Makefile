@@ -67,7 +67,8 @@ test: deps
 check-tests: all $(UNIT_BIN) $(HELPER_BIN)
 	@BUILD=$(BUILD) tests/run.sh
 
-scan: all
+scan: deps
+	@$(MAKE) --no-print-directory all
 	@$(BUILD)/farmhound --scan -r rules/rules.d; rc=$$?; \
 	  if [ $$rc -eq 2 ]; then exit 2; fi; exit 0
 

@@ -1,0 +1,872 @@
+/*
+ * loop.c - one process, one thread, one epoll (DESIGN §1).
+ *
+ * The epoll set holds a signalfd (SIGTERM/SIGINT: stop, SIGHUP: reload),
+ * one timerfd and each running collector's fd.  The timerfd is re-armed
+ * one-shot at the earliest of: a collector's next_tick, the sink's retry
+ * while it holds a backlog, the systemd watchdog ping.  With none of those
+ * due it is disarmed, so an idle agent sleeps in epoll_wait() until the
+ * kernel has something to say: no polling.
+ *
+ * Events flow collector -> ctx.emit -> ruleset_eval -> formatter -> sink
+ * and are freed right after evaluation; nothing is queued in between, so
+ * memory does not grow with the event rate.
+ *
+ * The agent's own notices (started, stopping, reload-ok/failed, collector
+ * failed, alerts lost) are alerts of the "agent" source with built-in rule
+ * metadata, sent down the same path, so the SOC sees in its alert feed when
+ * detection changed or did not change.  Operational chatter goes to the
+ * log (stderr) only.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent_source.h"
+#include "collector.h"
+#include "log.h"
+#include "loop.h"
+#include "notify.h"
+#include "sink.h"
+#include "util.h"
+
+/* Floor between two ticks of one collector: a collector asking for "now"
+ * again and again must not turn the loop into a busy poll. */
+#define LOOP_TICK_MIN_MS 10
+/* Retry a sink backlog this often. */
+#define LOOP_FLUSH_MS 1000
+/* A collector whose on_ready keeps failing is stopped after this many
+ * failures in a row (its fd would otherwise stay readable forever). */
+#define LOOP_READY_FAILURES_MAX 100
+#define LOOP_EPOLL_SIGNAL UINT64_MAX
+#define LOOP_EPOLL_TIMER (UINT64_MAX - 1)
+#define LOOP_NOTE_MAX 256
+
+struct loop;
+
+struct loop_collector {
+	struct loop *loop;
+	const struct collector *c;
+	struct collector_ctx ctx;
+	/* Our own copy, pointed to by ctx.config: a reload frees the old
+	 * config, and a collector may hold on to ctx->config. */
+	struct collector_config cfg;
+	void *state;
+	bool running;
+	int fd;
+	uint64_t due_ms;		/* next on_tick, UINT64_MAX: none */
+	int ready_failures;
+};
+
+struct loop {
+	const struct loop_options *opts;
+	struct config cfg;
+	struct ruleset *rs;
+	struct rule_state *st;
+	const struct alert_formatter *fmt;
+	char hostname[256];
+	struct syslog_sink *sink;	/* NULL: stdout (--scan) */
+	struct loop_collector col[CONFIG_MAX_COLLECTORS];
+	int ncol;
+	int epfd, sigfd, timerfd;
+	uint64_t alerts;
+	uint64_t matches;		/* of the current event, for --explain */
+	bool failed;			/* --scan: exit 2 */
+	bool quit;
+	uint64_t wd_interval, wd_due;
+	uint64_t flush_due;
+	uint64_t undelivered_seen;
+	uint64_t armed_ms;
+	/* Notes a collector makes during init are held back until init
+	 * returns: for -ENODEV, the note and "skipping" become one line. */
+	struct loop_collector *initing;
+	char note[LOOP_NOTE_MAX];
+	int note_level;
+	bool note_pending;
+};
+
+/* ---- built-in rule metadata for the agent's own notices ---- */
+
+#define LOOP_META(sym, rid, rname, sev)						\
+	static const struct rule_meta sym = {					\
+		.id = (char *)(rid), .name = (char *)(rname),			\
+		.category = (char *)"agent", .severity = (sev),		\
+		.confidence = CONFIDENCE_HIGH,					\
+	}
+
+LOOP_META(meta_started, "farmhound-started", "farmhound started", LOG_INFO);
+LOOP_META(meta_stopping, "farmhound-stopping", "farmhound stopping", LOG_INFO);
+LOOP_META(meta_reload_ok, "farmhound-reload-ok", "farmhound reloaded", LOG_INFO);
+LOOP_META(meta_reload_failed, "farmhound-reload-failed",
+	  "farmhound reload failed, previous rules still in force", LOG_ERR);
+LOOP_META(meta_collector_failed, "farmhound-collector-failed",
+	  "farmhound collector failed", LOG_WARNING);
+LOOP_META(meta_undelivered, "farmhound-alerts-undelivered",
+	  "farmhound could not deliver alerts", LOG_WARNING);
+
+/* ---- output ---- */
+
+static void loop_on_alert(void *opaque, const struct alert *a)
+{
+	struct loop *l = opaque;
+	char line[ALERT_LINE_MAX];
+	ssize_t n;
+	int r;
+
+	l->alerts++;
+	n = l->fmt->format(a, line, sizeof(line));
+	if (n < 0) {
+		log_msg(LOG_ERR, "%s: cannot format alert: %s", a->rule->id,
+			strerror((int)-n));
+		l->failed = true;
+		return;
+	}
+	if (!l->sink) {
+		fwrite(line, 1, (size_t)n, stdout);
+		fputc('\n', stdout);
+		return;
+	}
+	log_msg(LOG_DEBUG, "alert: %s", line);
+	r = syslog_sink_send(l->sink, a->rule->severity, line, (size_t)n);
+	if (r == -EAGAIN && l->flush_due == UINT64_MAX)
+		l->flush_due = now_monotonic_ms() + LOOP_FLUSH_MS;
+}
+
+/* --explain: print strings quoted with anything but printable ASCII
+ * escaped -- they come from devices and packets. */
+static void loop_put_escaped(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\x%02x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void loop_explain_event(const struct event *ev)
+{
+	const struct source_def *src = ev->source;
+	char ip[64];
+
+	printf("# event %s:", src->name);
+	for (size_t i = 0; i < src->nfields; i++) {
+		const struct value *v = &ev->values[i];
+
+		if (!v->set)
+			continue;
+		printf(" %s=", src->fields[i].name);
+		switch (v->type) {
+		case FIELD_STRING:
+			loop_put_escaped(v->str.ptr);
+			break;
+		case FIELD_INT:
+			printf("%lld", (long long)v->i);
+			break;
+		case FIELD_BOOL:
+			fputs(v->b ? "true" : "false", stdout);
+			break;
+		case FIELD_IP:
+			ip_addr_format(&v->ip, ip, sizeof(ip));
+			fputs(ip, stdout);
+			break;
+		case FIELD_LIST:
+			putchar('[');
+			for (size_t j = 0; j < v->list.n; j++) {
+				if (j)
+					putchar(',');
+				loop_put_escaped(v->list.items[j]);
+			}
+			putchar(']');
+			break;
+		}
+	}
+	putchar('\n');
+}
+
+static void loop_on_match(void *opaque, const struct match_report *m)
+{
+	struct loop *l = opaque;
+
+	l->matches++;
+	switch (m->outcome) {
+	case MATCH_ALERT:
+		printf("#   rule %s: alert\n", m->rule->id);
+		break;
+	case MATCH_ALLOWED:
+		printf("#   rule %s: allowed by %s\n", m->rule->id,
+		       m->allow_id ? m->allow_id : "?");
+		break;
+	case MATCH_SUPPRESSED:
+		printf("#   rule %s: suppressed (cooldown)\n", m->rule->id);
+		break;
+	}
+}
+
+static void loop_eval(struct loop *l, const struct event *ev)
+{
+	bool explain = l->opts->explain && !l->sink;
+
+	if (!l->rs)
+		return;
+	if (explain) {
+		loop_explain_event(ev);
+		l->matches = 0;
+	}
+	ruleset_eval(l->rs, l->st, ev, now_monotonic_ms(), l->hostname,
+		     loop_on_alert, explain ? loop_on_match : NULL, l);
+	if (explain && l->matches == 0)
+		printf("#   no rule matched\n");
+}
+
+/* An agent notice: a built-in alert, then the rules (an admin may write
+ * rules on the agent source, e.g. to page on reload-failed). */
+static void loop_notice(struct loop *l, const struct rule_meta *meta,
+			const char *action, const char *collector,
+			const struct diag_list *errors, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static void loop_notice(struct loop *l, const struct rule_meta *meta,
+			const char *action, const char *collector,
+			const struct diag_list *errors, const char *fmt, ...)
+{
+	char msg[512], line[512];
+	struct alert a = { .rule = meta, .hostname = l->hostname };
+	struct event *ev;
+	va_list ap;
+	int r = 0;
+
+	if (!l->sink)
+		return;		/* --scan reports on stderr and its exit code */
+	ev = event_new(&agent_source);
+	if (!ev) {
+		log_msg(LOG_ERR, "%s: out of memory", meta->id);
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	r |= event_set_str(ev, AGENT_ACTION, action);
+	r |= event_set_str(ev, AGENT_MESSAGE, msg);
+	r |= event_set_str(ev, AGENT_VERSION, FARMHOUND_VERSION);
+	if (l->rs)
+		r |= event_set_int(ev, AGENT_RULE_COUNT, (int64_t)ruleset_rule_count(l->rs));
+	if (collector)
+		r |= event_set_str(ev, AGENT_COLLECTOR, collector);
+	for (size_t i = 0; errors && i < errors->n; i++) {
+		if (errors->items[i].warning)
+			continue;
+		log_diag_format(&errors->items[i], line, sizeof(line));
+		r |= event_list_add(ev, AGENT_ERRORS, line);
+	}
+	if (r)
+		log_msg(LOG_WARNING, "%s: notice incomplete (out of memory)", meta->id);
+	a.event = ev;
+	a.ts = ev->ts;
+	loop_on_alert(l, &a);
+	loop_eval(l, ev);
+	event_free(ev);
+}
+
+/* ---- collectors ---- */
+
+static void loop_emit(void *opaque, struct event *ev)
+{
+	struct loop_collector *lc = opaque;
+
+	if (!ev)
+		return;
+	loop_eval(lc->loop, ev);
+	event_free(ev);
+}
+
+static void loop_note_flush(struct loop *l)
+{
+	if (l->note_pending)
+		log_msg(l->note_level, "%s", l->note);
+	l->note_pending = false;
+}
+
+static void loop_note(void *opaque, int level, const char *collector,
+		      const char *fmt, ...)
+{
+	struct loop_collector *lc = opaque;
+	struct loop *l = lc->loop;
+	char text[LOOP_NOTE_MAX - 64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (l->initing == lc) {
+		loop_note_flush(l);
+		snprintf(l->note, sizeof(l->note), "%s: %s", collector, text);
+		l->note_level = level;
+		l->note_pending = true;
+		return;
+	}
+	log_msg(level, "%s: %s", collector, text);
+}
+
+static void loop_collector_schedule(struct loop_collector *lc, uint64_t now)
+{
+	uint64_t ms;
+
+	lc->due_ms = UINT64_MAX;
+	if (!lc->running || !lc->c->next_tick || !lc->c->on_tick)
+		return;
+	ms = lc->c->next_tick(lc->state, now);
+	if (ms == UINT64_MAX)
+		return;
+	if (ms < LOOP_TICK_MIN_MS)
+		ms = LOOP_TICK_MIN_MS;
+	lc->due_ms = ms > UINT64_MAX - now ? UINT64_MAX : now + ms;
+}
+
+static void loop_collector_stop(struct loop *l, struct loop_collector *lc)
+{
+	if (!lc->running)
+		return;
+	if (lc->fd >= 0 && l->epfd >= 0)
+		epoll_ctl(l->epfd, EPOLL_CTL_DEL, lc->fd, NULL);
+	lc->c->free(lc->state);
+	lc->state = NULL;
+	lc->running = false;
+	lc->fd = -1;
+	lc->due_ms = UINT64_MAX;
+}
+
+static void loop_collector_failed(struct loop *l, struct loop_collector *lc,
+				  const char *what, int err)
+{
+	log_msg(LOG_ERR, "%s: %s failed: %s", lc->c->name, what, strerror(-err));
+	l->failed = true;
+	loop_notice(l, &meta_collector_failed, "collector-failed", lc->c->name, NULL,
+		    "collector %s: %s failed: %s", lc->c->name, what, strerror(-err));
+}
+
+/* init, watch, inventory.  A collector that cannot start is left stopped;
+ * the agent carries on with the others. */
+static void loop_collector_start(struct loop *l, struct loop_collector *lc)
+{
+	struct epoll_event ee = { .events = EPOLLIN };
+	int r;
+
+	if (!lc->cfg.enabled || lc->running)
+		return;
+	l->initing = lc;
+	l->note_pending = false;
+	r = lc->c->init(&lc->ctx, &lc->state);
+	l->initing = NULL;
+	if (r == -ENODEV) {
+		/* Nothing to watch here (a container without a USB bus):
+		 * one line, not an error. */
+		if (l->note_pending)
+			log_msg(LOG_NOTICE, "%s, skipping", l->note);
+		else
+			log_msg(LOG_NOTICE, "%s: nothing to watch on this machine, skipping",
+				lc->c->name);
+		l->note_pending = false;
+		return;
+	}
+	loop_note_flush(l);
+	if (r < 0) {
+		loop_collector_failed(l, lc, "init", r);
+		return;
+	}
+	lc->running = true;
+	lc->ready_failures = 0;
+	lc->fd = lc->c->fd ? lc->c->fd(lc->state) : -1;
+	if (lc->fd >= 0 && l->epfd >= 0) {
+		ee.data.u64 = (uint64_t)(lc - l->col);
+		if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, lc->fd, &ee) < 0) {
+			r = -errno;
+			loop_collector_stop(l, lc);
+			loop_collector_failed(l, lc, "watch", r);
+			return;
+		}
+	}
+	if (lc->c->scan) {
+		r = lc->c->scan(lc->state);
+		if (r < 0)
+			loop_collector_failed(l, lc, "scan", r);
+	}
+	loop_collector_schedule(lc, now_monotonic_ms());
+}
+
+static void loop_collectors_init(struct loop *l)
+{
+	for (int i = 0; i < CONFIG_MAX_COLLECTORS && collector_registry[i]; i++) {
+		struct loop_collector *lc = &l->col[l->ncol++];
+		const struct collector_config *cc;
+
+		lc->loop = l;
+		lc->c = collector_registry[i];
+		lc->fd = -1;
+		lc->due_ms = UINT64_MAX;
+		cc = config_collector(&l->cfg, lc->c->name);
+		if (cc)
+			lc->cfg = *cc;
+		lc->ctx = (struct collector_ctx){
+			.opaque = lc,
+			.emit = loop_emit,
+			.note = loop_note,
+			.config = &lc->cfg,
+			.rootfs = l->opts->rootfs ? l->opts->rootfs : "/",
+			.procfs = l->opts->procfs ? l->opts->procfs : "/proc",
+		};
+	}
+}
+
+static int loop_collectors_running(const struct loop *l)
+{
+	int n = 0;
+
+	for (int i = 0; i < l->ncol; i++)
+		n += l->col[i].running;
+	return n;
+}
+
+/* ---- loading ---- */
+
+int loop_load(const struct loop_options *o, struct config *cfg,
+	      struct ruleset **rs, struct diag_list *diags)
+{
+	int rc, rr;
+
+	*rs = NULL;
+	/* Both are always read, so one -t run reports every error. */
+	rc = config_load(o->config_path, cfg, diags);
+	rr = ruleset_load_dir(o->rules_dir, time(NULL), rs, diags);
+	if (rr < 0 && diag_list_errors(diags) == 0)
+		diag_add(diags, false, o->rules_dir, 0, "cannot load rules: %s",
+			 strerror(-rr));
+	if (rc < 0 || rr < 0) {
+		ruleset_free(*rs);
+		*rs = NULL;
+		return rc < 0 ? rc : rr;
+	}
+	return 0;
+}
+
+static void loop_set_hostname(struct loop *l)
+{
+	if (l->cfg.hostname) {
+		strlcpy_fh(l->hostname, l->cfg.hostname, sizeof(l->hostname));
+		return;
+	}
+	if (gethostname(l->hostname, sizeof(l->hostname) - 1) < 0 || !l->hostname[0])
+		strlcpy_fh(l->hostname, "localhost", sizeof(l->hostname));
+	l->hostname[sizeof(l->hostname) - 1] = '\0';
+}
+
+static const struct alert_formatter *loop_formatter(const struct loop *l)
+{
+	const char *name = l->opts->format ? l->opts->format : l->cfg.format;
+	const struct alert_formatter *f = alert_formatter_by_name(name);
+
+	/* main.c checked -f and config.c checked [output] format. */
+	return f ? f : alert_formatter_by_name("json");
+}
+
+static void loop_status(struct loop *l)
+{
+	char status[160];
+
+	snprintf(status, sizeof(status), "%d collectors, %zu rules, %llu alerts",
+		 loop_collectors_running(l), l->rs ? ruleset_rule_count(l->rs) : (size_t)0,
+		 (unsigned long long)l->alerts);
+	notify_status(status);
+}
+
+static int loop_setup(struct loop *l, const struct loop_options *o)
+{
+	struct diag_list diags = { 0 };
+	int r;
+
+	memset(l, 0, sizeof(*l));
+	l->opts = o;
+	l->epfd = l->sigfd = l->timerfd = -1;
+	l->flush_due = UINT64_MAX;
+	r = config_init_defaults(&l->cfg);
+	if (r < 0)
+		return r;
+	r = loop_load(o, &l->cfg, &l->rs, &diags);
+	log_diags(&diags);
+	diag_list_clear(&diags);
+	if (r < 0)
+		return r;
+	l->st = rule_state_new();
+	if (!l->st)
+		return -ENOMEM;
+	loop_set_hostname(l);
+	l->fmt = loop_formatter(l);
+	loop_collectors_init(l);
+	return 0;
+}
+
+static void loop_teardown(struct loop *l)
+{
+	for (int i = 0; i < l->ncol; i++)
+		loop_collector_stop(l, &l->col[i]);
+	syslog_sink_free(l->sink);
+	ruleset_free(l->rs);
+	rule_state_free(l->st);
+	config_free(&l->cfg);
+	if (l->epfd >= 0)
+		close(l->epfd);
+	if (l->sigfd >= 0)
+		close(l->sigfd);
+	if (l->timerfd >= 0)
+		close(l->timerfd);
+}
+
+/* ---- --scan ---- */
+
+int loop_scan(const struct loop_options *o)
+{
+	struct loop l;
+	int r, rc;
+
+	r = loop_setup(&l, o);
+	if (r < 0) {
+		loop_teardown(&l);
+		return 2;
+	}
+	for (int i = 0; i < l.ncol; i++) {
+		loop_collector_start(&l, &l.col[i]);
+		loop_collector_stop(&l, &l.col[i]);
+	}
+	rc = l.failed ? 2 : l.alerts ? 1 : 0;
+	if (fflush(stdout) != 0)
+		rc = 2;
+	loop_teardown(&l);
+	return rc;
+}
+
+/* ---- the daemon ---- */
+
+static int loop_open_fds(struct loop *l)
+{
+	struct epoll_event ee = { .events = EPOLLIN };
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		return -errno;
+	/* The sink writes to a datagram socket that may vanish. */
+	signal(SIGPIPE, SIG_IGN);
+	l->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	l->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (l->sigfd < 0 || l->timerfd < 0 || l->epfd < 0)
+		return -errno;
+	ee.data.u64 = LOOP_EPOLL_SIGNAL;
+	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->sigfd, &ee) < 0)
+		return -errno;
+	ee.data.u64 = LOOP_EPOLL_TIMER;
+	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->timerfd, &ee) < 0)
+		return -errno;
+	return 0;
+}
+
+static int loop_open_sink(struct loop *l, const struct config *cfg,
+			  struct syslog_sink **out)
+{
+	return syslog_sink_new(cfg->syslog_socket, cfg->facility, cfg->framing,
+			       cfg->tag, l->hostname, out);
+}
+
+static void loop_arm_timer(struct loop *l)
+{
+	struct itimerspec its = { 0 };
+	uint64_t due = UINT64_MAX;
+
+	for (int i = 0; i < l->ncol; i++)
+		if (l->col[i].due_ms < due)
+			due = l->col[i].due_ms;
+	if (l->wd_interval && l->wd_due < due)
+		due = l->wd_due;
+	if (l->flush_due < due)
+		due = l->flush_due;
+	if (due == l->armed_ms)
+		return;
+	l->armed_ms = due;
+	if (due != UINT64_MAX) {
+		/* An all-zero it_value disarms: never hand it time 0. */
+		its.it_value.tv_sec = (time_t)(due / 1000);
+		its.it_value.tv_nsec = (long)(due % 1000) * 1000000L + 1;
+	}
+	if (timerfd_settime(l->timerfd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
+		log_msg(LOG_ERR, "timerfd_settime: %s", strerror(errno));
+}
+
+static void loop_check_sink(struct loop *l, uint64_t now)
+{
+	struct syslog_sink_stats st;
+
+	syslog_sink_stats(l->sink, &st);
+	l->flush_due = st.queued ? now + LOOP_FLUSH_MS : UINT64_MAX;
+	if (st.undelivered > l->undelivered_seen) {
+		uint64_t lost = st.undelivered - l->undelivered_seen;
+
+		/* Update first: the notice itself may be lost too, and must
+		 * not be reported again and again. */
+		l->undelivered_seen = st.undelivered;
+		log_msg(LOG_WARNING, "%llu alerts could not be delivered to %s",
+			(unsigned long long)lost, l->cfg.syslog_socket);
+		loop_notice(l, &meta_undelivered, "undelivered", NULL, NULL,
+			    "%llu alerts could not be delivered to syslog (%llu in total)",
+			    (unsigned long long)lost, (unsigned long long)st.undelivered);
+	}
+}
+
+static void loop_on_timer(struct loop *l)
+{
+	uint64_t expirations, now;
+
+	while (read(l->timerfd, &expirations, sizeof(expirations)) > 0)
+		;
+	now = now_monotonic_ms();
+	for (int i = 0; i < l->ncol; i++) {
+		struct loop_collector *lc = &l->col[i];
+		int r;
+
+		if (!lc->running || lc->due_ms > now)
+			continue;
+		r = lc->c->on_tick(lc->state, now);
+		if (r < 0)
+			log_msg(LOG_WARNING, "%s: periodic work failed: %s", lc->c->name,
+				strerror(-r));
+		loop_collector_schedule(lc, now);
+	}
+	if (l->wd_interval && l->wd_due <= now) {
+		notify_watchdog();
+		l->wd_due = now + l->wd_interval;
+	}
+	if (l->flush_due <= now)
+		syslog_sink_flush(l->sink);
+	loop_check_sink(l, now);
+}
+
+static void loop_on_collector(struct loop *l, struct loop_collector *lc)
+{
+	int r;
+
+	if (!lc->running)
+		return;
+	r = lc->c->on_ready(lc->state);
+	if (r < 0 && r != -EAGAIN && r != -EINTR) {
+		log_msg(LOG_WARNING, "%s: reading events failed: %s", lc->c->name,
+			strerror(-r));
+		if (++lc->ready_failures >= LOOP_READY_FAILURES_MAX) {
+			loop_collector_stop(l, lc);
+			loop_collector_failed(l, lc, "reading events", r);
+			return;
+		}
+	} else {
+		lc->ready_failures = 0;
+	}
+	loop_collector_schedule(lc, now_monotonic_ms());
+}
+
+static bool loop_collector_config_equal(const struct collector_config *a,
+					const struct collector_config *b)
+{
+	return a->enabled == b->enabled && a->rescan_ms == b->rescan_ms &&
+	       a->settle_ms == b->settle_ms;
+}
+
+/* Swap in a validated config and ruleset.  The rule_state stays, so
+ * cooldowns survive the reload. */
+static void loop_apply(struct loop *l, struct config *ncfg, struct ruleset *nrs)
+{
+	struct syslog_sink *nsink = NULL;
+	struct config old = l->cfg;
+	int r;
+
+	ruleset_free(l->rs);
+	l->rs = nrs;
+	l->cfg = *ncfg;
+	memset(ncfg, 0, sizeof(*ncfg));
+	loop_set_hostname(l);
+	l->fmt = loop_formatter(l);
+	r = loop_open_sink(l, &l->cfg, &nsink);
+	if (r < 0) {
+		log_msg(LOG_ERR, "reload: cannot set up the syslog sink: %s; keeping the old one",
+			strerror(-r));
+	} else {
+		syslog_sink_flush(l->sink);
+		syslog_sink_free(l->sink);
+		l->sink = nsink;
+		l->undelivered_seen = 0;
+	}
+	for (int i = 0; i < l->ncol; i++) {
+		struct loop_collector *lc = &l->col[i];
+		const struct collector_config *cc = config_collector(&l->cfg, lc->c->name);
+
+		if (!cc || loop_collector_config_equal(cc, &lc->cfg))
+			continue;
+		/* Settings changed: restart it; its inventory re-runs, and the
+		 * cooldowns keep known objects from alerting twice. */
+		loop_collector_stop(l, lc);
+		lc->cfg = *cc;
+		loop_collector_start(l, lc);
+	}
+	config_free(&old);
+}
+
+static void loop_reload(struct loop *l)
+{
+	struct diag_list diags = { 0 };
+	struct ruleset *nrs = NULL;
+	struct config ncfg;
+	size_t nerr;
+	int r;
+
+	notify_reloading();
+	log_msg(LOG_INFO, "reloading %s and %s", l->opts->config_path, l->opts->rules_dir);
+	r = config_init_defaults(&ncfg);
+	if (r == 0)
+		r = loop_load(l->opts, &ncfg, &nrs, &diags);
+	log_diags(&diags);
+	if (r < 0) {
+		nerr = diag_list_errors(&diags);
+		log_msg(LOG_ERR, "reload failed (%zu errors): keeping the previous configuration and %zu rules",
+			nerr, ruleset_rule_count(l->rs));
+		loop_notice(l, &meta_reload_failed, "reload-failed", NULL, &diags,
+			    "reload failed with %zu errors; %zu rules of the previous set still in force",
+			    nerr, ruleset_rule_count(l->rs));
+		config_free(&ncfg);
+	} else {
+		loop_apply(l, &ncfg, nrs);
+		log_msg(LOG_INFO, "reloaded: %zu rules", ruleset_rule_count(l->rs));
+		loop_notice(l, &meta_reload_ok, "reload-ok", NULL, NULL,
+			    "reloaded: %zu rules in force", ruleset_rule_count(l->rs));
+	}
+	diag_list_clear(&diags);
+	notify_ready("running");
+	loop_status(l);
+}
+
+static void loop_on_signal(struct loop *l)
+{
+	struct signalfd_siginfo si;
+
+	while (read(l->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGTERM:
+		case SIGINT:
+			l->quit = true;
+			break;
+		case SIGHUP:
+			loop_reload(l);
+			break;
+		}
+	}
+}
+
+static int loop_run(struct loop *l)
+{
+	struct epoll_event evs[16];
+	uint64_t alerts = l->alerts;
+
+	while (!l->quit) {
+		int n = epoll_wait(l->epfd, evs, 16, -1);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			log_msg(LOG_ERR, "epoll_wait: %s", strerror(errno));
+			return -errno;
+		}
+		for (int i = 0; i < n; i++) {
+			uint64_t id = evs[i].data.u64;
+
+			if (id == LOOP_EPOLL_SIGNAL)
+				loop_on_signal(l);
+			else if (id == LOOP_EPOLL_TIMER)
+				loop_on_timer(l);
+			else if (id < (uint64_t)l->ncol)
+				loop_on_collector(l, &l->col[id]);
+		}
+		if (l->alerts != alerts) {
+			alerts = l->alerts;
+			loop_status(l);
+		}
+		loop_arm_timer(l);
+	}
+	return 0;
+}
+
+int loop_daemon(const struct loop_options *o)
+{
+	struct loop l;
+	char status[160];
+	int r, rc = 1;
+
+	r = loop_setup(&l, o);
+	if (r < 0) {
+		log_msg(LOG_ERR, "cannot start: invalid configuration or rules");
+		goto out;
+	}
+	r = loop_open_fds(&l);
+	if (r < 0) {
+		log_msg(LOG_ERR, "cannot set up the event loop: %s", strerror(-r));
+		goto out;
+	}
+	r = loop_open_sink(&l, &l.cfg, &l.sink);
+	if (r < 0) {
+		log_msg(LOG_ERR, "cannot set up the syslog sink: %s", strerror(-r));
+		goto out;
+	}
+	l.armed_ms = 0;
+	log_msg(LOG_INFO, "starting: %zu rules, alerts to %s", ruleset_rule_count(l.rs),
+		l.cfg.syslog_socket);
+	loop_notice(&l, &meta_started, "started", NULL, NULL,
+		    "farmhound %s started with %zu rules", FARMHOUND_VERSION,
+		    ruleset_rule_count(l.rs));
+	/* The first inventory (action=present) runs before READY=1, so
+	 * "active" in systemd means the machine has been looked at once. */
+	for (int i = 0; i < l.ncol; i++)
+		loop_collector_start(&l, &l.col[i]);
+	l.wd_interval = notify_watchdog_interval_ms();
+	l.wd_due = now_monotonic_ms() + l.wd_interval;
+	if (l.wd_interval)
+		notify_watchdog();
+	loop_check_sink(&l, now_monotonic_ms());
+	snprintf(status, sizeof(status), "%d collectors, %zu rules, %llu alerts",
+		 loop_collectors_running(&l), ruleset_rule_count(l.rs),
+		 (unsigned long long)l.alerts);
+	notify_ready(status);
+	log_msg(LOG_INFO, "ready: %s", status);
+	loop_arm_timer(&l);
+	r = loop_run(&l);
+	notify_stopping();
+	log_msg(LOG_INFO, "stopping");
+	loop_notice(&l, &meta_stopping, "stopping", NULL, NULL,
+		    "farmhound %s stopping", FARMHOUND_VERSION);
+	syslog_sink_flush(l.sink);
+	rc = r < 0 ? 1 : 0;
+out:
+	loop_teardown(&l);
+	return rc;
+}

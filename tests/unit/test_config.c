@@ -1,0 +1,254 @@
+/*
+ * test_config.c - farmhound.conf parsing: defaults, a complete good file,
+ * each kind of error reported at its own line, a missing file.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "config.h"
+
+static char tmp_path[64];
+
+static const char *write_conf(const char *text)
+{
+	int fd;
+
+	strcpy(tmp_path, "/tmp/test_config.XXXXXX");
+	fd = mkstemp(tmp_path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return tmp_path;
+}
+
+/* The diagnostic for line, or NULL. */
+static const struct diag *diag_at(const struct diag_list *d, int line)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->items[i].line == line)
+			return &d->items[i];
+	return NULL;
+}
+
+static void assert_defaults(const struct config *cfg)
+{
+	const struct collector_config *usb;
+
+	assert_null(cfg->hostname);
+	assert_string_equal(cfg->format, "json");
+	assert_string_equal(cfg->syslog_socket, "/dev/log");
+	assert_int_equal(cfg->facility, LOG_DAEMON);
+	assert_int_equal(cfg->framing, SYSLOG_RFC3164);
+	assert_string_equal(cfg->tag, "farmhound");
+	usb = config_collector(cfg, "usb");
+	assert_non_null(usb);
+	assert_true(usb->enabled);
+	assert_int_equal(usb->rescan_ms, 600000);
+	assert_int_equal(usb->settle_ms, 500);
+}
+
+static void test_defaults(void **unused)
+{
+	struct config cfg;
+
+	(void)unused;
+	assert_int_equal(config_init_defaults(&cfg), 0);
+	assert_defaults(&cfg);
+	assert_null(config_collector(&cfg, "nosuch"));
+	config_free(&cfg);
+	config_free(NULL);
+}
+
+static void test_missing_file_is_defaults(void **unused)
+{
+	struct diag_list d = { 0 };
+	struct config cfg = { 0 };
+
+	(void)unused;
+	assert_int_equal(config_load("/nonexistent/farmhound.conf", &cfg, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_defaults(&cfg);
+	config_free(&cfg);
+}
+
+static void test_good_file(void **unused)
+{
+	const char *path = write_conf(
+		"; farmhound test\n"
+		"[agent]\n"
+		"hostname = lt-042\n"
+		"\n"
+		"[output]\n"
+		"format = cef          ; inline comment\n"
+		"syslog_socket = /run/test/log.sock\n"
+		"facility = local3\n"
+		"framing = rfc5424\n"
+		"  tag = fh-test\n"
+		"[collector.usb]\n"
+		"enabled = no\n"
+		"rescan_interval = 30s\n"
+		"settle = 250ms\n");
+	struct diag_list d = { 0 };
+	struct config cfg;
+	const struct collector_config *usb;
+
+	(void)unused;
+	assert_int_equal(config_init_defaults(&cfg), 0);
+	assert_int_equal(config_load(path, &cfg, &d), 0);
+	unlink(path);
+	assert_int_equal(d.n, 0);
+	assert_string_equal(cfg.hostname, "lt-042");
+	assert_string_equal(cfg.format, "cef");
+	assert_string_equal(cfg.syslog_socket, "/run/test/log.sock");
+	assert_int_equal(cfg.facility, LOG_LOCAL3);
+	assert_int_equal(cfg.framing, SYSLOG_RFC5424);
+	assert_string_equal(cfg.tag, "fh-test");
+	usb = config_collector(&cfg, "usb");
+	assert_non_null(usb);
+	assert_false(usb->enabled);
+	assert_int_equal(usb->rescan_ms, 30000);
+	assert_int_equal(usb->settle_ms, 250);
+	config_free(&cfg);
+}
+
+/* Every error is found (not only the first), each at its own line, and
+ * the config passed in is left as it was. */
+static void test_errors_with_lines(void **unused)
+{
+	static const struct {
+		int line;
+		const char *needle;
+	} want[] = {
+		{ 1, "outside" },		/* key before any section */
+		{ 2, "unknown section 'bogus'" },
+		{ 4, "unknown key 'colour'" },
+		{ 5, "format" },
+		{ 6, "facility" },
+		{ 7, "framing" },
+		{ 8, "syslog_socket" },
+		{ 9, "tag" },
+		{ 10, "unknown collector 'floppy'" },
+		{ 12, "enabled" },
+		{ 13, "rescan_interval" },
+		{ 14, "settle" },
+		{ 15, "unknown key 'speed'" },
+		{ 17, "hostname" },
+		{ 18, "unknown section 'empty'" },
+	};
+	const char *path = write_conf(
+		"early = 1\n"			/* 1 */
+		"[bogus]\n"			/* 2 */
+		"[output]\n"			/* 3 */
+		"colour = blue\n"		/* 4 */
+		"format = xml\n"		/* 5 */
+		"facility = kern\n"		/* 6 */
+		"framing = rfc9999\n"		/* 7 */
+		"syslog_socket = relative/log\n"	/* 8 */
+		"tag = has space\n"		/* 9 */
+		"[collector.floppy]\n"		/* 10 */
+		"[collector.usb]\n"		/* 11 */
+		"enabled = maybe\n"		/* 12 */
+		"rescan_interval = soon\n"	/* 13 */
+		"settle = -5ms\n"		/* 14 */
+		"speed = 3\n"			/* 15 */
+		"[agent]\n"			/* 16 */
+		"hostname = a\x01" "b\n"	/* 17 */
+		"[empty]\n");			/* 18 */
+	struct diag_list d = { 0 };
+	struct config cfg;
+
+	(void)unused;
+	assert_int_equal(config_init_defaults(&cfg), 0);
+	assert_int_equal(config_load(path, &cfg, &d), -EINVAL);
+	assert_int_equal(diag_list_errors(&d), sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct diag *x = diag_at(&d, want[i].line);
+
+		if (!x)
+			fail_msg("no diagnostic at line %d", want[i].line);
+		assert_string_equal(x->file, path);
+		if (!strstr(x->message, want[i].needle))
+			fail_msg("line %d: '%s' lacks '%s'", want[i].line, x->message,
+				 want[i].needle);
+	}
+	unlink(path);
+	assert_defaults(&cfg);
+	diag_list_clear(&d);
+	config_free(&cfg);
+}
+
+/* A single bad value rejects the whole file: good keys before it do not
+ * leak into the config. */
+static void test_one_error_rejects_file(void **unused)
+{
+	const char *path = write_conf("[output]\nformat = text\nframing = bogus\n");
+	struct diag_list d = { 0 };
+	struct config cfg;
+
+	(void)unused;
+	assert_int_equal(config_init_defaults(&cfg), 0);
+	assert_int_equal(config_load(path, &cfg, &d), -EINVAL);
+	unlink(path);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.items[0].line, 3);
+	assert_string_equal(cfg.format, "json");
+	diag_list_clear(&d);
+	config_free(&cfg);
+}
+
+static void test_syntax_and_long_line(void **unused)
+{
+	char text[600];
+	struct diag_list d = { 0 };
+	struct config cfg = { 0 };
+	const char *path;
+
+	(void)unused;
+	/* Line 2: no '='; line 3: 400 characters, longer than inih takes. */
+	snprintf(text, sizeof(text), "[output]\nthis is not ini\ntag = %0400d\n[agent\n", 0);
+	path = write_conf(text);
+	assert_int_equal(config_load(path, &cfg, &d), -EINVAL);
+	unlink(path);
+	assert_non_null(diag_at(&d, 2));
+	assert_non_null(strstr(diag_at(&d, 2)->message, "syntax"));
+	assert_non_null(diag_at(&d, 3));
+	assert_non_null(strstr(diag_at(&d, 3)->message, "longer"));
+	assert_null(cfg.format);	/* untouched */
+	diag_list_clear(&d);
+}
+
+static void test_unreadable_is_error(void **unused)
+{
+	struct diag_list d = { 0 };
+	struct config cfg = { 0 };
+
+	(void)unused;
+	/* A directory cannot be read as a file: reading fails with EISDIR. */
+	assert_int_not_equal(config_load("/", &cfg, &d), 0);
+	assert_true(diag_list_errors(&d) >= 1);
+	diag_list_clear(&d);
+	config_free(&cfg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_missing_file_is_defaults),
+		cmocka_unit_test(test_good_file),
+		cmocka_unit_test(test_errors_with_lines),
+		cmocka_unit_test(test_one_error_rejects_file),
+		cmocka_unit_test(test_syntax_and_long_line),
+		cmocka_unit_test(test_unreadable_is_error),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,200 @@
+#!/bin/sh
+# usb_scan.sh - the shipped USB rule packs against recorded USB buses.
+#
+# Each fixture in tests/fixtures/usb/ is a umockdev description of one USB
+# device (or, for ordinary-laptop, a whole ordinary bus).  `farmhound --scan`
+# runs inside umockdev-run, so libudev sees that bus instead of the real one,
+# and this suite checks what the shipped rules (rules/rules.d) say about it:
+#
+#   kvm       exit 1, an alert at error or above, and the expected rule id
+#   injector  exit 1 and an alert with the expected rule id
+#   ordinary  exit 0, or exit 1 with nothing above notice
+#
+# The fixture -> outcome table is below; a fixture in the directory that the
+# table does not mention is a failure, so a new fixture cannot go unjudged.
+# Also: -t accepts the shipped rules, and --scan without any USB bus (no
+# umockdev) is not an error and says so in one line on stderr.
+. "$(dirname "$0")/lib.sh"
+
+# kind      fixture                 expected rule id               its level
+# ("-": no rule expected; ordinary fixtures must stay at notice or below)
+CASES='
+kvm         pikvm                   ip-kvm-pikvm                   critical
+kvm         pikvm-pico-hid          ip-kvm-pikvm-pico-hid          critical
+kvm         tinypilot               ip-kvm-tinypilot               critical
+kvm         jetkvm                  ip-kvm-jetkvm                  critical
+kvm         nanokvm                 ip-kvm-nanokvm                 critical
+kvm         glinet-comet            ip-kvm-glinet-comet            critical
+kvm         blikvm                  ip-kvm-blikvm                  critical
+kvm         openterface-ch9329      ip-kvm-openterface-ch9329      critical
+kvm         pikvm-reidentified      usb-keyboard-absolute-pointer  error
+kvm         generic-linux-gadget    usb-linux-gadget-hid           error
+injector    flipper-badusb          injector-flipper-zero-badusb   error
+injector    flipper-zero-vcp        injector-flipper-zero-serial   warning
+injector    digispark-digimouse     jiggler-digispark-mouse        warning
+injector    amazon-jiggler          jiggler-amazon-2g4-mouse       warning
+injector    ch552-mousewiggler      jiggler-mousewiggler           warning
+injector    ch32v003-mousewiggler   jiggler-mousewiggler           warning
+injector    rubber-ducky            injector-rubber-ducky          error
+injector    bash-bunny              injector-hak5-bash-bunny       error
+injector    teensy-kbd-mouse        injector-teensy                warning
+injector    arduino-leonardo        injector-arduino-hid           warning
+injector    sparkfun-pro-micro      injector-arduino-hid           warning
+injector    pico-ducky              injector-rp2040-python         warning
+injector    rp2040-circuitpython    injector-rp2040-python         warning
+ordinary    logitech-keyboard       -                              -
+ordinary    logitech-mouse          -                              -
+ordinary    logitech-unifying       -                              -
+ordinary    yubikey                 -                              -
+ordinary    lenovo-dock             -                              -
+ordinary    webcam                  -                              -
+ordinary    wacom-tablet            -                              -
+ordinary    touchscreen             -                              -
+ordinary    usb-stick               -                              -
+ordinary    root-hubs               -                              -
+ordinary    ordinary-laptop         -                              -
+'
+
+# Seconds one scan may take before it counts as hung.
+SCAN_TIMEOUT=60
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+
+# alerts FILE: one "rule-id level" line per JSON alert in FILE, or
+# "BAD-JSON <line number>" for a line that is not a JSON alert.
+alerts() {
+	python3 -c '
+import json, sys
+with open(sys.argv[1], encoding="utf-8", errors="replace") as f:
+    for n, line in enumerate(f, 1):
+        if not line.strip():
+            continue
+        try:
+            a = json.loads(line)
+            print(a["rule"]["id"], a["log"]["level"])
+        except (ValueError, KeyError, TypeError):
+            print("BAD-JSON", n)
+' "$1"
+}
+
+# scan NAME: run the scan over fixture NAME; sets $rc, leaves the alerts
+# summary in $tmp/NAME.alerts and stderr in $tmp/NAME.err.
+scan() {
+	timeout "$SCAN_TIMEOUT" umockdev-run -d "$FIX/usb/$1.umockdev" -- \
+		"$FH" --scan -r "$RULES" >"$tmp/$1.out" 2>"$tmp/$1.err" </dev/null
+	rc=$?
+	alerts "$tmp/$1.out" >"$tmp/$1.alerts"
+}
+
+# expect "description" command...: like check, but also returns the
+# command's verdict so a failure can be followed by a diagnosis.
+expect() {
+	d=$1; shift
+	if "$@"; then ok "$d"; return 0; fi
+	not_ok "$d"
+	return 1
+}
+
+no_bad_json() { ! grep -q '^BAD-JSON' "$1"; }
+# has_rule FILE RULE LEVEL
+has_rule() { grep -qx "$2 $3" "$1"; }
+# any alert at error, critical, alert or emergency
+has_high() { grep -Eq ' (error|critical|alert|emergency)$' "$1"; }
+# any alert above notice (warning or worse)
+has_above_notice() { grep -Eq ' (warning|error|critical|alert|emergency)$' "$1"; }
+
+# Say why a check failed, as a TAP comment, so a failure is debuggable.
+diag_scan() {
+	echo "# exit $rc; alerts:"
+	sed 's/^/#   /' "$tmp/$1.alerts"
+	sed -n '1,5s/^/# stderr: /p' "$tmp/$1.err"
+}
+
+run_kvm() {
+	name=$1 rule=$2 level=$3
+	scan "$name"
+	expect "$name: exit status 1" [ "$rc" -eq 1 ] || diag_scan "$name"
+	check "$name: every output line is a JSON alert" no_bad_json "$tmp/$name.alerts"
+	expect "$name: an alert at error or above" has_high "$tmp/$name.alerts" ||
+		diag_scan "$name"
+	expect "$name: rule $rule fired at $level" has_rule "$tmp/$name.alerts" "$rule" "$level" ||
+		diag_scan "$name"
+}
+
+run_injector() {
+	name=$1 rule=$2 level=$3
+	scan "$name"
+	expect "$name: exit status 1" [ "$rc" -eq 1 ] || diag_scan "$name"
+	expect "$name: rule $rule fired at $level" has_rule "$tmp/$name.alerts" "$rule" "$level" ||
+		diag_scan "$name"
+}
+
+run_ordinary() {
+	name=$1
+	scan "$name"
+	expect "$name: exit status 0 or 1, not an error" [ "$rc" -le 1 ] ||
+		diag_scan "$name"
+	if [ "$rc" -le 1 ] && no_bad_json "$tmp/$name.alerts" &&
+	    ! has_above_notice "$tmp/$name.alerts"; then
+		ok "$name: nothing above notice"
+	else
+		not_ok "$name: nothing above notice"
+		diag_scan "$name"
+	fi
+}
+
+# ---- the shipped rules load ----
+"$FH" -t -r "$RULES" >"$tmp/t.out" 2>&1
+t_rc=$?
+expect "-t -r rules/rules.d exits 0" [ "$t_rc" -eq 0 ] || sed 's/^/# /' "$tmp/t.out"
+check "-t -r rules/rules.d prints configuration OK" grep -q '^configuration OK' "$tmp/t.out"
+
+# ---- --scan without a USB bus ----
+# Outside umockdev this machine may or may not have a USB bus; the suite
+# only asks for the promise that holds either way, and for the one-line
+# notice when there is none.
+"$FH" --scan -r "$RULES" >"$tmp/nobus.out" 2>"$tmp/nobus.err" </dev/null
+nb_rc=$?
+expect "--scan on the real machine: exit 0 or 1, never 2" [ "$nb_rc" -le 1 ] ||
+	sed 's/^/# stderr: /' "$tmp/nobus.err"
+if [ -d /sys/bus/usb/devices ] && [ -n "$(ls /sys/bus/usb/devices 2>/dev/null)" ]; then
+	ok "# SKIP this machine has a USB bus: no-bus notice not checked"
+else
+	n=$(grep -Eci 'no usb bus|usb bus.*(missing|not found|absent|unavailable)' "$tmp/nobus.err")
+	expect "--scan without a USB bus says so in one stderr line" [ "$n" -eq 1 ] ||
+		sed 's/^/# stderr: /' "$tmp/nobus.err"
+fi
+
+# ---- fixtures ----
+set -f
+# shellcheck disable=SC2086  # word splitting of the table is the point
+set -- $CASES
+set +f
+known=' '
+while [ $# -ge 4 ]; do
+	kind=$1 name=$2 rule=$3 level=$4
+	shift 4
+	known="$known$name "
+	if [ ! -f "$FIX/usb/$name.umockdev" ]; then
+		not_ok "$name: fixture $FIX/usb/$name.umockdev exists"
+		continue
+	fi
+	case $kind in
+	kvm) run_kvm "$name" "$rule" "$level" ;;
+	injector) run_injector "$name" "$rule" "$level" ;;
+	ordinary) run_ordinary "$name" ;;
+	*) not_ok "$name: unknown kind '$kind' in the table" ;;
+	esac
+done
+
+# Every fixture on disk has an expected outcome in the table.
+for f in "$FIX"/usb/*.umockdev; do
+	[ -f "$f" ] || continue
+	name=$(basename "$f" .umockdev)
+	case $known in
+	*" $name "*) ;;
+	*) not_ok "$name: fixture has an expected outcome in usb_scan.sh" ;;
+	esac
+done
+
+finish

@@ -1,0 +1,276 @@
+/*
+ * uevent.c - test helper: run a program inside a umockdev testbed and plug
+ * or unplug recorded devices on command.
+ *
+ *   umockdev-wrapper uevent CONTROL_FIFO PIDFILE PROGRAM [ARGS...]
+ *
+ * Creates an empty testbed (which exports UMOCKDEV_DIR; umockdev-wrapper
+ * already set LD_PRELOAD), forks and execs PROGRAM in it, writes the child's
+ * pid to PIDFILE, then reads commands, one per line, from CONTROL_FIFO:
+ *
+ *   add FILE      add the devices of a umockdev-record file that are not in
+ *                 the testbed yet, then send "add" uevents, parents first
+ *   remove PATH   send "remove" uevents for PATH (a /sys/devices/... path)
+ *                 and every device below it, children first, then take
+ *                 them out of the testbed
+ *
+ * Each command is acknowledged by appending "done CMD" (or "failed CMD:
+ * why") to PIDFILE.ack.  When the child exits, the helper exits with its
+ * status (128+signal if killed), so the test sees the daemon's exit code.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <umockdev.h>
+
+#define UEVENT_MAX_DEVICES 256
+#define UEVENT_LINE_MAX 4096
+
+static UMockdevTestbed *tb;
+static char *known[UEVENT_MAX_DEVICES];	/* syspaths added so far */
+static int nknown;
+static const char *ack_path;
+
+static void ack(const char *fmt, const char *a, const char *b)
+{
+	FILE *f = fopen(ack_path, "a");
+
+	if (!f)
+		return;
+	fprintf(f, fmt, a, b);
+	fputc('\n', f);
+	fclose(f);
+}
+
+static bool device_present(const char *syspath)
+{
+	char *sys = umockdev_testbed_get_root_dir(tb);
+	char *p = g_strconcat(sys, syspath, NULL);
+	struct stat st;
+	bool r = stat(p, &st) == 0;
+
+	g_free(sys);
+	g_free(p);
+	return r;
+}
+
+static int by_length(const void *a, const void *b)
+{
+	size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+
+	return la < lb ? -1 : la > lb;
+}
+
+/* Split the record into device blocks ("P: ..." up to the next blank
+ * line), keep those not yet in the testbed, add them, send uevents. */
+static int cmd_add(const char *file)
+{
+	char *text = NULL, **lines, *fresh[UEVENT_MAX_DEVICES];
+	GString *keep = g_string_new(NULL);
+	GError *err = NULL;
+	int nfresh = 0, r = 0;
+	bool in_keep = false;
+
+	if (!g_file_get_contents(file, &text, NULL, &err)) {
+		ack("failed add %s: %s", file, err->message);
+		g_error_free(err);
+		g_string_free(keep, TRUE);
+		return -1;
+	}
+	lines = g_strsplit(text, "\n", -1);
+	for (char **l = lines; *l; l++) {
+		if (strncmp(*l, "P: ", 3) == 0) {
+			/* Records name devices "/devices/..."; the testbed
+			 * API wants "/sys/devices/...". */
+			char *sys = g_strconcat("/sys", *l + 3, NULL);
+
+			in_keep = !device_present(sys) && nfresh < UEVENT_MAX_DEVICES;
+			if (in_keep)
+				fresh[nfresh++] = sys;
+			else
+				g_free(sys);
+		}
+		if (in_keep)
+			g_string_append_printf(keep, "%s\n", *l);
+		if (**l == '\0')
+			in_keep = false;
+	}
+	if (nfresh && !umockdev_testbed_add_from_string(tb, keep->str, &err)) {
+		ack("failed add %s: %s", file, err->message);
+		g_error_free(err);
+		r = -1;
+		goto out;
+	}
+	qsort(fresh, (size_t)nfresh, sizeof(fresh[0]), by_length);
+	for (int i = 0; i < nfresh; i++) {
+		umockdev_testbed_uevent(tb, fresh[i], "add");
+		if (nknown < UEVENT_MAX_DEVICES)
+			known[nknown++] = g_strdup(fresh[i]);
+	}
+	ack("done add %s%s", file, "");
+out:
+	for (int i = 0; i < nfresh; i++)
+		g_free(fresh[i]);
+	g_strfreev(lines);
+	g_free(text);
+	g_string_free(keep, TRUE);
+	return r;
+}
+
+/* umockdev_testbed_remove_device() leaves the class and block symlinks
+ * (sys/block/sr0, sys/class/input/...) behind, and adding the device again
+ * would then trip an assertion in umockdev: drop every dangling symlink
+ * outside sys/devices. */
+static int drop_dangling(const char *path, const struct stat *st, int type,
+			 struct FTW *ftw)
+{
+	struct stat target;
+
+	(void)st;
+	(void)ftw;
+	if (type == FTW_SL && stat(path, &target) < 0 && errno == ENOENT)
+		unlink(path);
+	return 0;
+}
+
+static void prune_links(void)
+{
+	char *root = umockdev_testbed_get_root_dir(tb);
+	const char *dirs[] = { "/sys/block", "/sys/class", "/sys/bus", "/sys/dev" };
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char *d = g_strconcat(root, dirs[i], NULL);
+
+		nftw(d, drop_dangling, 16, FTW_PHYS);
+		g_free(d);
+	}
+	g_free(root);
+}
+
+static bool under(const char *path, const char *top)
+{
+	size_t n = strlen(top);
+
+	return strncmp(path, top, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+static int cmd_remove(const char *top)
+{
+	char *gone[UEVENT_MAX_DEVICES];
+	int ngone = 0, j = 0;
+
+	for (int i = 0; i < nknown; i++) {
+		if (under(known[i], top))
+			gone[ngone++] = known[i];
+		else
+			known[j++] = known[i];
+	}
+	nknown = j;
+	if (!ngone) {
+		ack("failed remove %s: %s", top, "not in the testbed");
+		return -1;
+	}
+	qsort(gone, (size_t)ngone, sizeof(gone[0]), by_length);
+	for (int i = ngone - 1; i >= 0; i--)
+		umockdev_testbed_uevent(tb, gone[i], "remove");
+	for (int i = ngone - 1; i >= 0; i--) {
+		umockdev_testbed_remove_device(tb, gone[i]);
+		g_free(gone[i]);
+	}
+	prune_links();
+	ack("done remove %s%s", top, "");
+	return 0;
+}
+
+static void run_command(char *line)
+{
+	line[strcspn(line, "\r\n")] = '\0';
+	if (strncmp(line, "add ", 4) == 0)
+		cmd_add(line + 4);
+	else if (strncmp(line, "remove ", 7) == 0)
+		cmd_remove(line + 7);
+	else if (*line)
+		ack("failed %s: %s", line, "unknown command");
+}
+
+static int exit_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	char buf[UEVENT_LINE_MAX], *nl;
+	size_t have = 0;
+	FILE *pidf;
+	pid_t child;
+	int fifo, status;
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: %s CONTROL_FIFO PIDFILE PROGRAM [ARGS...]\n", argv[0]);
+		return 2;
+	}
+	ack_path = g_strconcat(argv[2], ".ack", NULL);
+	tb = umockdev_testbed_new();
+	/* O_RDWR: we are a writer too, so the fifo never reads EOF between
+	 * two commands of the test script. */
+	fifo = open(argv[1], O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fifo < 0) {
+		perror(argv[1]);
+		return 2;
+	}
+	child = fork();
+	if (child < 0) {
+		perror("fork");
+		return 2;
+	}
+	if (child == 0) {
+		execvp(argv[3], argv + 3);
+		perror(argv[3]);
+		_exit(127);
+	}
+	pidf = fopen(argv[2], "w");
+	if (pidf) {
+		fprintf(pidf, "%d\n", (int)child);
+		fclose(pidf);
+	}
+	for (;;) {
+		struct pollfd pfd = { .fd = fifo, .events = POLLIN };
+		ssize_t n;
+
+		if (waitpid(child, &status, WNOHANG) == child)
+			break;
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		n = read(fifo, buf + have, sizeof(buf) - 1 - have);
+		if (n <= 0)
+			continue;
+		have += (size_t)n;
+		buf[have] = '\0';
+		while ((nl = strchr(buf, '\n'))) {
+			*nl = '\0';
+			run_command(buf);
+			have -= (size_t)(nl + 1 - buf);
+			memmove(buf, nl + 1, have + 1);
+		}
+		if (have == sizeof(buf) - 1)
+			have = 0;	/* an endless line: drop it */
+	}
+	g_object_unref(tb);
+	return exit_status(status);
+}

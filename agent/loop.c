@@ -734,11 +734,23 @@ static void loop_apply(struct loop *l, struct config *ncfg, struct ruleset *nrs)
 	config_free(&old);
 }
 
+static void loop_first_error(const struct diag_list *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "cannot load the configuration");
+	for (size_t i = 0; i < d->n; i++) {
+		if (!d->items[i].warning) {
+			log_diag_format(&d->items[i], buf, len);
+			return;
+		}
+	}
+}
+
 static void loop_reload(struct loop *l)
 {
 	struct diag_list diags = { 0 };
 	struct ruleset *nrs = NULL;
 	struct config ncfg;
+	char first[256];
 	size_t nerr;
 	int r;
 
@@ -752,9 +764,12 @@ static void loop_reload(struct loop *l)
 		nerr = diag_list_errors(&diags);
 		log_msg(LOG_ERR, "reload failed (%zu errors): keeping the previous configuration and %zu rules",
 			nerr, ruleset_rule_count(l->rs));
+		loop_first_error(&diags, first, sizeof(first));
+		/* The first error goes into the message as well: the list may
+		 * be cut to fit the alert line, the message never is. */
 		loop_notice(l, &meta_reload_failed, "reload-failed", NULL, &diags,
-			    "reload failed with %zu errors; %zu rules of the previous set still in force",
-			    nerr, ruleset_rule_count(l->rs));
+			    "reload failed with %zu errors (%s); %zu rules of the previous set still in force",
+			    nerr, first, ruleset_rule_count(l->rs));
 		config_free(&ncfg);
 	} else {
 		loop_apply(l, &ncfg, nrs);

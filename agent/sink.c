@@ -24,14 +24,20 @@
  * Framing:
  *   RFC 3164  <PRI>Mmm dd hh:mm:ss host tag[pid]: msg
  *             (local time, day space-padded, English month names whatever
- *             the locale; host is left out when the sink has none, which is
- *             the convention of syslog(3) on the local socket)
+ *             the locale).  syslog_frame() writes the host when given one,
+ *             but the sink itself leaves it out in 3164, as syslog(3) does
+ *             on the local socket: rsyslog's default /dev/log parser
+ *             (imuxsock's "special parser") expects no hostname and would
+ *             take "lt-042" for the tag and push "farmhound[pid]:" into the
+ *             message, breaking the JSON.  The local daemon adds the host.
+ *             (Checked with rsyslogd 8 here.)
  *   RFC 5424  <PRI>1 2026-11-22T11:16:47.123456Z host tag pid - - msg
  *             (UTC, microseconds; no MSGID, no structured data).  The
  *             message is sent without the UTF-8 BOM: RFC 5424 §6.4 makes the
  *             BOM optional, rsyslog and journald accept UTF-8 either way,
  *             and a BOM in front of a JSON line would break consumers that
- *             read the message verbatim.
+ *             read the message verbatim.  rsyslog needs
+ *             UseSpecialParser="off" on its imuxsock input for 5424.
  * Header tokens (host, tag) are cut to the RFC lengths and any byte outside
  * printable US-ASCII (or one that would break the 3164 tag syntax) becomes
  * '_', so a hostile hostname cannot forge the header.  The message itself
@@ -306,7 +312,8 @@ int syslog_sink_send(struct syslog_sink *s, int severity, const char *msg, size_
 		return -EINVAL;
 	clock_gettime(CLOCK_REALTIME, &now);
 	n = syslog_frame(dgram, sizeof(dgram), s->framing, s->facility, severity,
-			 &now, s->hostname, s->tag, (int)getpid(), msg, len);
+			 &now, s->framing == SYSLOG_RFC5424 ? s->hostname : NULL,
+			 s->tag, (int)getpid(), msg, len);
 	if (n < 0) {
 		s->st.undelivered++;
 		return -ENOBUFS;

@@ -214,6 +214,27 @@ static void test_send_delivers(void **state)
 	syslog_sink_free(s);
 }
 
+/* RFC 3164 on the local socket: no hostname, the syslog(3) convention. */
+static void test_send_3164_without_host(void **state)
+{
+	struct fixture *f = *state;
+	struct syslog_sink *s;
+	char buf[4096], want[64];
+
+	receiver_up(f, 0);
+	assert_int_equal(syslog_sink_new(f->path, LOG_DAEMON, SYSLOG_RFC3164,
+					 "farmhound", "lt-042", &s), 0);
+	assert_int_equal(syslog_sink_send(s, LOG_WARNING, "hi", 2), 0);
+	assert_true(receive(f, buf, sizeof(buf)) > 0);
+	/* "<28>Mmm dd hh:mm:ss farmhound[pid]: hi" */
+	snprintf(want, sizeof(want), " farmhound[%d]: hi", (int)getpid());
+	assert_int_equal(strncmp(buf, "<28>", 4), 0);
+	assert_int_equal(strlen(buf), 4 + 15 + strlen(want));
+	assert_string_equal(buf + 4 + 15, want);
+	assert_null(strstr(buf, "lt-042"));
+	syslog_sink_free(s);
+}
+
 static void test_socket_appears_later(void **state)
 {
 	struct fixture *f = *state;
@@ -467,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_frame_5424),
 		cmocka_unit_test(test_frame_bounds),
 		cmocka_unit_test_setup_teardown(test_send_delivers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_send_3164_without_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_appears_later, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_keeps_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backlog_overflow_keeps_newest, setup, teardown),

@@ -46,6 +46,14 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libfarmhound.a
 	$(CC) $(FH_CFLAGS) $(shell pkg-config --cflags $(TEST_PKGS)) $(CPPFLAGS) $(CFLAGS) \
 	  $(LDFLAGS) -o $@ $< $(BUILD)/libfarmhound.a $(FH_LIBS) $(shell pkg-config --libs $(TEST_PKGS))
 
+# test_usb drives umockdev testbeds itself (libumockdev), so it also links
+# umockdev; it re-executes itself under umockdev-wrapper.
+$(BUILD)/tests/test_usb: tests/unit/test_usb.c $(BUILD)/libfarmhound.a
+	@mkdir -p $(dir $@)
+	$(CC) $(FH_CFLAGS) -Wno-deprecated-declarations $(shell pkg-config --cflags $(TEST_PKGS) $(UMOCK_PKGS)) \
+	  $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libfarmhound.a $(FH_LIBS) \
+	  $(shell pkg-config --libs $(TEST_PKGS) $(UMOCK_PKGS))
+
 # Integration helpers (C programs driving umockdev testbeds).
 $(BUILD)/tests/%: tests/integration/%.c
 	@mkdir -p $(dir $@)

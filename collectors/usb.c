@@ -1,11 +1,54 @@
 /*
- * usb.c - USB devices through libudev (STUB: being written; only the field
- * table is final).
+ * usb.c - USB devices through libudev: inventory, hot-plug, rescans.
+ *
+ * One event per USB device (devtype usb_device), built from the device's
+ * sysfs attributes and from its children: the interfaces (class triplets and
+ * bound drivers), the HID report descriptors under them (parsed by hid.c:
+ * keyboard, mouse, absolute pointer, digitizer), the SCSI device of a mass
+ * storage interface (inquiry vendor/model) and the network interface a USB
+ * NIC or gadget creates.  Rules look at the structure, not just the ids,
+ * because an IP-KVM's identity is one config line away from a Logitech's.
+ *
+ * Hot-plug: the udev monitor tells us a usb_device was added, but its
+ * children (interfaces, hid, input, scsi, block, net) are added one uevent
+ * at a time after it.  So an add is parked for settle_ms and built when the
+ * timer says so.  At remove time the device's sysfs is already gone, so we
+ * keep what we last reported about each device (a bounded table keyed by
+ * syspath) and report that.  Netlink drops messages when its buffer fills
+ * (ENOBUFS); a periodic rescan, and an early one after ENOBUFS, reconciles
+ * the table with sysfs, reporting only devices that appeared, vanished or
+ * changed identity.
+ *
+ * Everything read from sysfs below a device is device-controlled (strings,
+ * descriptors): bounded by the event setters and hid.c, never trusted for
+ * lengths.  libudev is used as-is so that umockdev's LD_PRELOAD testbeds can
+ * stand in for hardware.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+#include <unistd.h>
 
+#include <libudev.h>
+
+#include "../agent/config.h"
+#include "../agent/util.h"
+#include "hid.h"
 #include "usb.h"
+
+#define USB_SYSFS_BUS		"/sys/bus/usb/devices"
+#define USB_KNOWN_MAX		512	/* devices remembered for remove */
+#define USB_PENDING_MAX		64	/* adds waiting to settle */
+#define USB_DRAIN_MAX		256	/* uevents handled per on_ready */
+#define USB_CHILDREN_MAX	1024	/* sysfs descendants looked at per device */
+#define USB_SETTLE_DEFAULT_MS	500
+#define USB_RESCAN_DEFAULT_MS	(10 * 60 * 1000)
+#define USB_RESCAN_SOON_MS	1000	/* after a lost uevent */
+#define USB_RCVBUF		(1024 * 1024)
 
 static const struct field_def usb_fields[USB__NFIELDS] = {
 	[USB_ACTION] = { "action", FIELD_STRING, "present (inventory), add, remove" },
@@ -59,15 +102,837 @@ const struct source_def usb_source = {
 	.describe = usb_describe,
 };
 
+/* ---- the collector ---- */
+
+struct usb_known {
+	char *syspath;
+	struct event *ev;	/* what we last reported; reused for remove */
+	uint64_t seq;		/* age, for eviction when the table is full */
+	bool seen;		/* rescan mark */
+};
+
+struct usb_pending {
+	char *syspath;
+	uint64_t due_ms;
+};
+
+struct usb_state {
+	struct collector_ctx ctx;
+	struct udev *udev;
+	struct udev_monitor *mon;	/* NULL: no live events, rescans only */
+	uint64_t settle_ms;
+	uint64_t rescan_ms;		/* 0: periodic rescan off */
+	uint64_t next_rescan_ms;	/* 0: none scheduled */
+	uint64_t seq;
+	size_t nknown;
+	size_t npending;
+	struct usb_known known[USB_KNOWN_MAX];
+	struct usb_pending pending[USB_PENDING_MAX];
+};
+
+/* Accumulates setter failures so that building reads straight through. */
+struct usb_build {
+	struct event *ev;
+	int err;
+};
+
+/* What the children of one device add up to. */
+struct usb_agg {
+	char drivers[256];
+	struct hid_info hid;
+	bool mass_storage;
+	bool storage_done;
+	bool net_done;
+};
+
+static void usb_keep_err(struct usb_build *b, int r)
+{
+	if (r < 0 && b->err == 0)
+		b->err = r;
+}
+
+static void usb_set_str(struct usb_build *b, int f, const char *s)
+{
+	usb_keep_err(b, event_set_str(b->ev, f, s));
+}
+
+static void usb_set_bool(struct usb_build *b, int f, bool v)
+{
+	usb_keep_err(b, event_set_bool(b->ev, f, v));
+}
+
+static void usb_set_int(struct usb_build *b, int f, int64_t v)
+{
+	usb_keep_err(b, event_set_int(b->ev, f, v));
+}
+
+static void usb_emit(struct usb_state *st, struct event *ev)
+{
+	if (st->ctx.emit)
+		st->ctx.emit(st->ctx.opaque, ev);
+	else
+		event_free(ev);
+}
+
+/* A sysfs attribute, or NULL when the file is absent (string descriptors
+ * the device does not have) or empty. */
+static const char *usb_attr(struct udev_device *dev, const char *name)
+{
+	const char *v = udev_device_get_sysattr_value(dev, name);
+
+	return v && *v ? v : NULL;
+}
+
+/* Copy a short hex attribute ("1D6B", "09") lower-cased into buf; false if
+ * absent or not 1..width hex digits. */
+static bool usb_attr_hex(struct udev_device *dev, const char *name, char *buf,
+			 size_t width)
+{
+	const char *v = usb_attr(dev, name);
+	size_t n;
+
+	if (!v)
+		return false;
+	n = strspn(v, "0123456789abcdefABCDEF");
+	if (n == 0 || n > width || (v[n] && v[n] != '\n' && v[n] != ' '))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (char)(v[i] >= 'A' && v[i] <= 'F' ? v[i] - 'A' + 'a' : v[i]);
+	buf[n] = '\0';
+	return true;
+}
+
+/* Same, as a number (class codes). */
+static bool usb_attr_byte(struct udev_device *dev, const char *name, unsigned int *out)
+{
+	char buf[3];
+
+	if (!usb_attr_hex(dev, name, buf, 2))
+		return false;
+	*out = (unsigned int)strtoul(buf, NULL, 16);
+	return true;
+}
+
+/* SCSI inquiry fields are space-padded: copy without the padding. */
+static void usb_set_trimmed(struct usb_build *b, int f, const char *s)
+{
+	size_t n;
+
+	if (!s)
+		return;
+	while (*s == ' ')
+		s++;
+	n = strnlen(s, EVENT_STR_MAX);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n'))
+		n--;
+	if (n > 0)
+		usb_keep_err(b, event_set_strn(b->ev, f, s, n));
+}
+
+static void usb_add_driver(struct usb_agg *agg, const char *drv)
+{
+	size_t have = strlen(agg->drivers), n;
+	const char *p = agg->drivers;
+
+	if (!drv || !*drv)
+		return;
+	n = strlen(drv);
+	while (*p) {		/* unique: a composite device repeats usbhid */
+		size_t t = strcspn(p, ",");
+
+		if (t == n && strncmp(p, drv, n) == 0)
+			return;
+		p += t + (p[t] == ',');
+	}
+	if (have + (have > 0) + n + 1 > sizeof(agg->drivers))
+		return;		/* bounded; driver names are short */
+	if (have > 0)
+		agg->drivers[have++] = ',';
+	memcpy(agg->drivers + have, drv, n + 1);
+}
+
+/* Read the raw descriptor: a binary file, NULs included, so not through
+ * udev_device_get_sysattr_value(). */
+static int usb_read_descriptor(const char *syspath, uint8_t *buf, size_t *len)
+{
+	char path[4096];
+	size_t got = 0;
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s/report_descriptor", syspath) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	while (got < HID_DESCRIPTOR_MAX) {
+		ssize_t n = read(fd, buf + got, HID_DESCRIPTOR_MAX - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	*len = got;
+	return 0;
+}
+
+static void usb_hid_merge(struct hid_info *acc, const struct hid_info *h)
+{
+	acc->has_keyboard |= h->has_keyboard;
+	acc->has_mouse |= h->has_mouse;
+	acc->has_absolute_pointer |= h->has_absolute_pointer;
+	acc->has_relative_pointer |= h->has_relative_pointer;
+	acc->has_digitizer |= h->has_digitizer;
+	acc->has_consumer |= h->has_consumer;
+	if (h->abs_max > acc->abs_max)
+		acc->abs_max = h->abs_max;
+}
+
+static void usb_child_interface(struct usb_build *b, struct usb_agg *agg,
+				struct udev_device *c)
+{
+	unsigned int cls, sub, proto;
+	char triplet[16];
+
+	if (!usb_attr_byte(c, "bInterfaceClass", &cls) ||
+	    !usb_attr_byte(c, "bInterfaceSubClass", &sub) ||
+	    !usb_attr_byte(c, "bInterfaceProtocol", &proto))
+		return;
+	snprintf(triplet, sizeof(triplet), "%02x:%02x:%02x", cls, sub, proto);
+	usb_keep_err(b, event_list_add(b->ev, USB_INTERFACES, triplet));
+	if (cls == 0x08)
+		agg->mass_storage = true;
+	usb_add_driver(agg, udev_device_get_driver(c));
+}
+
+static void usb_child_hid(struct usb_agg *agg, struct udev_device *c)
+{
+	uint8_t desc[HID_DESCRIPTOR_MAX];
+	struct hid_info h;
+	size_t len = 0;
+
+	if (usb_read_descriptor(udev_device_get_syspath(c), desc, &len) < 0)
+		return;
+	/* A malformed descriptor still tells us what it declared before the
+	 * fault: keep the partial answer rather than let a device hide. */
+	hid_parse(desc, len, &h);
+	usb_hid_merge(&agg->hid, &h);
+}
+
+/* Is c part of dev itself (not of a device behind dev, if dev is a hub)? */
+static bool usb_child_of(struct udev_device *c, const char *dev_syspath)
+{
+	struct udev_device *owner;
+	const char *sub = udev_device_get_subsystem(c);
+	const char *type = udev_device_get_devtype(c);
+
+	if (sub && type && strcmp(sub, "usb") == 0 && strcmp(type, "usb_device") == 0)
+		return false;
+	owner = udev_device_get_parent_with_subsystem_devtype(c, "usb", "usb_device");
+	return owner && strcmp(udev_device_get_syspath(owner), dev_syspath) == 0;
+}
+
+static void usb_child(struct usb_build *b, struct usb_agg *agg, struct udev_device *c)
+{
+	const char *sub = udev_device_get_subsystem(c);
+	const char *type = udev_device_get_devtype(c);
+
+	if (!sub)
+		return;
+	if (strcmp(sub, "usb") == 0 && type && strcmp(type, "usb_interface") == 0) {
+		usb_child_interface(b, agg, c);
+	} else if (strcmp(sub, "hid") == 0) {
+		usb_child_hid(agg, c);
+	} else if (strcmp(sub, "scsi") == 0 && type && strcmp(type, "scsi_device") == 0 &&
+		   !agg->storage_done) {
+		agg->storage_done = true;
+		usb_set_trimmed(b, USB_STORAGE_VENDOR, usb_attr(c, "vendor"));
+		usb_set_trimmed(b, USB_STORAGE_MODEL, usb_attr(c, "model"));
+	} else if (strcmp(sub, "net") == 0 && !agg->net_done) {
+		agg->net_done = true;
+		usb_set_str(b, USB_NET_INTERFACE, udev_device_get_sysname(c));
+		usb_set_str(b, USB_NET_MAC, usb_attr(c, "address"));
+	}
+}
+
+static void usb_children(struct usb_state *st, struct udev_device *dev,
+			 struct usb_build *b, struct usb_agg *agg)
+{
+	struct udev_enumerate *en = udev_enumerate_new(st->udev);
+	struct udev_list_entry *e;
+	const char *self = udev_device_get_syspath(dev);
+	size_t seen = 0;
+
+	if (!en) {
+		usb_keep_err(b, -ENOMEM);
+		return;
+	}
+	if (udev_enumerate_add_match_parent(en, dev) < 0 ||
+	    udev_enumerate_scan_devices(en) < 0)
+		goto out_unref;
+	udev_list_entry_foreach(e, udev_enumerate_get_list_entry(en)) {
+		struct udev_device *c;
+
+		if (++seen > USB_CHILDREN_MAX)
+			break;	/* a hub tree this large is not one device */
+		c = udev_device_new_from_syspath(st->udev, udev_list_entry_get_name(e));
+		if (!c)
+			continue;
+		if (usb_child_of(c, self))
+			usb_child(b, agg, c);
+		udev_device_unref(c);
+	}
+out_unref:
+	udev_enumerate_unref(en);
+}
+
+static void usb_set_speed(struct usb_build *b, struct udev_device *dev)
+{
+	const char *v = usb_attr(dev, "speed");
+	char *end;
+	long long mbit;
+
+	if (!v)
+		return;
+	/* "1.5" (low speed) truncates to 1: the field is whole Mbit/s. */
+	mbit = strtoll(v, &end, 10);
+	if (end != v && mbit >= 0)
+		usb_set_int(b, USB_SPEED, mbit);
+}
+
+/* The event for a usb_device that is present in sysfs now. */
+static struct event *usb_build(struct usb_state *st, struct udev_device *dev,
+			       const char *action)
+{
+	struct usb_build b = { event_new(&usb_source), 0 };
+	struct usb_agg agg;
+	char vid[5] = "", pid[5] = "", hex[5];
+	unsigned int cls = 0;
+	bool hub, have_cls;
+
+	if (!b.ev)
+		return NULL;
+	memset(&agg, 0, sizeof(agg));
+	usb_set_str(&b, USB_ACTION, action);
+	if (usb_attr_hex(dev, "idVendor", vid, 4))
+		usb_set_str(&b, USB_VENDOR_ID, vid);
+	if (usb_attr_hex(dev, "idProduct", pid, 4))
+		usb_set_str(&b, USB_PRODUCT_ID, pid);
+	if (usb_attr_hex(dev, "bcdDevice", hex, 4))
+		usb_set_str(&b, USB_BCD_DEVICE, hex);
+	usb_set_str(&b, USB_MANUFACTURER, usb_attr(dev, "manufacturer"));
+	usb_set_str(&b, USB_PRODUCT, usb_attr(dev, "product"));
+	usb_set_str(&b, USB_SERIAL, usb_attr(dev, "serial"));
+	usb_set_str(&b, USB_CONFIGURATION, usb_attr(dev, "configuration"));
+	usb_set_speed(&b, dev);
+	usb_set_str(&b, USB_PORT, udev_device_get_sysname(dev));
+	have_cls = usb_attr_byte(dev, "bDeviceClass", &cls);
+	if (have_cls) {
+		snprintf(hex, sizeof(hex), "%02x", cls);
+		usb_set_str(&b, USB_DEVICE_CLASS, hex);
+	}
+	hub = have_cls && cls == 0x09;
+	usb_set_bool(&b, USB_IS_HUB, hub);
+	usb_set_bool(&b, USB_IS_GADGET, !hub && strcmp(vid, "1d6b") == 0);
+
+	usb_children(st, dev, &b, &agg);
+	if (agg.drivers[0])
+		usb_set_str(&b, USB_DRIVER, agg.drivers);
+	usb_set_bool(&b, USB_HAS_KEYBOARD, agg.hid.has_keyboard);
+	usb_set_bool(&b, USB_HAS_MOUSE, agg.hid.has_mouse);
+	usb_set_bool(&b, USB_HAS_ABSOLUTE_POINTER, agg.hid.has_absolute_pointer);
+	usb_set_bool(&b, USB_HAS_DIGITIZER, agg.hid.has_digitizer);
+	if (agg.hid.has_absolute_pointer)
+		usb_set_int(&b, USB_ABS_MAX, agg.hid.abs_max);
+	usb_set_bool(&b, USB_HAS_MASS_STORAGE, agg.mass_storage);
+
+	if (b.err == -ENOMEM) {
+		event_free(b.ev);
+		return NULL;
+	}
+	return b.ev;
+}
+
+/* A remove for a device we never reported: what the uevent itself says. */
+static struct event *usb_build_gone(struct udev_device *dev)
+{
+	struct usb_build b = { event_new(&usb_source), 0 };
+	const char *v = udev_device_get_property_value(dev, "ID_VENDOR_ID");
+	const char *p = udev_device_get_property_value(dev, "ID_MODEL_ID");
+	const char *prod = udev_device_get_property_value(dev, "PRODUCT");
+	char vid[5], pid[5];
+	unsigned int a, c;
+
+	if (!b.ev)
+		return NULL;
+	usb_set_str(&b, USB_ACTION, EVENT_ACTION_REMOVE);
+	usb_set_str(&b, USB_PORT, udev_device_get_sysname(dev));
+	/* PRODUCT=1d6b/104/100 is in every kernel uevent of a usb_device. */
+	if ((!v || !p) && prod && sscanf(prod, "%x/%x/", &a, &c) == 2 &&
+	    a <= 0xffff && c <= 0xffff) {
+		snprintf(vid, sizeof(vid), "%04x", a);
+		snprintf(pid, sizeof(pid), "%04x", c);
+		v = vid;
+		p = pid;
+	}
+	if (v && strlen(v) == 4)
+		usb_set_str(&b, USB_VENDOR_ID, v);
+	if (p && strlen(p) == 4)
+		usb_set_str(&b, USB_PRODUCT_ID, p);
+	if (b.err == -ENOMEM) {
+		event_free(b.ev);
+		return NULL;
+	}
+	return b.ev;
+}
+
+static struct event *usb_event_copy(const struct event *src)
+{
+	struct event *ev = event_new(src->source);
+	int r = 0;
+
+	if (!ev)
+		return NULL;
+	ev->ts = src->ts;
+	for (size_t f = 0; f < src->source->nfields && r == 0; f++) {
+		const struct value *v = &src->values[f];
+
+		if (!v->set)
+			continue;
+		switch (v->type) {
+		case FIELD_STRING:
+			r = event_set_strn(ev, (int)f, v->str.ptr, v->str.len);
+			break;
+		case FIELD_INT:
+			r = event_set_int(ev, (int)f, v->i);
+			break;
+		case FIELD_BOOL:
+			r = event_set_bool(ev, (int)f, v->b);
+			break;
+		case FIELD_IP:
+			r = event_set_ip(ev, (int)f, &v->ip);
+			break;
+		case FIELD_LIST:
+			for (size_t i = 0; i < v->list.n && r == 0; i++)
+				r = event_list_add(ev, (int)f, v->list.items[i]);
+			break;
+		}
+	}
+	if (r < 0) {
+		event_free(ev);
+		return NULL;
+	}
+	return ev;
+}
+
+/* ---- the known-device table ---- */
+
+static int usb_known_find(const struct usb_state *st, const char *syspath)
+{
+	for (size_t i = 0; i < st->nknown; i++)
+		if (strcmp(st->known[i].syspath, syspath) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void usb_known_drop(struct usb_state *st, size_t i)
+{
+	free(st->known[i].syspath);
+	event_free(st->known[i].ev);
+	st->known[i] = st->known[--st->nknown];
+}
+
+/* Remember ev (taking it) as what syspath looks like. */
+static void usb_known_put(struct usb_state *st, const char *syspath, struct event *ev)
+{
+	int i = usb_known_find(st, syspath);
+	char *key;
+
+	if (!ev)
+		return;
+	if (i >= 0) {
+		event_free(st->known[i].ev);
+		st->known[i].ev = ev;
+		st->known[i].seq = ++st->seq;
+		st->known[i].seen = true;
+		return;
+	}
+	key = strdup(syspath);
+	if (!key) {
+		event_free(ev);
+		return;
+	}
+	if (st->nknown == USB_KNOWN_MAX) {
+		/* Bounded: forget the oldest; its remove will be reported
+		 * with what the uevent carries. */
+		size_t old = 0;
+
+		for (size_t k = 1; k < st->nknown; k++)
+			if (st->known[k].seq < st->known[old].seq)
+				old = k;
+		usb_known_drop(st, old);
+	}
+	st->known[st->nknown++] = (struct usb_known){ key, ev, ++st->seq, true };
+}
+
+/* Build, remember and emit the event of a present device. */
+static int usb_report(struct usb_state *st, struct udev_device *dev, const char *action)
+{
+	struct event *ev = usb_build(st, dev, action);
+
+	if (!ev)
+		return -ENOMEM;
+	usb_known_put(st, udev_device_get_syspath(dev), usb_event_copy(ev));
+	usb_emit(st, ev);
+	return 0;
+}
+
+/* Emit the remembered event of known[i] as a remove and forget it. */
+static void usb_report_known_gone(struct usb_state *st, size_t i)
+{
+	struct event *ev = st->known[i].ev;
+
+	st->known[i].ev = NULL;
+	usb_known_drop(st, i);
+	if (event_set_str(ev, USB_ACTION, EVENT_ACTION_REMOVE) < 0) {
+		event_free(ev);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ev->ts);
+	usb_emit(st, ev);
+}
+
+/* ---- pending adds ---- */
+
+static int usb_pending_find(const struct usb_state *st, const char *syspath)
+{
+	for (size_t i = 0; i < st->npending; i++)
+		if (strcmp(st->pending[i].syspath, syspath) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void usb_pending_drop(struct usb_state *st, size_t i)
+{
+	free(st->pending[i].syspath);
+	st->pending[i] = st->pending[--st->npending];
+}
+
+static int usb_pending_add(struct usb_state *st, struct udev_device *dev)
+{
+	const char *syspath = udev_device_get_syspath(dev);
+	uint64_t due = now_monotonic_ms() + st->settle_ms;
+	int i = usb_pending_find(st, syspath);
+	char *key;
+
+	if (i >= 0) {
+		st->pending[i].due_ms = due;
+		return 0;
+	}
+	if (st->npending == USB_PENDING_MAX)
+		return usb_report(st, dev, EVENT_ACTION_ADD);	/* no room: build now */
+	key = strdup(syspath);
+	if (!key)
+		return -ENOMEM;
+	st->pending[st->npending++] = (struct usb_pending){ key, due };
+	return 0;
+}
+
+/* ---- monitor ---- */
+
+static bool usb_is_device(struct udev_device *dev)
+{
+	const char *sub = udev_device_get_subsystem(dev);
+	const char *type = udev_device_get_devtype(dev);
+
+	return sub && type && strcmp(sub, "usb") == 0 && strcmp(type, "usb_device") == 0;
+}
+
+static int usb_on_remove(struct usb_state *st, struct udev_device *dev)
+{
+	const char *syspath = udev_device_get_syspath(dev);
+	int i = usb_known_find(st, syspath);
+	struct event *ev;
+
+	if (i >= 0) {
+		usb_report_known_gone(st, (size_t)i);
+		return 0;
+	}
+	i = usb_pending_find(st, syspath);
+	if (i >= 0)
+		usb_pending_drop(st, (size_t)i);	/* gone before it settled */
+	ev = usb_build_gone(dev);
+	if (!ev)
+		return -ENOMEM;
+	usb_emit(st, ev);
+	return 0;
+}
+
+static int usb_handle(struct usb_state *st, struct udev_device *dev)
+{
+	const char *action = udev_device_get_action(dev);
+
+	if (!action || !usb_is_device(dev))
+		return 0;
+	if (strcmp(action, "add") == 0)
+		return usb_pending_add(st, dev);
+	if (strcmp(action, "remove") == 0)
+		return usb_on_remove(st, dev);
+	return 0;	/* bind, change: the add already covers them */
+}
+
+static int usb_on_ready(void *state)
+{
+	struct usb_state *st = state;
+	int r = 0;
+
+	if (!st || !st->mon)
+		return 0;
+	for (int n = 0; n < USB_DRAIN_MAX; n++) {
+		struct udev_device *dev;
+
+		errno = 0;
+		dev = udev_monitor_receive_device(st->mon);
+		if (!dev) {
+			if (errno == ENOBUFS) {
+				/* The kernel dropped uevents: reconcile soon. */
+				st->next_rescan_ms = now_monotonic_ms() + USB_RESCAN_SOON_MS;
+				continue;
+			}
+			break;
+		}
+		if (r == 0)
+			r = usb_handle(st, dev);
+		udev_device_unref(dev);
+	}
+	return r;
+}
+
+/* ---- enumeration: scan and rescan ---- */
+
+static bool usb_same_str(const struct event *ev, int f, const char *now)
+{
+	const char *was = event_get_str(ev, f);
+
+	if (!was || !now)
+		return !was && !now;
+	return strcmp(was, now) == 0;
+}
+
+/* Did the device at this syspath change identity since we reported it
+ * (a lost remove+add pair, e.g. a gadget re-enumerating as another)? */
+static bool usb_same_device(const struct event *ev, struct udev_device *dev)
+{
+	char vid[5], pid[5];
+	const char *v = usb_attr_hex(dev, "idVendor", vid, 4) ? vid : NULL;
+	const char *p = usb_attr_hex(dev, "idProduct", pid, 4) ? pid : NULL;
+
+	return usb_same_str(ev, USB_VENDOR_ID, v) && usb_same_str(ev, USB_PRODUCT_ID, p) &&
+	       usb_same_str(ev, USB_MANUFACTURER, usb_attr(dev, "manufacturer")) &&
+	       usb_same_str(ev, USB_PRODUCT, usb_attr(dev, "product")) &&
+	       usb_same_str(ev, USB_SERIAL, usb_attr(dev, "serial"));
+}
+
+/*
+ * Walk every usb_device.  present: report each one (inventory).  Otherwise
+ * (rescan) report only the difference with the known table, as add and
+ * remove.  Devices that vanished are reported as removed either way.
+ */
+static int usb_enumerate(struct usb_state *st, bool present)
+{
+	struct udev_enumerate *en;
+	struct udev_list_entry *e;
+	int r = 0;
+
+	en = udev_enumerate_new(st->udev);
+	if (!en)
+		return -ENOMEM;
+	if (udev_enumerate_add_match_subsystem(en, "usb") < 0 ||
+	    udev_enumerate_add_match_property(en, "DEVTYPE", "usb_device") < 0 ||
+	    udev_enumerate_scan_devices(en) < 0) {
+		r = -EIO;
+		goto out_unref;
+	}
+	for (size_t i = 0; i < st->nknown; i++)
+		st->known[i].seen = false;
+	udev_list_entry_foreach(e, udev_enumerate_get_list_entry(en)) {
+		struct udev_device *dev;
+		int k;
+
+		dev = udev_device_new_from_syspath(st->udev, udev_list_entry_get_name(e));
+		if (!dev)
+			continue;
+		if (!usb_is_device(dev) || usb_pending_find(st, udev_device_get_syspath(dev)) >= 0) {
+			udev_device_unref(dev);	/* a pending add reports itself */
+			continue;
+		}
+		k = usb_known_find(st, udev_device_get_syspath(dev));
+		if (present) {
+			r = usb_report(st, dev, EVENT_ACTION_PRESENT);
+		} else if (k < 0) {
+			r = usb_report(st, dev, EVENT_ACTION_ADD);
+		} else if (!usb_same_device(st->known[k].ev, dev)) {
+			usb_report_known_gone(st, (size_t)k);
+			r = usb_report(st, dev, EVENT_ACTION_ADD);
+		} else {
+			st->known[k].seen = true;
+		}
+		udev_device_unref(dev);
+		if (r < 0)
+			break;
+	}
+	/* Backwards: usb_known_drop() moves the last entry into the hole. */
+	for (size_t i = st->nknown; r == 0 && i-- > 0;)
+		if (!st->known[i].seen)
+			usb_report_known_gone(st, i);
+out_unref:
+	udev_enumerate_unref(en);
+	return r;
+}
+
+static int usb_scan(void *state)
+{
+	return state ? usb_enumerate(state, true) : -EINVAL;
+}
+
+static int usb_on_tick(void *state, uint64_t now_ms)
+{
+	struct usb_state *st = state;
+	int r = 0;
+
+	if (!st)
+		return -EINVAL;
+	for (size_t i = st->npending; i-- > 0;) {
+		struct udev_device *dev;
+		int q;
+
+		if (st->pending[i].due_ms > now_ms)
+			continue;
+		dev = udev_device_new_from_syspath(st->udev, st->pending[i].syspath);
+		usb_pending_drop(st, i);
+		if (!dev)
+			continue;	/* gone already; its remove says so */
+		q = usb_report(st, dev, EVENT_ACTION_ADD);
+		udev_device_unref(dev);
+		if (r == 0)
+			r = q;
+	}
+	if (st->next_rescan_ms && now_ms >= st->next_rescan_ms) {
+		int q = usb_enumerate(st, false);
+
+		st->next_rescan_ms = st->rescan_ms ? now_ms + st->rescan_ms : 0;
+		if (r == 0)
+			r = q;
+	}
+	return r;
+}
+
+static uint64_t usb_next_tick(void *state, uint64_t now_ms)
+{
+	struct usb_state *st = state;
+	uint64_t due = UINT64_MAX;
+
+	if (!st)
+		return UINT64_MAX;
+	for (size_t i = 0; i < st->npending; i++)
+		if (st->pending[i].due_ms < due)
+			due = st->pending[i].due_ms;
+	if (st->next_rescan_ms && st->next_rescan_ms < due)
+		due = st->next_rescan_ms;
+	if (due == UINT64_MAX)
+		return UINT64_MAX;
+	return due > now_ms ? due - now_ms : 0;
+}
+
+static int usb_fd(void *state)
+{
+	struct usb_state *st = state;
+
+	return st && st->mon ? udev_monitor_get_fd(st->mon) : -1;
+}
+
+static void usb_free(void *state)
+{
+	struct usb_state *st = state;
+
+	if (!st)
+		return;
+	while (st->nknown > 0)
+		usb_known_drop(st, st->nknown - 1);
+	while (st->npending > 0)
+		usb_pending_drop(st, st->npending - 1);
+	udev_monitor_unref(st->mon);
+	udev_unref(st->udev);
+	free(st);
+}
+
+/* Live events are a bonus: without a monitor (no netlink in a sandbox) the
+ * rescans still find every change, only later. */
+static void usb_monitor_open(struct usb_state *st)
+{
+	struct udev_monitor *mon = udev_monitor_new_from_netlink(st->udev, "udev");
+	int fd, flags;
+
+	if (!mon)
+		goto out_fail;
+	if (udev_monitor_filter_add_match_subsystem_devtype(mon, "usb", "usb_device") < 0 ||
+	    udev_monitor_enable_receiving(mon) < 0)
+		goto out_unref;
+	/* Best effort: a larger buffer makes ENOBUFS rarer. */
+	udev_monitor_set_receive_buffer_size(mon, USB_RCVBUF);
+	fd = udev_monitor_get_fd(mon);
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		goto out_unref;
+	st->mon = mon;
+	return;
+out_unref:
+	udev_monitor_unref(mon);
+out_fail:
+	if (st->ctx.note)
+		st->ctx.note(st->ctx.opaque, LOG_WARNING, "usb",
+			     "no udev monitor; USB changes are seen at rescans only");
+}
+
 static int usb_init(const struct collector_ctx *ctx, void **state)
 {
-	(void)ctx;
+	const struct collector_config *cfg = ctx ? ctx->config : NULL;
+	struct usb_state *st;
+
+	if (!ctx || !state)
+		return -EINVAL;
 	*state = NULL;
-	return -ENODEV;
+	/* No USB bus (containers, CI): nothing to watch. */
+	if (access(USB_SYSFS_BUS, F_OK) < 0)
+		return -ENODEV;
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	st->ctx = *ctx;
+	st->settle_ms = cfg ? cfg->settle_ms : USB_SETTLE_DEFAULT_MS;
+	st->rescan_ms = cfg ? cfg->rescan_ms : USB_RESCAN_DEFAULT_MS;
+	st->udev = udev_new();
+	if (!st->udev) {
+		free(st);
+		return -ENOMEM;
+	}
+	usb_monitor_open(st);
+	if (st->rescan_ms)
+		st->next_rescan_ms = now_monotonic_ms() + st->rescan_ms;
+	*state = st;
+	return 0;
 }
 
 const struct collector usb_collector = {
 	.name = "usb",
 	.source = &usb_source,
 	.init = usb_init,
+	.fd = usb_fd,
+	.on_ready = usb_on_ready,
+	.on_tick = usb_on_tick,
+	.scan = usb_scan,
+	.next_tick = usb_next_tick,
+	.free = usb_free,
 };

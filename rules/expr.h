@@ -1,0 +1,57 @@
+/*
+ * expr.h - rule expressions: compiled once from text, evaluated per event.
+ *
+ * The grammar and the semantics (types, unset fields, case-insensitive
+ * operators) are described at the top of expr.c and in rules/README.md.
+ * Compilation resolves field names to ids against one source's table,
+ * checks every operator against the field's type, parses literals into
+ * their typed form (integers, IP networks, sorted string sets) and
+ * compiles regular expressions, so evaluation never parses, never looks a
+ * name up and never allocates.
+ */
+#ifndef FARMHOUND_EXPR_H
+#define FARMHOUND_EXPR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../collectors/event.h"
+
+struct expr;
+
+/* Longest expression text accepted (bytes, after joining continuation
+ * lines), and deepest nesting of parentheses and "not". */
+#define EXPR_TEXT_MAX 65536
+#define EXPR_DEPTH_MAX 64
+
+/* What the compiler needs from its caller. */
+struct expr_env {
+	const struct source_def *source;
+	/* Items of the [list NAME] called name, or NULL if there is none. */
+	bool (*find_list)(void *opaque, const char *name, char *const **items,
+			  size_t *n);
+	/* Called once per problem found; msg is only valid during the call.
+	 * Compilation goes on after type and name errors, so one call can
+	 * report several; it stops at the first syntax error. */
+	void (*error)(void *opaque, const char *msg);
+	void *opaque;
+};
+
+/* Scratch space for evaluation (PCRE2 match data and limits), one per
+ * ruleset: evaluation is single-threaded by design (DESIGN §1). */
+struct expr_runtime;
+
+struct expr_runtime *expr_runtime_new(void);
+void expr_runtime_free(struct expr_runtime *rt);
+
+/* 0 and *out set, -EINVAL (problems reported through env->error) or
+ * -ENOMEM. */
+int expr_compile(const char *text, const struct expr_env *env,
+		 struct expr **out);
+void expr_free(struct expr *e);
+
+/* Does ev satisfy e?  ev must be of the source e was compiled for. */
+bool expr_eval(const struct expr *e, const struct event *ev,
+	       struct expr_runtime *rt);
+
+#endif

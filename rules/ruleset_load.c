@@ -673,7 +673,7 @@ static bool rule_meta_keys(struct loader *l, struct raw_section *sec,
 	m->name = sec->val[K_NAME] && *sec->val[K_NAME] ? sec->val[K_NAME] : NULL;
 	if (m->name)
 		sec->val[K_NAME] = NULL;
-	else if (!(m->name = strdup(sec->id)))
+	else if (!(m->name = strdup(m->id)))
 		l->oom = true;
 	if (sec->val[K_DESCRIPTION] && *sec->val[K_DESCRIPTION]) {
 		m->description = sec->val[K_DESCRIPTION];

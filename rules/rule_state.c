@@ -186,7 +186,7 @@ bool rule_state_pass(struct rule_state *st, const struct rule *r,
 		     const struct event *ev, uint64_t now_ms,
 		     uint64_t *suppressed)
 {
-	char key[EVENT_STR_MAX * 2];
+	char key[8192];			/* entity values are cut beyond this */
 	size_t n = entity_key(r, ev, key, sizeof(key));
 	uint64_t h = hash_bytes(key, n);
 	int32_t *b = &st->buckets[h & (RULE_STATE_BUCKETS - 1)];

@@ -111,7 +111,6 @@ struct loader {
 	size_t nsecs, cap;
 	struct raw_section *cur;	/* NULL: ignore keys */
 	const char *file;
-	int expr_line;			/* for expression errors */
 	bool oom;
 	int io_error;			/* first -errno reading files */
 	size_t from;			/* first diagnostic of this load */

@@ -768,7 +768,7 @@ static void loop_reload(struct loop *l)
 		/* The first error goes into the message as well: the list may
 		 * be cut to fit the alert line, the message never is. */
 		loop_notice(l, &meta_reload_failed, "reload-failed", NULL, &diags,
-			    "reload failed with %zu errors (%s); %zu rules of the previous set still in force",
+			    "%zu errors, first: %s; the previous %zu rules stay in force",
 			    nerr, first, ruleset_rule_count(l->rs));
 		config_free(&ncfg);
 	} else {

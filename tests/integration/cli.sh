@@ -16,12 +16,18 @@ check "-t accepts the shipped rules with a missing config file" \
 # -t with errors in both files: every error as file:line, exit 1.
 printf '[output]\nformat = json\nframing = carrier-pigeon\n' >"$T/bad.conf"
 mkdir "$T/rules"
-printf '[rule r1]\nsource = usb\nwhen = action == "add"\nseverity = loud\n' >"$T/rules/a.rules"
+printf '[rule r1]\nname = r1\nsource = usb\nwhen = action == "add"\nseverity = loud\n' >"$T/rules/a.rules"
 "$FH" -t -c "$T/bad.conf" -r "$T/rules" >"$T/out" 2>"$T/err"; rc=$?
 check "-t with errors exits 1" test "$rc" -eq 1
 check "-t reports the config error as file:line" grep -q "^$T/bad.conf:3: " "$T/err"
-check "-t reports the rule error as file:line" grep -q "^$T/rules/a.rules:4: " "$T/err"
+check "-t reports the rule error as file:line" grep -q "^$T/rules/a.rules:5: " "$T/err"
 check "-t with errors prints no OK" sh -c "! grep -q 'configuration OK' '$T/out'"
+
+# A rule without the optional name key is not a crash.
+printf '[rule nameless]\nsource = usb\nseverity = info\nwhen = action == "add"\n' >"$T/nameless.rules"
+mkdir "$T/nameless" && mv "$T/nameless.rules" "$T/nameless/"
+"$FH" -t -c "$NOCONF" -r "$T/nameless" >/dev/null 2>&1; rc=$?
+check "-t accepts a rule without a name (no crash)" test "$rc" -eq 0
 
 # --fields
 "$FH" --fields usb >"$T/out"; rc=$?

@@ -2,10 +2,12 @@
  * uevent.c - test helper: run a program inside a umockdev testbed and plug
  * or unplug recorded devices on command.
  *
- *   umockdev-wrapper uevent CONTROL_FIFO PIDFILE PROGRAM [ARGS...]
+ *   umockdev-wrapper uevent CONTROL_FIFO PIDFILE [+FILE...] PROGRAM [ARGS...]
  *
- * Creates an empty testbed (which exports UMOCKDEV_DIR; umockdev-wrapper
- * already set LD_PRELOAD), forks and execs PROGRAM in it, writes the child's
+ * Creates a testbed (which exports UMOCKDEV_DIR; umockdev-wrapper already
+ * set LD_PRELOAD) holding the devices of each +FILE (a machine's USB root
+ * hubs, say: what is there before the program starts), forks and execs
+ * PROGRAM in it, writes the child's
  * pid to PIDFILE, then reads commands, one per line, from CONTROL_FIFO:
  *
  *   add FILE      add the devices of a umockdev-record file that are not in
@@ -219,14 +221,22 @@ int main(int argc, char **argv)
 	size_t have = 0;
 	FILE *pidf;
 	pid_t child;
-	int fifo, status;
+	int fifo, status, prog = 3;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: %s CONTROL_FIFO PIDFILE PROGRAM [ARGS...]\n", argv[0]);
+		fprintf(stderr, "usage: %s CONTROL_FIFO PIDFILE [+FILE...] PROGRAM [ARGS...]\n",
+			argv[0]);
 		return 2;
 	}
 	ack_path = g_strconcat(argv[2], ".ack", NULL);
 	tb = umockdev_testbed_new();
+	for (; prog < argc && argv[prog][0] == '+'; prog++)
+		if (cmd_add(argv[prog] + 1) < 0)
+			return 2;
+	if (prog == argc) {
+		fprintf(stderr, "%s: no program to run\n", argv[0]);
+		return 2;
+	}
 	/* O_RDWR: we are a writer too, so the fifo never reads EOF between
 	 * two commands of the test script. */
 	fifo = open(argv[1], O_RDWR | O_NONBLOCK | O_CLOEXEC);
@@ -240,8 +250,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (child == 0) {
-		execvp(argv[3], argv + 3);
-		perror(argv[3]);
+		execvp(argv[prog], argv + prog);
+		perror(argv[prog]);
 		_exit(127);
 	}
 	pidf = fopen(argv[2], "w");

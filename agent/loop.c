@@ -42,8 +42,10 @@
 /* Floor between two ticks of one collector: a collector asking for "now"
  * again and again must not turn the loop into a busy poll. */
 #define LOOP_TICK_MIN_MS 10
-/* Retry a sink backlog this often. */
+/* Retry a sink backlog after this long, doubling up to the maximum while
+ * syslog stays away: a dead syslog must not keep the agent awake. */
 #define LOOP_FLUSH_MS 1000
+#define LOOP_FLUSH_MAX_MS 30000
 /* A collector whose on_ready keeps failing is stopped after this many
  * failures in a row (its fd would otherwise stay readable forever). */
 #define LOOP_READY_FAILURES_MAX 100
@@ -84,6 +86,7 @@ struct loop {
 	bool quit;
 	uint64_t wd_interval, wd_due;
 	uint64_t flush_due;
+	uint64_t flush_backoff_ms;
 	uint64_t undelivered_seen;
 	uint64_t armed_ms;
 	/* Notes a collector makes during init are held back until init
@@ -138,7 +141,7 @@ static void loop_on_alert(void *opaque, const struct alert *a)
 	log_msg(LOG_DEBUG, "alert: %s", line);
 	r = syslog_sink_send(l->sink, a->rule->severity, line, (size_t)n);
 	if (r == -EAGAIN && l->flush_due == UINT64_MAX)
-		l->flush_due = now_monotonic_ms() + LOOP_FLUSH_MS;
+		l->flush_due = now_monotonic_ms() + l->flush_backoff_ms;
 }
 
 /* --explain: print strings quoted with anything but printable ASCII
@@ -503,6 +506,7 @@ static int loop_setup(struct loop *l, const struct loop_options *o)
 	l->opts = o;
 	l->epfd = l->sigfd = l->timerfd = -1;
 	l->flush_due = UINT64_MAX;
+	l->flush_backoff_ms = LOOP_FLUSH_MS;
 	r = config_init_defaults(&l->cfg);
 	if (r < 0)
 		return r;
@@ -619,12 +623,20 @@ static void loop_arm_timer(struct loop *l)
 		log_msg(LOG_ERR, "timerfd_settime: %s", strerror(errno));
 }
 
-static void loop_check_sink(struct loop *l, uint64_t now)
+/* flushed: a retry just ran (back off if it did not drain everything). */
+static void loop_check_sink(struct loop *l, uint64_t now, bool flushed)
 {
 	struct syslog_sink_stats st;
 
 	syslog_sink_stats(l->sink, &st);
-	l->flush_due = st.queued ? now + LOOP_FLUSH_MS : UINT64_MAX;
+	if (!st.queued) {
+		l->flush_due = UINT64_MAX;
+		l->flush_backoff_ms = LOOP_FLUSH_MS;
+	} else if (flushed || l->flush_due == UINT64_MAX) {
+		if (flushed && l->flush_backoff_ms < LOOP_FLUSH_MAX_MS)
+			l->flush_backoff_ms *= 2;
+		l->flush_due = now + l->flush_backoff_ms;
+	}
 	if (st.undelivered > l->undelivered_seen) {
 		uint64_t lost = st.undelivered - l->undelivered_seen;
 
@@ -642,6 +654,7 @@ static void loop_check_sink(struct loop *l, uint64_t now)
 static void loop_on_timer(struct loop *l)
 {
 	uint64_t expirations, now;
+	bool flushed;
 
 	while (read(l->timerfd, &expirations, sizeof(expirations)) > 0)
 		;
@@ -662,9 +675,10 @@ static void loop_on_timer(struct loop *l)
 		notify_watchdog();
 		l->wd_due = now + l->wd_interval;
 	}
-	if (l->flush_due <= now)
+	flushed = l->flush_due <= now;
+	if (flushed)
 		syslog_sink_flush(l->sink);
-	loop_check_sink(l, now);
+	loop_check_sink(l, now, flushed);
 }
 
 static void loop_on_collector(struct loop *l, struct loop_collector *lc)
@@ -718,6 +732,8 @@ static void loop_apply(struct loop *l, struct config *ncfg, struct ruleset *nrs)
 		syslog_sink_free(l->sink);
 		l->sink = nsink;
 		l->undelivered_seen = 0;
+		l->flush_due = UINT64_MAX;
+		loop_check_sink(l, now_monotonic_ms(), false);
 	}
 	for (int i = 0; i < l->ncol; i++) {
 		struct loop_collector *lc = &l->col[i];
@@ -867,7 +883,7 @@ int loop_daemon(const struct loop_options *o)
 	l.wd_due = now_monotonic_ms() + l.wd_interval;
 	if (l.wd_interval)
 		notify_watchdog();
-	loop_check_sink(&l, now_monotonic_ms());
+	loop_check_sink(&l, now_monotonic_ms(), false);
 	snprintf(status, sizeof(status), "%d collectors, %zu rules, %llu alerts",
 		 loop_collectors_running(&l), ruleset_rule_count(l.rs),
 		 (unsigned long long)l.alerts);

@@ -23,6 +23,11 @@ check "-t reports the config error as file:line" grep -q "^$T/bad.conf:3: " "$T/
 check "-t reports the rule error as file:line" grep -q "^$T/rules/a.rules:5: " "$T/err"
 check "-t with errors prints no OK" sh -c "! grep -q 'configuration OK' '$T/out'"
 
+# The daemon refuses to start on an invalid config, saying where.
+timeout 10 "$FH" -c "$T/bad.conf" -r "$RULES" >/dev/null 2>"$T/err"; rc=$?
+check "the daemon exits 1 on an invalid config" test "$rc" -eq 1
+check "... and reports it as file:line" grep -q "^$T/bad.conf:3: " "$T/err"
+
 # A rule without the optional name key is not a crash.
 printf '[rule nameless]\nsource = usb\nseverity = info\nwhen = action == "add"\n' >"$T/nameless.rules"
 mkdir "$T/nameless" && mv "$T/nameless.rules" "$T/nameless/"

@@ -179,9 +179,11 @@ severity = warning
 confidence = medium
 category = ip-kvm
 EOR
+# The config changes too: the new tag proves the sink was rebuilt from it.
+sed -i 's/^tag = farmhound$/tag = fh-reloaded/' "$T/farmhound.conf"
 kill -HUP "$(cat "$T/fh.pid")"
-check "reload-ok alert after a valid change" \
-	wait_for "$T/out.log" '"rule":\{"id":"farmhound-reload-ok"'
+check "reload-ok alert after a valid change, sent with the new config's tag" \
+	wait_for "$T/out.log" '^fh-test-host fh-reloaded .*"rule":\{"id":"farmhound-reload-ok"'
 ctl "remove /sys$dev" >/dev/null
 check "the new rule is in force after the reload" \
 	wait_for "$T/out.log" '"rule":\{"id":"test-kvm-unplug"'

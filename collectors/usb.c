@@ -47,7 +47,7 @@
 #define USB_CHILDREN_MAX	1024	/* sysfs descendants looked at per device */
 #define USB_SETTLE_DEFAULT_MS	500
 #define USB_RESCAN_DEFAULT_MS	(10 * 60 * 1000)
-#define USB_RESCAN_SOON_MS	1000	/* after a lost uevent */
+#define USB_RESCAN_SOON_MS	10000	/* after lost uevents (DESIGN §8: >= 10 s) */
 #define USB_RCVBUF		(1024 * 1024)
 
 static const struct field_def usb_fields[USB__NFIELDS] = {
@@ -697,8 +697,12 @@ static int usb_on_ready(void *state)
 		dev = udev_monitor_receive_device(st->mon);
 		if (!dev) {
 			if (errno == ENOBUFS) {
-				/* The kernel dropped uevents: reconcile soon. */
-				st->next_rescan_ms = now_monotonic_ms() + USB_RESCAN_SOON_MS;
+				/* The kernel dropped uevents: reconcile soon.  Only
+				 * ever earlier, so a flood cannot postpone it. */
+				uint64_t soon = now_monotonic_ms() + USB_RESCAN_SOON_MS;
+
+				if (!st->next_rescan_ms || soon < st->next_rescan_ms)
+					st->next_rescan_ms = soon;
 				continue;
 			}
 			break;
@@ -905,8 +909,12 @@ static int usb_init(const struct collector_ctx *ctx, void **state)
 		return -EINVAL;
 	*state = NULL;
 	/* No USB bus (containers, CI): nothing to watch. */
-	if (access(USB_SYSFS_BUS, F_OK) < 0)
+	if (access(USB_SYSFS_BUS, F_OK) < 0) {
+		if (ctx->note)
+			ctx->note(ctx->opaque, LOG_NOTICE, "usb",
+				  "no USB bus in sysfs (" USB_SYSFS_BUS " missing)");
 		return -ENODEV;
+	}
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return -ENOMEM;

@@ -77,10 +77,11 @@ with open(sys.argv[1], encoding="utf-8", errors="replace") as f:
 ' "$1"
 }
 
-# scan NAME: run the scan over fixture NAME; sets $rc, leaves the alerts
-# summary in $tmp/NAME.alerts and stderr in $tmp/NAME.err.
+# scan NAME [FILE]: run the scan over fixture NAME (or the umockdev FILE);
+# sets $rc, leaves the alerts summary in $tmp/NAME.alerts and stderr in
+# $tmp/NAME.err.
 scan() {
-	timeout "$SCAN_TIMEOUT" umockdev-run -d "$FIX/usb/$1.umockdev" -- \
+	timeout "$SCAN_TIMEOUT" umockdev-run -d "${2:-$FIX/usb/$1.umockdev}" -- \
 		"$FH" --scan -r "$RULES" >"$tmp/$1.out" 2>"$tmp/$1.err" </dev/null
 	rc=$?
 	alerts "$tmp/$1.out" >"$tmp/$1.alerts"
@@ -98,6 +99,8 @@ expect() {
 no_bad_json() { ! grep -q '^BAD-JSON' "$1"; }
 # has_rule FILE RULE LEVEL
 has_rule() { grep -qx "$2 $3" "$1"; }
+# lacks_rule FILE RULE: RULE raised no alert at any level
+lacks_rule() { ! grep -q "^$2 " "$1"; }
 # any alert at error, critical, alert or emergency
 has_high() { grep -Eq ' (error|critical|alert|emergency)$' "$1"; }
 # any alert above notice (warning or worse)
@@ -131,7 +134,7 @@ run_injector() {
 
 run_ordinary() {
 	name=$1
-	scan "$name"
+	scan "$name" "$2"
 	expect "$name: exit status 0 or 1, not an error" [ "$rc" -le 1 ] ||
 		diag_scan "$name"
 	if [ "$rc" -le 1 ] && no_bad_json "$tmp/$name.alerts" &&
@@ -186,6 +189,38 @@ while [ $# -ge 4 ]; do
 	*) not_ok "$name: unknown kind '$kind' in the table" ;;
 	esac
 done
+
+# ---- near misses ----
+# Fixtures edited into the ordinary device that an identity rule must tell
+# apart from the tool: each proves a rule keys on the whole identity, not on
+# the vendor:product id alone.
+# derive NAME FROM SED-SCRIPT: $tmp/NAME.umockdev from fixture FROM.
+derive() {
+	sed "$3" "$FIX/usb/$2.umockdev" >"$tmp/$1.umockdev"
+}
+near_miss() {
+	name=$1 rule=$2
+	if [ ! -f "$FIX/usb/$3.umockdev" ]; then
+		not_ok "$name: fixture $FIX/usb/$3.umockdev exists"
+		return
+	fi
+	derive "$name" "$3" "$4"
+	run_ordinary "$name" "$tmp/$name.umockdev"
+	expect "$name: rule $rule did not fire" \
+		lacks_rule "$tmp/$name.alerts" "$rule" ||
+		diag_scan "$name"
+}
+# A real Logitech receiver on 046d:c529 names itself; Flipper's BadUSB does not.
+near_miss logitech-c529-with-strings injector-flipper-zero-badusb flipper-badusb \
+	'/^A: idVendor=046d$/a\
+A: manufacturer=Logitech\
+A: product=USB Receiver'
+# 0483:5740 is STMicro's stock virtual COM port, on many STM32 gadgets.
+near_miss stm32-vcp injector-flipper-zero-serial flipper-zero-vcp \
+	'/flip_\|Flipper/d'
+# usb.ids gives 1ea7:0064 to a real vertical mouse.
+near_miss vertical-mouse-1ea7-0064 jiggler-amazon-2g4-mouse amazon-jiggler \
+	's/2\.4G Mouse/Vertical Mouse/'
 
 # Every fixture on disk has an expected outcome in the table.
 for f in "$FIX"/usb/*.umockdev; do

@@ -1,21 +1,15 @@
 /*
  * config.c - farmhound.conf: [agent], [output], [collector.NAME].
  *
- * Parsed with inih's ini_parse_stream() through our own line reader: the
- * Debian build of inih (r55) hands the handler no line numbers, and every
- * error must be "file:line: message".  The reader counts lines, checks
- * section headers itself (inih does not call the handler for an empty
- * section, so an unknown empty section would otherwise pass unnoticed),
- * rejects over-long lines instead of letting inih split them, and strips
- * leading blanks so an indented key is a key, not a continuation of the
- * previous value (continuations make no sense for these settings).
+ * Read through rules/inifile.c, the same INI layer (inih underneath) as the
+ * rule files, so both report "file:line: message" the same way, with the
+ * same comment and continuation-line rules an admin already knows.
  *
  * The file is parsed into a fresh config built from the defaults; the
  * caller's config is only replaced when the whole file is valid.
  */
 #include <ctype.h>
 #include <errno.h>
-#include <ini.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +19,7 @@
 
 #include "collector.h"
 #include "config.h"
+#include "inifile.h"
 #include "util.h"
 
 #define CONFIG_DEFAULT_SOCKET "/dev/log"
@@ -33,16 +28,23 @@
 #define CONFIG_DEFAULT_SETTLE_MS 500ULL
 #define CONFIG_HOSTNAME_MAX 255		/* RFC 5424 HOSTNAME */
 #define CONFIG_TAG_MAX 48		/* RFC 5424 APP-NAME */
-#define CONFIG_SECTION_MAX 64
+
+enum config_section {
+	CONFIG_SECTION_NONE,		/* before the first header */
+	CONFIG_SECTION_SKIP,		/* unknown or malformed: reported once */
+	CONFIG_SECTION_AGENT,
+	CONFIG_SECTION_OUTPUT,
+	CONFIG_SECTION_COLLECTOR,
+};
 
 struct config_parser {
-	FILE *f;
 	const char *path;
 	struct config *cfg;
 	struct diag_list *diags;
-	int line;			/* of the chunk last handed to inih */
-	bool at_line_start;
-	bool skip_section;		/* unknown section: already reported */
+	int line;			/* of the key or header being handled */
+	enum config_section section;
+	struct collector_config *collector;	/* for CONFIG_SECTION_COLLECTOR */
+	bool oom;
 	int errors;
 };
 
@@ -118,12 +120,6 @@ static struct collector_config *config_collector_mut(struct config *cfg,
 	if (strncmp(section, "collector.", 10) != 0)
 		return NULL;
 	return (struct collector_config *)config_collector(cfg, section + 10);
-}
-
-static bool config_section_known(struct config *cfg, const char *section)
-{
-	return strcmp(section, "agent") == 0 || strcmp(section, "output") == 0 ||
-	       config_collector_mut(cfg, section) != NULL;
 }
 
 /* Printable ASCII, no blanks: these end up in the syslog header. */
@@ -240,142 +236,113 @@ static int config_collector_key(struct config_parser *p, struct collector_config
 	return 0;
 }
 
-/* inih handler: returns 1 (go on) even on a bad value, so every error of the
- * file is collected; 0 only when out of memory. */
-static int config_handler(void *user, const char *section, const char *name,
-			  const char *value)
+/* inifile callbacks: a bad value is reported and parsing goes on, so every
+ * error of the file is collected in one pass. */
+static void config_on_section(void *opaque, const char *header, int line)
 {
-	struct config_parser *p = user;
-	struct collector_config *c;
-	int r;
+	struct config_parser *p = opaque;
 
-	if (p->skip_section)
-		return 1;
-	if (section[0] == '\0') {
+	p->line = line;
+	p->section = CONFIG_SECTION_SKIP;
+	if (!header)
+		return;		/* malformed header: inifile reported it */
+	if (strcmp(header, "agent") == 0) {
+		p->section = CONFIG_SECTION_AGENT;
+	} else if (strcmp(header, "output") == 0) {
+		p->section = CONFIG_SECTION_OUTPUT;
+	} else if ((p->collector = config_collector_mut(p->cfg, header))) {
+		p->section = CONFIG_SECTION_COLLECTOR;
+	} else if (strncmp(header, "collector.", 10) == 0) {
+		config_error(p, "unknown collector '%s'", header + 10);
+	} else {
+		config_error(p, "unknown section '%s'", header);
+	}
+}
+
+static void config_on_key(void *opaque, const char *name, const char *value, int line)
+{
+	struct config_parser *p = opaque;
+	int r = 0;
+
+	p->line = line;
+	switch (p->section) {
+	case CONFIG_SECTION_NONE:
 		config_error(p, "key '%s' outside of any section", name);
-		return 1;
-	}
-	if (strcmp(section, "agent") == 0)
+		break;
+	case CONFIG_SECTION_SKIP:
+		break;
+	case CONFIG_SECTION_AGENT:
 		r = config_agent_key(p, name, value);
-	else if (strcmp(section, "output") == 0)
+		break;
+	case CONFIG_SECTION_OUTPUT:
 		r = config_output_key(p, name, value);
-	else if ((c = config_collector_mut(p->cfg, section)))
-		r = config_collector_key(p, c, name, value);
-	else
-		return 1;	/* reported by the reader */
-	return r < 0 ? 0 : 1;
-}
-
-/* "[name]" -> check the name now, because inih never tells the handler
- * about a section without keys. */
-static void config_check_section(struct config_parser *p, const char *line)
-{
-	char name[CONFIG_SECTION_MAX];
-	const char *end = strchr(line + 1, ']');
-	size_t n;
-
-	if (!end)
-		return;		/* inih reports the syntax error */
-	n = (size_t)(end - (line + 1));
-	if (n >= sizeof(name)) {
-		p->skip_section = true;
-		config_error(p, "unknown section '%s'", "(too long)");
-		return;
+		break;
+	case CONFIG_SECTION_COLLECTOR:
+		r = config_collector_key(p, p->collector, name, value);
+		break;
 	}
-	memcpy(name, line + 1, n);
-	name[n] = '\0';
-	strstrip(name);
-	p->skip_section = !config_section_known(p->cfg, name);
-	if (!p->skip_section)
-		return;
-	if (strncmp(name, "collector.", 10) == 0)
-		config_error(p, "unknown collector '%s'", name + 10);
-	else
-		config_error(p, "unknown section '%s'", name);
+	if (r < 0)
+		p->oom = true;
 }
 
-static char *config_reader(char *str, int num, void *stream)
+static void config_on_error(void *opaque, int line, const char *msg)
 {
-	struct config_parser *p = stream;
-	size_t n, lead;
+	struct config_parser *p = opaque;
 
-	for (;;) {
-		if (!fgets(str, num, p->f))
-			return NULL;
-		n = strlen(str);
-		if (p->at_line_start)
-			p->line++;
-		p->at_line_start = n > 0 && str[n - 1] == '\n';
-		if (p->at_line_start || feof(p->f))
-			break;
-		/* Longer than inih's buffer: report it once, drop the rest of
-		 * the line, and hand inih an empty line in its place. */
-		config_error(p, "line longer than %s characters", "198");
-		while (!p->at_line_start && fgets(str, num, p->f)) {
-			n = strlen(str);
-			p->at_line_start = n > 0 && str[n - 1] == '\n';
-		}
-		p->at_line_start = true;
-		str[0] = '\n';
-		str[1] = '\0';
-		return str;
-	}
-	lead = strspn(str, " \t");
-	if (lead)
-		memmove(str, str + lead, strlen(str + lead) + 1);
-	if (str[0] == '[')
-		config_check_section(p, str);
-	return str;
+	p->line = line;
+	config_error(p, "%s", msg);
 }
+
+static const struct inifile_ops config_ini_ops = {
+	.section = config_on_section,
+	.key = config_on_key,
+	.error = config_on_error,
+};
+
+/* A config file is a few dozen lines; anything near this is not one. */
+#define CONFIG_FILE_MAX (1024 * 1024)
 
 int config_load(const char *path, struct config *cfg, struct diag_list *diags)
 {
-	struct config_parser p = {
-		.path = path, .diags = diags, .at_line_start = true,
-	};
+	struct config_parser p = { .path = path, .diags = diags };
 	struct config fresh;
+	char *text = NULL;
+	size_t len;
 	int r;
 
 	r = config_init_defaults(&fresh);
 	if (r < 0)
 		return r;
 	p.cfg = &fresh;
-	p.f = fopen(path, "re");
-	if (!p.f) {
-		r = -errno;
-		if (r == -ENOENT) {
-			/* No file: the built-in defaults are the config. */
-			config_free(cfg);
-			*cfg = fresh;
-			return 0;
-		}
-		diag_add(diags, false, path, 0, "cannot open: %s", strerror(-r));
+	r = read_file_bounded(path, CONFIG_FILE_MAX, &text, &len);
+	if (r == -ENOENT) {
+		/* No file: the built-in defaults are the config. */
+		config_free(cfg);
+		*cfg = fresh;
+		return 0;
+	}
+	if (r < 0) {
+		diag_add(diags, false, path, 0, "cannot read: %s", strerror(-r));
 		goto out_free;
 	}
-	r = ini_parse_stream(config_reader, &p, config_handler, &p);
-	if (r == -2) {
+	if (len == CONFIG_FILE_MAX) {
+		diag_add(diags, false, path, 0, "larger than %d bytes", CONFIG_FILE_MAX);
+		r = -EINVAL;
+		goto out_free;
+	}
+	r = inifile_parse(text, len, &config_ini_ops, &p);
+	if (r == 0 && p.oom)
 		r = -ENOMEM;
-		goto out_close;
-	}
-	if (r > 0) {
-		/* With our handler never failing, a positive return is inih's
-		 * own syntax error (no '=', no ']'); it only gives the first. */
-		p.line = r;
-		config_error(&p, "syntax error: expected [section] or key = value%s", "");
-	}
-	if (ferror(p.f)) {
-		diag_add(diags, false, path, 0, "read error");
-		p.errors++;
-	}
-	r = p.errors ? -EINVAL : 0;
-out_close:
-	fclose(p.f);
+	if (r == 0 && p.errors)
+		r = -EINVAL;
 	if (r == 0) {
+		free(text);
 		config_free(cfg);
 		*cfg = fresh;
 		return 0;
 	}
 out_free:
+	free(text);
 	config_free(&fresh);
 	return r;
 }

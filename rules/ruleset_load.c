@@ -2,7 +2,7 @@
  * ruleset_load.c - rule files to a ruleset, with every error reported.
  *
  * Two passes.  The first reads every file (sorted by name, *.rules only)
- * through rule_ini.c into raw sections: the section's kind, id and line,
+ * through inifile.c into raw sections: the section's kind, id and line,
  * and each known key's text and line.  Unknown sections and keys, and
  * duplicated keys, are reported here.  The second pass builds the objects:
  * lists first, because a rule may name a list defined further down or in
@@ -29,7 +29,7 @@
 #include <time.h>
 
 #include "../agent/util.h"
-#include "rule_ini.h"
+#include "inifile.h"
 #include "ruleset_int.h"
 
 #define RULES_FILE_MAX (1024 * 1024)	/* bytes per file */
@@ -249,7 +249,7 @@ static void on_error(void *opaque, int line, const char *msg)
 	lerr(l, l->file, line, "%s", msg);
 }
 
-static const struct rule_ini_ops load_ops = {
+static const struct inifile_ops load_ops = {
 	.section = on_section,
 	.key = on_key,
 	.error = on_error,
@@ -280,7 +280,7 @@ static int loader_add_file(struct loader *l, const char *path)
 	}
 	if (len > RULES_FILE_MAX) {
 		lerr(l, copy, 0, "file too large (more than %d bytes)", RULES_FILE_MAX);
-	} else if (rule_ini_parse(text, len, &load_ops, l) < 0) {
+	} else if (inifile_parse(text, len, &load_ops, l) < 0) {
 		l->oom = true;
 	}
 	free(text);

@@ -91,7 +91,7 @@ static void test_good_file(void **unused)
 		"syslog_socket = /run/test/log.sock\n"
 		"facility = local3\n"
 		"framing = rfc5424\n"
-		"  tag = fh-test\n"
+		"tag = fh-test\n"
 		"[collector.usb]\n"
 		"enabled = no\n"
 		"rescan_interval = 30s\n"
@@ -206,21 +206,27 @@ static void test_one_error_rejects_file(void **unused)
 
 static void test_syntax_and_long_line(void **unused)
 {
-	char text[600];
+	char text[6000];
 	struct diag_list d = { 0 };
 	struct config cfg = { 0 };
 	const char *path;
 
 	(void)unused;
-	/* Line 2: no '='; line 3: 400 characters, longer than inih takes. */
-	snprintf(text, sizeof(text), "[output]\nthis is not ini\ntag = %0400d\n[agent\n", 0);
+	/* Line 2: no '='; line 3: longer than any line we accept; line 4: a
+	 * broken header; lines 5-7: an indented line continues the value above
+	 * (as in rule files), so the tag becomes "fh test" and is refused. */
+	snprintf(text, sizeof(text),
+		 "[output]\nthis is not ini\ntag = %05000d\n[agent\n[output]\ntag = fh\n  test\n", 0);
 	path = write_conf(text);
 	assert_int_equal(config_load(path, &cfg, &d), -EINVAL);
 	unlink(path);
 	assert_non_null(diag_at(&d, 2));
 	assert_non_null(strstr(diag_at(&d, 2)->message, "syntax"));
 	assert_non_null(diag_at(&d, 3));
-	assert_non_null(strstr(diag_at(&d, 3)->message, "longer"));
+	assert_non_null(strstr(diag_at(&d, 3)->message, "too long"));
+	assert_non_null(diag_at(&d, 4));
+	assert_non_null(diag_at(&d, 6));
+	assert_non_null(strstr(diag_at(&d, 6)->message, "'fh test'"));
 	assert_null(cfg.format);	/* untouched */
 	diag_list_clear(&d);
 }

@@ -1,5 +1,6 @@
 /*
- * rule_ini.c - rule files through inih, with line numbers that are right.
+ * inifile.c - INI files (rules, farmhound.conf) through inih, with line
+ * numbers that are right.
  *
  * The rule files are INI and are parsed with inih (DESIGN §4), but inih
  * r55 as Debian ships it has three properties we cannot live with:
@@ -35,7 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rule_ini.h"
+#include "inifile.h"
 
 struct rini {
 	const char *p, *end;
@@ -47,7 +48,7 @@ struct rini {
 	char *value;
 	int *map;			/* inih's line count -> physical line */
 	size_t nmap, mapcap;
-	const struct rule_ini_ops *ops;
+	const struct inifile_ops *ops;
 	void *opaque;
 	bool oom;
 };
@@ -148,9 +149,9 @@ static bool line_ok(struct rini *r, const char *s, size_t n)
 {
 	char msg[96];
 
-	if (n > RULE_INI_LINE_MAX) {
+	if (n > INIFILE_LINE_MAX) {
 		snprintf(msg, sizeof(msg), "line too long (more than %d bytes)",
-			 RULE_INI_LINE_MAX);
+			 INIFILE_LINE_MAX);
 		rini_error(r, r->lineno, msg);
 		return false;
 	}
@@ -208,7 +209,7 @@ static bool read_key(struct rini *r, const char *s, size_t n, bool ok)
 	if (!ok || r->oom)
 		return false;
 	if (!(r->key = memchr(r->buf, '=', r->len))) {
-		rini_error(r, r->line, "expected \"key = value\" or a [section] header");
+		rini_error(r, r->line, "syntax error: expected \"key = value\" or a [section] header");
 		return false;
 	}
 	eq = (size_t)(r->key - r->buf);
@@ -224,13 +225,13 @@ static bool read_key(struct rini *r, const char *s, size_t n, bool ok)
 		rini_error(r, r->line, "missing key name before \"=\"");
 		return false;
 	}
-	if (k > RULE_INI_KEY_MAX) {
+	if (k > INIFILE_KEY_MAX) {
 		rini_error(r, r->line, "key name too long");
 		return false;
 	}
-	if (r->len - eq - 1 > RULE_INI_VALUE_MAX) {
+	if (r->len - eq - 1 > INIFILE_VALUE_MAX) {
 		snprintf(msg, sizeof(msg), "value too long (more than %d bytes)",
-			 RULE_INI_VALUE_MAX);
+			 INIFILE_VALUE_MAX);
 		rini_error(r, r->line, msg);
 		return false;
 	}
@@ -283,7 +284,7 @@ static bool map_line(struct rini *r)
 }
 
 /* Copy "head" + text + "tail\n" into inih's buffer of num bytes, cutting
- * text to fit.  head is short (a key name is at most RULE_INI_KEY_MAX). */
+ * text to fit.  head is short (a key name is at most INIFILE_KEY_MAX). */
 static char *hand_out(char *str, int num, const char *head, const char *text,
 		      const char *tail)
 {
@@ -304,7 +305,7 @@ static char *hand_out(char *str, int num, const char *head, const char *text,
 static char *rini_reader(char *str, int num, void *stream)
 {
 	struct rini *r = stream;
-	char head[RULE_INI_KEY_MAX + 2];
+	char head[INIFILE_KEY_MAX + 2];
 	const char *s;
 	size_t n;
 	bool ok;
@@ -350,7 +351,7 @@ static int rini_handler(void *user, const char *section, const char *name,
 	return 1;
 }
 
-int rule_ini_parse(const char *text, size_t len, const struct rule_ini_ops *ops,
+int inifile_parse(const char *text, size_t len, const struct inifile_ops *ops,
 		   void *opaque)
 {
 	struct rini r = {

@@ -33,7 +33,7 @@
 #define STR_ID		128	/* rule id */
 #define STR_NAME	192	/* rule name, description */
 #define STR_SHORT	64	/* category, action, hostname, mitre id */
-#define STR_REF		192	/* all references together */
+#define STR_REF		192	/* rule.reference, one URL */
 #define STR_MITRE	192	/* all technique ids together */
 #define STR_FIELD	256	/* one event string field */
 #define STR_ITEM	128	/* one list item */
@@ -190,9 +190,11 @@ static void json_rule(struct escape_buf *b, bool *first, const struct rule_meta 
 		json_member_str(b, &f, "category", r->category, STR_SHORT);
 	if (r->description)
 		json_member_str(b, &f, "description", r->description, STR_NAME);
-	if (r->nreferences)
-		json_member_list(b, &f, "reference", r->references,
-				 r->nreferences, STR_REF);
+	/* ECS rule.reference is one URL: the rule's first, the one its author
+	 * put forward.  The full list stays in the rule file; carrying it in
+	 * every alert would crowd out the evidence within the 2048 bytes. */
+	if (r->nreferences && r->references[0])
+		json_member_str(b, &f, "reference", r->references[0], STR_REF);
 	escape_buf_close(b, "}");
 }
 

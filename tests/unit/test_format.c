@@ -728,8 +728,8 @@ static void test_json_hostile_rule_and_host(void **state)
 	assert_jstr(root, "rule.description", HOSTILE_JSON);
 	assert_jstr_cut(root, "rule.category", HOSTILE_JSON);
 	assert_jstr_cut(root, "host.hostname", HOSTILE_JSON);
-	assert_string_equal(jget(root, "rule.reference")->kids->next->s,
-			    "https://example.org/x");
+	/* One URL (ECS rule.reference): the first, escaped like the rest. */
+	assert_jstr(root, "rule.reference", HOSTILE_JSON);
 	jv_free(root);
 	event_free(ev);
 }

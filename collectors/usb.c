@@ -251,33 +251,6 @@ static void usb_add_driver(struct usb_agg *agg, const char *drv)
 	memcpy(agg->drivers + have, drv, n + 1);
 }
 
-/* Read the raw descriptor: a binary file, NULs included, so not through
- * udev_device_get_sysattr_value(). */
-static int usb_read_descriptor(const char *syspath, uint8_t *buf, size_t *len)
-{
-	char path[4096];
-	size_t got = 0;
-	int fd;
-
-	if (snprintf(path, sizeof(path), "%s/report_descriptor", syspath) >= (int)sizeof(path))
-		return -ENAMETOOLONG;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	while (got < HID_DESCRIPTOR_MAX) {
-		ssize_t n = read(fd, buf + got, HID_DESCRIPTOR_MAX - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	*len = got;
-	return 0;
-}
-
 static void usb_hid_merge(struct hid_info *acc, const struct hid_info *h)
 {
 	acc->has_keyboard |= h->has_keyboard;
@@ -309,15 +282,22 @@ static void usb_child_interface(struct usb_build *b, struct usb_agg *agg,
 
 static void usb_child_hid(struct usb_agg *agg, struct udev_device *c)
 {
-	uint8_t desc[HID_DESCRIPTOR_MAX];
 	struct hid_info h;
-	size_t len = 0;
+	char path[4096];
+	char *desc;
+	size_t len;
 
-	if (usb_read_descriptor(udev_device_get_syspath(c), desc, &len) < 0)
+	/* The descriptor is binary, NULs included, so it is read as a file
+	 * and not through udev_device_get_sysattr_value(). */
+	if (snprintf(path, sizeof(path), "%s/report_descriptor",
+		     udev_device_get_syspath(c)) >= (int)sizeof(path))
+		return;
+	if (read_file_bounded(path, HID_DESCRIPTOR_MAX, &desc, &len) < 0)
 		return;
 	/* A malformed descriptor still tells us what it declared before the
 	 * fault: keep the partial answer rather than let a device hide. */
-	hid_parse(desc, len, &h);
+	hid_parse((const uint8_t *)desc, len, &h);
+	free(desc);
 	usb_hid_merge(&agg->hid, &h);
 }
 

@@ -2,10 +2,12 @@
 #
 # Debian packages needed to build and test.  `make deps` installs whichever
 # are missing (apt-get, as root); `make test` runs it first.
-DEPS_BUILD := gcc make pkg-config libudev-dev libinih-dev libpcre2-dev libsystemd-dev
-DEPS_TEST  := libcmocka-dev umockdev libumockdev-dev libglib2.0-dev rsyslog python3
+DEPS_BUILD := gcc make pkg-config libudev-dev libinih-dev libpcre2-dev libsystemd-dev \
+              libpcap-dev libmaxminddb-dev
+DEPS_TEST  := libcmocka-dev umockdev libumockdev-dev libglib2.0-dev rsyslog python3 \
+              coturn libmaxmind-db-writer-perl socat
 
-PKGS      := libudev inih libpcre2-8 libsystemd
+PKGS      := libudev inih libpcre2-8 libsystemd libpcap libmaxminddb
 TEST_PKGS := cmocka
 UMOCK_PKGS := umockdev-1.0 glib-2.0 gobject-2.0
 
@@ -25,6 +27,12 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_SRC := $(sort $(wildcard tests/integration/*.c))
 HELPER_BIN := $(HELPER_SRC:tests/integration/%.c=$(BUILD)/tests/%)
+# Test tools (fixture generators such as the pcap writer): linked with the
+# agent's library, so they can reuse its codecs.
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
+# Unit suites that drive umockdev testbeds themselves (libumockdev).
+UMOCK_TESTS := $(BUILD)/tests/test_usb $(BUILD)/tests/test_display
 
 .PHONY: all deps test check-tests scan clean
 
@@ -46,9 +54,9 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libfarmhound.a
 	$(CC) $(FH_CFLAGS) $(shell pkg-config --cflags $(TEST_PKGS)) $(CPPFLAGS) $(CFLAGS) \
 	  $(LDFLAGS) -o $@ $< $(BUILD)/libfarmhound.a $(FH_LIBS) $(shell pkg-config --libs $(TEST_PKGS))
 
-# test_usb drives umockdev testbeds itself (libumockdev), so it also links
-# umockdev; it re-executes itself under umockdev-wrapper.
-$(BUILD)/tests/test_usb: tests/unit/test_usb.c $(BUILD)/libfarmhound.a
+# These drive umockdev testbeds themselves (libumockdev), so they also link
+# umockdev; they re-execute themselves under umockdev-wrapper.
+$(filter $(UMOCK_TESTS),$(UNIT_BIN)): $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libfarmhound.a
 	@mkdir -p $(dir $@)
 	$(CC) $(FH_CFLAGS) -Wno-deprecated-declarations $(shell pkg-config --cflags $(TEST_PKGS) $(UMOCK_PKGS)) \
 	  $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libfarmhound.a $(FH_LIBS) \
@@ -59,6 +67,10 @@ $(BUILD)/tests/%: tests/integration/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(FH_CFLAGS) -Wno-deprecated-declarations $(shell pkg-config --cflags $(UMOCK_PKGS)) \
 	  $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(shell pkg-config --libs $(UMOCK_PKGS))
+
+$(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libfarmhound.a
+	@mkdir -p $(dir $@)
+	$(CC) $(FH_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libfarmhound.a $(FH_LIBS)
 
 deps:
 	@missing=""; for p in $(DEPS_BUILD) $(DEPS_TEST); do \
@@ -72,7 +84,7 @@ deps:
 test: deps
 	@$(MAKE) --no-print-directory check-tests
 
-check-tests: all $(UNIT_BIN) $(HELPER_BIN)
+check-tests: all $(UNIT_BIN) $(HELPER_BIN) $(TOOL_BIN)
 	@BUILD=$(BUILD) tests/run.sh
 
 scan: deps

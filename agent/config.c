@@ -1,5 +1,5 @@
 /*
- * config.c - farmhound.conf: [agent], [output], [collector.NAME].
+ * config.c - farmhound.conf: [agent], [output], [collector.NAME], [geo].
  *
  * Read through rules/inifile.c, the same INI layer (inih underneath) as the
  * rule files, so both report "file:line: message" the same way, with the
@@ -35,6 +35,7 @@ enum config_section {
 	CONFIG_SECTION_AGENT,
 	CONFIG_SECTION_OUTPUT,
 	CONFIG_SECTION_COLLECTOR,
+	CONFIG_SECTION_GEO,
 };
 
 struct config_parser {
@@ -44,6 +45,7 @@ struct config_parser {
 	int line;			/* of the key or header being handled */
 	enum config_section section;
 	struct collector_config *collector;	/* for CONFIG_SECTION_COLLECTOR */
+	const struct collector *plugin;		/* its option table */
 	bool oom;
 	int errors;
 };
@@ -103,6 +105,38 @@ const struct collector_config *config_collector(const struct config *cfg,
 	for (int i = 0; i < cfg->ncollectors; i++)
 		if (strcmp(cfg->collectors[i].name, name) == 0)
 			return &cfg->collectors[i];
+	return NULL;
+}
+
+bool config_collector_equal(const struct collector_config *a,
+			    const struct collector_config *b)
+{
+	if (a->enabled != b->enabled || a->rescan_ms != b->rescan_ms ||
+	    a->settle_ms != b->settle_ms)
+		return false;
+	for (int i = 0; i < COLLECTOR_OPTIONS_MAX; i++) {
+		if (a->option_set[i] != b->option_set[i])
+			return false;
+		if (a->option_set[i] && strcmp(a->options[i], b->options[i]) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* Lives here rather than in collectors/ because it reads struct
+ * collector_config, which is the config's. */
+const char *collector_option(const struct collector *c,
+			     const struct collector_config *cfg, const char *name)
+{
+	if (!c || !c->options)
+		return NULL;
+	for (int i = 0; c->options[i].name && i < COLLECTOR_OPTIONS_MAX; i++) {
+		if (strcmp(c->options[i].name, name) != 0)
+			continue;
+		if (cfg && cfg->option_set[i])
+			return cfg->options[i];
+		return c->options[i].default_value;
+	}
 	return NULL;
 }
 
@@ -213,6 +247,38 @@ static int config_output_key(struct config_parser *p, const char *name,
 	return 0;
 }
 
+/* A key from the collector's own table: checked now, parsed at init. */
+static int config_collector_option(struct config_parser *p, struct collector_config *c,
+				   const char *name, const char *value)
+{
+	const struct collector_option *opts = p->plugin ? p->plugin->options : NULL;
+	char err[160] = "";
+	char msg[COLLECTOR_OPTION_LEN + 200];
+
+	for (int i = 0; opts && opts[i].name && i < COLLECTOR_OPTIONS_MAX; i++) {
+		if (strcmp(opts[i].name, name) != 0)
+			continue;
+		if (strlen(value) >= COLLECTOR_OPTION_LEN) {
+			snprintf(msg, sizeof(msg), "%s: longer than %d bytes", name,
+				 COLLECTOR_OPTION_LEN - 1);
+			config_error(p, "%s", msg);
+			return 0;
+		}
+		if (opts[i].check && opts[i].check(value, err, sizeof(err)) < 0) {
+			snprintf(msg, sizeof(msg), "%s: '%s' %s", name, value,
+				 err[0] ? err : "is not valid");
+			config_error(p, "%s", msg);
+			return 0;
+		}
+		strlcpy_fh(c->options[i], value, sizeof(c->options[i]));
+		c->option_set[i] = true;
+		return 0;
+	}
+	snprintf(msg, sizeof(msg), "unknown key '%s' in [collector.%s]", name, c->name);
+	config_error(p, "%s", msg);
+	return 0;
+}
+
 static int config_collector_key(struct config_parser *p, struct collector_config *c,
 				const char *name, const char *value)
 {
@@ -232,7 +298,53 @@ static int config_collector_key(struct config_parser *p, struct collector_config
 			config_error(p, "settle: '%s' is not a duration (e.g. 500ms)", value);
 		return 0;
 	}
-	config_error(p, "unknown key '%s' in a [collector.*] section", name);
+	return config_collector_option(p, c, name, value);
+}
+
+static int config_geo_set(struct config_parser *p, struct geo_set *set,
+			  const char *name, const char *value)
+{
+	char msg[160];
+	int r = geo_set_parse(set, value);
+
+	if (r == 0)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s: %s", name,
+		 r == -E2BIG ? "more than 64 items" : "an item is longer than 63 bytes");
+	config_error(p, "%s", msg);
+	return 0;
+}
+
+static bool config_country_code(const char *s)
+{
+	return strlen(s) == 2 && isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]);
+}
+
+static int config_geo_key(struct config_parser *p, const char *name, const char *value)
+{
+	struct geo_config *geo = &p->cfg->geo;
+
+	if (strcmp(name, "timezones") == 0)
+		return config_geo_set(p, &geo->timezones, name, value);
+	if (strcmp(name, "locales") == 0)
+		return config_geo_set(p, &geo->locales, name, value);
+	if (strcmp(name, "countries") == 0) {
+		config_geo_set(p, &geo->countries, name, value);
+		for (size_t i = 0; i < geo->countries.n; i++)
+			if (!config_country_code(geo->countries.items[i]))
+				config_error(p, "countries: '%s' is not an ISO 3166 code such as US",
+					     geo->countries.items[i]);
+		return 0;
+	}
+	if (strcmp(name, "database") == 0) {
+		if (value[0] != '/' || strlen(value) >= sizeof(geo->database)) {
+			config_error(p, "database: '%s' is not an absolute path", value);
+			return 0;
+		}
+		strlcpy_fh(geo->database, value, sizeof(geo->database));
+		return 0;
+	}
+	config_error(p, "unknown key '%s' in [geo]", name);
 	return 0;
 }
 
@@ -250,8 +362,11 @@ static void config_on_section(void *opaque, const char *header, int line)
 		p->section = CONFIG_SECTION_AGENT;
 	} else if (strcmp(header, "output") == 0) {
 		p->section = CONFIG_SECTION_OUTPUT;
+	} else if (strcmp(header, "geo") == 0) {
+		p->section = CONFIG_SECTION_GEO;
 	} else if ((p->collector = config_collector_mut(p->cfg, header))) {
 		p->section = CONFIG_SECTION_COLLECTOR;
+		p->plugin = collector_by_name(p->collector->name);
 	} else if (strncmp(header, "collector.", 10) == 0) {
 		config_error(p, "unknown collector '%s'", header + 10);
 	} else {
@@ -279,6 +394,9 @@ static void config_on_key(void *opaque, const char *name, const char *value, int
 		break;
 	case CONFIG_SECTION_COLLECTOR:
 		r = config_collector_key(p, p->collector, name, value);
+		break;
+	case CONFIG_SECTION_GEO:
+		r = config_geo_key(p, name, value);
 		break;
 	}
 	if (r < 0)

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../collectors/geo.h"
 #include "../rules/rules.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/farmhound/farmhound.conf"
@@ -22,12 +23,22 @@ enum syslog_framing {
 	SYSLOG_RFC5424,
 };
 
+/* A collector's own keys (collector.h, struct collector_option), kept as
+ * text: the collector parses them at init.  Inline, so a collector_config
+ * can be copied by value. */
+#define COLLECTOR_OPTIONS_MAX 12
+#define COLLECTOR_OPTION_LEN 512
+
 /* [collector.NAME] */
 struct collector_config {
 	const char *name;
 	bool enabled;			/* enabled = yes|no */
 	uint64_t rescan_ms;		/* rescan_interval = 10m (0: never) */
 	uint64_t settle_ms;		/* settle = 500ms: wait after add for children */
+	/* Indexed like the collector's options table; "" with set false:
+	 * not configured (the default applies). */
+	bool option_set[COLLECTOR_OPTIONS_MAX];
+	char options[COLLECTOR_OPTIONS_MAX][COLLECTOR_OPTION_LEN];
 };
 
 #define CONFIG_MAX_COLLECTORS 8
@@ -44,6 +55,8 @@ struct config {
 	/* [collector.*], one per registered collector, in registry order */
 	struct collector_config collectors[CONFIG_MAX_COLLECTORS];
 	int ncollectors;
+	/* [geo] */
+	struct geo_config geo;
 };
 
 /* Defaults for every registered collector; 0 or -ENOMEM. */
@@ -54,5 +67,7 @@ int config_load(const char *path, struct config *cfg, struct diag_list *diags);
 void config_free(struct config *cfg);		/* frees members; accepts zeroed */
 const struct collector_config *config_collector(const struct config *cfg,
 						const char *name);
+bool config_collector_equal(const struct collector_config *a,
+			    const struct collector_config *b);
 
 #endif

@@ -71,6 +71,7 @@ struct loop_collector {
 
 struct loop {
 	const struct loop_options *opts;
+	enum collector_mode mode;
 	struct config cfg;
 	struct ruleset *rs;
 	struct rule_state *st;
@@ -432,6 +433,9 @@ static void loop_collectors_init(struct loop *l)
 			.config = &lc->cfg,
 			.rootfs = l->opts->rootfs ? l->opts->rootfs : "/",
 			.procfs = l->opts->procfs ? l->opts->procfs : "/proc",
+			.mode = l->mode,
+			.pcap_file = l->opts->pcap_file,
+			.geo = &l->cfg.geo,
 		};
 	}
 }
@@ -497,13 +501,15 @@ static void loop_status(struct loop *l)
 	notify_status(status);
 }
 
-static int loop_setup(struct loop *l, const struct loop_options *o)
+static int loop_setup(struct loop *l, const struct loop_options *o,
+		      enum collector_mode mode)
 {
 	struct diag_list diags = { 0 };
 	int r;
 
 	memset(l, 0, sizeof(*l));
 	l->opts = o;
+	l->mode = mode;
 	l->epfd = l->sigfd = l->timerfd = -1;
 	l->flush_due = UINT64_MAX;
 	l->flush_backoff_ms = LOOP_FLUSH_MS;
@@ -542,25 +548,44 @@ static void loop_teardown(struct loop *l)
 
 /* ---- --scan ---- */
 
-int loop_scan(const struct loop_options *o)
+/* --scan runs every enabled collector once; --pcap only the net
+ * collector, over the file, whatever the config says about it. */
+static int loop_oneshot(const struct loop_options *o, enum collector_mode mode)
 {
 	struct loop l;
 	int r, rc;
 
-	r = loop_setup(&l, o);
+	r = loop_setup(&l, o, mode);
 	if (r < 0) {
 		loop_teardown(&l);
 		return 2;
 	}
 	for (int i = 0; i < l.ncol; i++) {
-		loop_collector_start(&l, &l.col[i]);
-		loop_collector_stop(&l, &l.col[i]);
+		struct loop_collector *lc = &l.col[i];
+
+		if (mode == COLLECTOR_PCAP) {
+			if (strcmp(lc->c->name, "net") != 0)
+				continue;
+			lc->cfg.enabled = true;
+		}
+		loop_collector_start(&l, lc);
+		loop_collector_stop(&l, lc);
 	}
 	rc = l.failed ? 2 : l.alerts ? 1 : 0;
 	if (fflush(stdout) != 0)
 		rc = 2;
 	loop_teardown(&l);
 	return rc;
+}
+
+int loop_scan(const struct loop_options *o)
+{
+	return loop_oneshot(o, COLLECTOR_SCAN);
+}
+
+int loop_pcap(const struct loop_options *o)
+{
+	return loop_oneshot(o, COLLECTOR_PCAP);
 }
 
 /* ---- the daemon ---- */
@@ -702,19 +727,13 @@ static void loop_on_collector(struct loop *l, struct loop_collector *lc)
 	loop_collector_schedule(lc, now_monotonic_ms());
 }
 
-static bool loop_collector_config_equal(const struct collector_config *a,
-					const struct collector_config *b)
-{
-	return a->enabled == b->enabled && a->rescan_ms == b->rescan_ms &&
-	       a->settle_ms == b->settle_ms;
-}
-
 /* Swap in a validated config and ruleset.  The rule_state stays, so
  * cooldowns survive the reload. */
 static void loop_apply(struct loop *l, struct config *ncfg, struct ruleset *nrs)
 {
 	struct syslog_sink *nsink = NULL;
 	struct config old = l->cfg;
+	bool geo_changed = !geo_config_equal(&old.geo, &ncfg->geo);
 	int r;
 
 	ruleset_free(l->rs);
@@ -739,10 +758,11 @@ static void loop_apply(struct loop *l, struct config *ncfg, struct ruleset *nrs)
 		struct loop_collector *lc = &l->col[i];
 		const struct collector_config *cc = config_collector(&l->cfg, lc->c->name);
 
-		if (!cc || loop_collector_config_equal(cc, &lc->cfg))
+		if (!cc || (config_collector_equal(cc, &lc->cfg) && !geo_changed))
 			continue;
 		/* Settings changed: restart it; its inventory re-runs, and the
-		 * cooldowns keep known objects from alerting twice. */
+		 * cooldowns keep known objects from alerting twice.  A new [geo]
+		 * restarts them all: their expected_* fields depend on it. */
 		loop_collector_stop(l, lc);
 		lc->cfg = *cc;
 		loop_collector_start(l, lc);
@@ -854,7 +874,7 @@ int loop_daemon(const struct loop_options *o)
 	char status[160];
 	int r, rc = 1;
 
-	r = loop_setup(&l, o);
+	r = loop_setup(&l, o, COLLECTOR_DAEMON);
 	if (r < 0) {
 		log_msg(LOG_ERR, "cannot start: invalid configuration or rules");
 		goto out;

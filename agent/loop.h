@@ -19,7 +19,8 @@ struct loop_options {
 	const char *format;	/* -f: overrides [output] format; NULL: config's */
 	const char *rootfs;	/* NULL: "/" */
 	const char *procfs;	/* NULL: "/proc" */
-	bool explain;		/* --scan --explain */
+	bool explain;		/* --scan/--pcap --explain */
+	const char *pcap_file;	/* --pcap */
 };
 
 /* Load the config (over the defaults) and the rules directory, collecting
@@ -32,5 +33,7 @@ int loop_load(const struct loop_options *o, struct config *cfg,
 int loop_daemon(const struct loop_options *o);
 /* One inventory pass: 0 nothing fired, 1 an alert fired, 2 error. */
 int loop_scan(const struct loop_options *o);
+/* --pcap: the net collector over o->pcap_file, same exit codes. */
+int loop_pcap(const struct loop_options *o);
 
 #endif

@@ -21,6 +21,7 @@ enum main_mode {
 	MAIN_DAEMON,
 	MAIN_TEST,
 	MAIN_SCAN,
+	MAIN_PCAP,
 	MAIN_FIELDS,
 };
 
@@ -30,6 +31,7 @@ enum {
 	OPT_FIELDS,
 	OPT_ROOTFS,
 	OPT_PROCFS,
+	OPT_PCAP,
 };
 
 static void main_usage(FILE *f)
@@ -45,7 +47,9 @@ static void main_usage(FILE *f)
 	      "                             \"configuration OK\" or file:line errors; exit 0/1\n"
 	      "      --scan                 inventory this machine now, print alerts on stdout;\n"
 	      "                             exit 0: nothing fired, 1: alerts, 2: error\n"
-	      "      --explain              with --scan: also print each event and the rules it\n"
+	      "      --pcap FILE            analyse a capture file (any link type libpcap reads),\n"
+	      "                             print alerts on stdout; exit codes as --scan\n"
+	      "      --explain              with --scan/--pcap: also print each event and the rules it\n"
 	      "                             matched, on lines starting with \"# \" (alert lines\n"
 	      "                             stay parseable: filter with grep -v '^#')\n"
 	      "      --fields [SOURCE]      list the fields rules may use (one source or all)\n"
@@ -125,6 +129,7 @@ int main(int argc, char **argv)
 		{ "rules", required_argument, NULL, 'r' },
 		{ "test", no_argument, NULL, 't' },
 		{ "scan", no_argument, NULL, OPT_SCAN },
+		{ "pcap", required_argument, NULL, OPT_PCAP },
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "fields", optional_argument, NULL, OPT_FIELDS },
 		{ "format", required_argument, NULL, 'f' },
@@ -157,6 +162,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_SCAN:
 			mode = MAIN_SCAN;
+			break;
+		case OPT_PCAP:
+			mode = MAIN_PCAP;
+			o.pcap_file = optarg;
 			break;
 		case OPT_EXPLAIN:
 			o.explain = true;
@@ -202,8 +211,8 @@ int main(int argc, char **argv)
 		main_usage(stderr);
 		return 2;
 	}
-	if (o.explain && mode != MAIN_SCAN) {
-		fprintf(stderr, "farmhound: --explain needs --scan\n");
+	if (o.explain && mode != MAIN_SCAN && mode != MAIN_PCAP) {
+		fprintf(stderr, "farmhound: --explain needs --scan or --pcap\n");
 		return 2;
 	}
 	log_init(debug);
@@ -212,6 +221,8 @@ int main(int argc, char **argv)
 		return main_test(&o);
 	case MAIN_SCAN:
 		return loop_scan(&o);
+	case MAIN_PCAP:
+		return loop_pcap(&o);
 	case MAIN_FIELDS:
 		return main_fields(fields_source);
 	case MAIN_DAEMON:

@@ -21,6 +21,30 @@
 #include "event.h"
 
 struct collector_config;	/* agent/config.h */
+struct geo_config;		/* collectors/geo.h */
+
+/* Why the collector runs: as the daemon (watch and tick), for one --scan
+ * inventory (scan() then free), or over a capture file (--pcap: only the
+ * net collector is started, scan() reads the whole file). */
+enum collector_mode {
+	COLLECTOR_DAEMON,
+	COLLECTOR_SCAN,
+	COLLECTOR_PCAP,
+};
+
+/* A collector's own configuration keys, beyond enabled/rescan_interval/
+ * settle: [collector.net] interfaces = ..., [collector.host] stun_server.
+ * config.c checks each key against this table (unknown key, bad value ->
+ * file:line) and keeps the value as text; the collector parses it at
+ * init with collector_option().  Terminated by a NULL name. */
+struct collector_option {
+	const char *name;
+	const char *default_value;	/* NULL: unset unless configured */
+	const char *description;	/* one line, for the man page */
+	/* 0, or -EINVAL with a reason in err ("not a size").  NULL: any
+	 * string is accepted. */
+	int (*check)(const char *value, char *err, size_t errlen);
+};
 
 struct collector_ctx {
 	void *opaque;					/* the loop's */
@@ -32,11 +56,19 @@ struct collector_ctx {
 	const struct collector_config *config;		/* this collector's section */
 	const char *rootfs;	/* "/" normally; --rootfs for tests and forensics */
 	const char *procfs;	/* "/proc" normally; --procfs */
+	enum collector_mode mode;
+	const char *pcap_file;	/* COLLECTOR_PCAP: the capture to read */
+	/* The [geo] section: expected time zones, countries and locales, and
+	 * the MaxMind database.  Owned by the loop; read it when needed, do
+	 * not keep pointers into it across calls (a reload replaces it, and
+	 * the loop restarts collectors when it changed). */
+	const struct geo_config *geo;
 };
 
 struct collector {
 	const char *name;			/* "usb": [collector.usb], --fields usb */
 	const struct source_def *source;	/* the field table it fills */
+	const struct collector_option *options;	/* NULL: none */
 
 	/* Allocate state; 0 or -errno.  -ENODEV means "nothing to watch on this
 	 * machine" (no USB bus in a container): not an error, the loop notes it
@@ -58,5 +90,10 @@ struct collector {
 /* NULL-terminated, in a stable order. */
 extern const struct collector *const collector_registry[];
 const struct collector *collector_by_name(const char *name);
+
+/* The value of a collector option: configured, else its default, else
+ * NULL.  cfg may be NULL (unit tests): defaults only. */
+const char *collector_option(const struct collector *c,
+			     const struct collector_config *cfg, const char *name);
 
 #endif

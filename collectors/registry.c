@@ -9,15 +9,30 @@
 
 #include "agent_source.h"
 #include "collector.h"
+#include "display.h"
+#include "host.h"
+#include "net.h"
+#include "process.h"
+#include "socket.h"
 #include "usb.h"
 
 const struct collector *const collector_registry[] = {
 	&usb_collector,
+	&display_collector,
+	&process_collector,
+	&socket_collector,
+	&host_collector,
+	&net_collector,
 	NULL,
 };
 
 static const struct source_def *const sources[] = {
 	&usb_source,
+	&display_source,
+	&process_source,
+	&socket_source,
+	&host_source,
+	&net_source,
 	&agent_source,
 	NULL,
 };

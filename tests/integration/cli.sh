@@ -62,7 +62,7 @@ else
 	"$FH" --scan -c "$NOCONF" -r "$RULES" >"$T/out" 2>"$T/err"; rc=$?
 	check "--scan without a USB bus exits 0" test "$rc" -eq 0
 	check "--scan without a USB bus says so in one stderr line" \
-		sh -c "[ \$(wc -l <'$T/err') -eq 1 ] && grep -q '^farmhound: usb: .*skipping' '$T/err'"
+		sh -c "[ \$(grep -c '^farmhound: usb:' '$T/err') -eq 1 ] && grep -q '^farmhound: usb: .*skipping' '$T/err'"
 fi
 
 # --scan with a broken rule set is an error (2), not "nothing found".

@@ -65,6 +65,16 @@ struct collector_ctx {
 	const struct geo_config *geo;
 };
 
+/* Counters for the heartbeat (cumulative since init). */
+struct collector_stats {
+	uint64_t dropped;	/* input lost before we saw it: pcap drops,
+				 * udev monitor overruns (ENOBUFS) */
+	uint64_t skipped;	/* malformed or vanished input skipped and
+				 * counted: hostile EDIDs, truncated packets,
+				 * processes gone mid-read */
+	uint64_t tracked;	/* objects held now (flows, processes, sockets) */
+};
+
 struct collector {
 	const char *name;			/* "usb": [collector.usb], --fields usb */
 	const struct source_def *source;	/* the field table it fills */
@@ -85,6 +95,8 @@ struct collector {
 	/* Milliseconds until on_tick wants to run again, or UINT64_MAX. */
 	uint64_t (*next_tick)(void *state, uint64_t now_ms);
 	void (*free)(void *state);		/* accepts NULL */
+	/* Fill *out; NULL if the collector keeps no counters. */
+	void (*stats)(void *state, struct collector_stats *out);
 };
 
 /* NULL-terminated, in a stable order. */

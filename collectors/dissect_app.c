@@ -148,6 +148,8 @@ int dissect_http_request(const uint8_t *p, size_t len, struct http_request *out)
 		len = HTTP_HEAD_MAX;
 	size_t eol = line_end(p, len, 0);
 	int r = http_request_line(p, len, eol, out);
+	if (r == -EAGAIN && len == HTTP_HEAD_MAX)
+		return -EINVAL;		/* a request line that never ends */
 	if (r < 0)
 		return r;
 	/* Header lines until the empty line; each step passes one LF. */

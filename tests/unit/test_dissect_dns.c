@@ -232,7 +232,7 @@ static void test_many_questions(void **state)
 	struct msg m;
 	header(&m, 2, 0x8000, 6, 1, 0, 0);
 	for (int i = 0; i < 6; i++) {
-		char name[16];
+		char name[32];
 		snprintf(name, sizeof(name), "q%d.example", i);
 		putname(&m, name);
 		put16(&m, 1);

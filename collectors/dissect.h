@@ -11,6 +11,10 @@
  * \DDD (RFC 1035 master-file style), so a name never holds a control
  * character or a NUL.
  *
+ * Output structs are not zeroed (a dns_message is ~9 KB): a dissector sets
+ * the counts and writes the entries below them, and the caller reads only
+ * up to the counts.
+ *
  * Return values: 0 parsed (out is filled), -EINVAL not this protocol or
  * malformed, -EAGAIN the bytes so far are a valid prefix but the message
  * is incomplete (the caller may reassemble more of the stream, up to its

@@ -522,8 +522,10 @@ static void process_note_exe(struct process_state *st)
 		return;
 	st->noted_exe = true;
 	st->ctx.note(st->ctx.opaque, LOG_NOTICE, "process",
-		     "exe unreadable for %zu of %zu processes (run as root or grant CAP_SYS_PTRACE)",
-		     st->exe_denied, st->exe_total);
+		     "exe unreadable for %zu of %zu processes (%s)",
+		     st->exe_denied, st->exe_total,
+		     geteuid() != 0 ? "run as root or grant CAP_SYS_PTRACE"
+				    : "denied to root too: another PID namespace or a security module");
 }
 
 /* Walk procfs and report the difference with the table: every process as

@@ -518,8 +518,10 @@ static void socket_note_owners(struct socket_state *st, const struct socket_walk
 		fresh += w->recs[i].fresh;
 	st->noted_owner = true;
 	st->ctx.note(st->ctx.opaque, LOG_NOTICE, "socket",
-		     "owning process unknown for %zu of %zu sockets "
-		     "(run as root or grant CAP_SYS_PTRACE)", w->unresolved, fresh);
+		     "owning process unknown for %zu of %zu sockets (%s)",
+		     w->unresolved, fresh,
+		     geteuid() != 0 ? "run as root or grant CAP_SYS_PTRACE"
+				    : "held by another PID namespace, or denied by a security module");
 }
 
 static int socket_walk(struct socket_state *st, const char *action)

@@ -150,7 +150,7 @@ grep '^# event process:' "$tmp/fx.out" | sed 's/.* pid=\([0-9]*\) .*/\1/' | sort
 # Kernel threads (2, 40), the garbage stat (500) and the vanished entry
 # (600) are not reported; every other process is, once.
 if ! check "fixture: processes reported are exactly the user-space ones" \
-	[ "$(cat "$tmp/fx.pids")" = "1 100 200 300 301 400 401 402 700 800 900 1000 " ]; then
+	[ "$(cat "$tmp/fx.pids")" = "1 100 200 300 301 400 401 402 403 700 800 900 1000 " ]; then
 	echo "# got: $(cat "$tmp/fx.pids")"
 fi
 check "fixture: comm with blanks and ')' parsed from the last ')'" \
@@ -170,7 +170,7 @@ check "fixture: anydesk relocated to /tmp is a name-only warning" \
 check "fixture: tailscaled is a tunnel warning" \
 	has "$tmp/fx.out" 'rule tunnel-overlay-vpn-daemon: alert'
 # look-alikes: the event line is followed by "no rule matched"
-for pid in 300 301 400 401 402 700; do
+for pid in 300 301 400 401 402 403 700; do
 	check "fixture: pid $pid (look-alike or ordinary) matches no rule" \
 		sh -c "grep -A1 '^# event process: action=\"present\" pid=$pid ' '$tmp/fx.out' | grep -q 'no rule matched'"
 done

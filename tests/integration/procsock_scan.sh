@@ -195,11 +195,16 @@ timeout "$SCAN_TIMEOUT" "$FH" --scan -r "$RULES" >"$tmp/plain.out" 2>"$tmp/plain
 rc=$?
 check "plain: --scan ran (exit 0 or 1)" [ "$rc" -le 1 ]
 alerts "$tmp/plain.out" >"$tmp/plain.alerts"
+# Another suite opens live listeners on 3389 and 5999 and may run at the
+# same time as this one: those two ports are not held against the machine.
 python3 -c '
 import json, sys
 bad = 0
 for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
     a = json.loads(line)
+    f = a["farmhound"]["fields"]
+    if a["farmhound"]["source"] == "socket" and f.get("local_port") in (3389, 5999):
+        continue
     if a["farmhound"]["source"] in ("process", "socket") and \
        a["log"]["level"] in ("warning", "error", "critical", "alert", "emergency"):
         print("#  ", a["rule"]["id"], a["log"]["level"], a["message"]); bad += 1

@@ -1,22 +1,96 @@
 /*
- * process.c - placeholder for the process collector: declares the source so the
- * registry, --fields and the config know its name; init says -ENODEV.
+ * process.c - processes from /proc: inventory, then what started and ended.
+ *
+ * A walk of ctx->procfs (/proc, or a --procfs fixture tree) lists the
+ * thread-group leaders; for each, stat gives comm, ppid, flags and the
+ * start time, and exe is read with readlink.  The first walk (scan()) emits
+ * every process as present; later walks (on_tick, every scan_interval,
+ * default 15 s) emit add for processes not seen before and remove for those
+ * gone, never the whole table again.
+ *
+ * A process is keyed by pid + start time, so a recycled pid is a new
+ * process; a process whose comm or exe changed under the same key has
+ * exec()ed another program, and is reported as remove (old image) + add
+ * (new image), because to a rule it is a new program.  The table holds a
+ * compact record per process (the remove event is built from it): bounded
+ * at PROCESS_MAX, beyond which processes are skipped and counted.
+ *
+ * Kernel threads (PF_KTHREAD) are skipped: they have no exe or command line,
+ * cannot be remote-access tools, and would be a hundred events of noise.
+ * A process that vanishes between two reads is skipped quietly and counted
+ * (stats().skipped).  Reading another user's exe link needs root or
+ * CAP_SYS_PTRACE; the first walk says once how many it could not read.
+ *
+ * User names come from <rootfs>/etc/passwd (bounded, reloaded when it
+ * changes), not getpwuid_r(): NSS may go to LDAP/sssd and block the loop,
+ * and --rootfs must be able to point at a fixture.  Users known only to a
+ * directory service get uid without user.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
 
+#include "../agent/config.h"
+#include "../agent/util.h"
+#include "procfs.h"
 #include "process.h"
 
+#define PROCESS_MAX		32768	/* processes tracked */
+#define PROCESS_STAT_MAX	4096	/* /proc/PID/stat is ~300 bytes */
+#define PROCESS_STATUS_MAX	8192	/* /proc/PID/status is ~1.5 KB */
+#define PROCESS_CMDLINE_READ	4096	/* only the start is kept */
+#define PROCESS_CMDLINE_KEEP	1024	/* bytes of command line in events */
+#define PROCESS_PASSWD_MAX	(1024 * 1024)
+#define PROCESS_USERS_MAX	8192
+#define PROCESS_NAME_MAX	64
+#define PROCESS_INTERVAL_DEFAULT "15s"
+#define PROCESS_DELETED		" (deleted)"
+
 static const struct field_def process_fields[PROCESS__NFIELDS] = {
-	[PROCESS_ACTION] = { "action", FIELD_STRING, "present, add, remove, change" },
+	[PROCESS_ACTION] = { "action", FIELD_STRING,
+		"present (inventory), add (started or exec'd), remove (ended)" },
+	[PROCESS_PID] = { "pid", FIELD_INT, "process id" },
+	[PROCESS_PPID] = { "ppid", FIELD_INT, "parent process id" },
+	[PROCESS_UID] = { "uid", FIELD_INT, "effective user id" },
+	[PROCESS_USER] = { "user", FIELD_STRING, "user name of uid, from <rootfs>/etc/passwd" },
+	[PROCESS_COMM] = { "comm", FIELD_STRING,
+		"process name (kernel comm, at most 15 bytes; set by the process)" },
+	[PROCESS_EXE] = { "exe", FIELD_STRING,
+		"path of the executable (readlink /proc/PID/exe; unset when not readable)" },
+	[PROCESS_EXE_DELETED] = { "exe_deleted", FIELD_BOOL,
+		"the executable was deleted or replaced after start" },
+	[PROCESS_CMDLINE] = { "cmdline", FIELD_STRING,
+		"arguments joined by blanks, control bytes as '?', first 1023 bytes (not on remove)" },
+	[PROCESS_START_TIME] = { "start_time", FIELD_INT, "start time, seconds since the epoch" },
+	[PROCESS_PARENT_COMM] = { "parent_comm", FIELD_STRING, "comm of the parent process" },
 };
 
-static const int process_entity[] = { PROCESS_ACTION, -1 };
+/* Cooldowns per program, not per pid: a tool restarted in a loop is one
+ * thing to report. */
+static const int process_entity[] = { PROCESS_COMM, PROCESS_EXE, -1 };
 
 static void process_describe(const struct event *ev, char *buf, size_t len)
 {
-	(void)ev;
-	snprintf(buf, len, "process");
+	const char *comm = event_get_str(ev, PROCESS_COMM);
+	const char *exe = event_get_str(ev, PROCESS_EXE);
+	const char *user = event_get_str(ev, PROCESS_USER);
+	const struct value *pid = event_get(ev, PROCESS_PID);
+	const struct value *uid = event_get(ev, PROCESS_UID);
+	char who[96] = "";
+
+	if (user)
+		snprintf(who, sizeof(who), ", user %s", user);
+	else if (uid && uid->set)
+		snprintf(who, sizeof(who), ", uid %lld", (long long)uid->i);
+	snprintf(buf, len, "process %s (pid %lld%s%s%s)", comm ? comm : "?",
+		 pid && pid->set ? (long long)pid->i : -1LL, exe ? ", " : "",
+		 exe ? exe : "", who);
 }
 
 const struct source_def process_source = {
@@ -28,21 +102,582 @@ const struct source_def process_source = {
 	.describe = process_describe,
 };
 
-static int process_init(const struct collector_ctx *ctx, void **state)
+/* scan_interval: a duration, 0 (walk at start only) or at least 1 s. */
+static int process_check_interval(const char *value, char *err, size_t errlen)
 {
-	(void)ctx;
-	*state = NULL;
-	return -ENODEV;
+	uint64_t ms;
+
+	if (duration_parse(value, &ms) < 0) {
+		snprintf(err, errlen, "is not a duration (e.g. 15s, 1m)");
+		return -EINVAL;
+	}
+	if (ms != 0 && ms < 1000) {
+		snprintf(err, errlen, "is below 1s (0 turns periodic scans off)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct collector_option process_options[] = {
+	{ "scan_interval", PROCESS_INTERVAL_DEFAULT,
+	  "how often /proc is walked for started and ended processes (0: at start only)",
+	  process_check_interval },
+	{ NULL, NULL, NULL, NULL },
+};
+
+/* ---- state ---- */
+
+struct process_rec {
+	int32_t pid;
+	int32_t ppid;
+	uint64_t starttime;		/* clock ticks after boot: the key */
+	uint32_t uid;
+	bool has_uid;
+	bool exe_deleted;
+	bool fresh;			/* found by this walk, not reported yet */
+	bool taken;			/* old record carried into the new table */
+	bool drop;			/* vanished before it could be reported */
+	char comm[PROCFS_COMM_MAX];
+	char *exe;			/* NULL: unreadable */
+};
+
+struct process_user {
+	uint32_t uid;
+	char name[PROCESS_NAME_MAX];
+};
+
+struct process_state {
+	struct collector_ctx ctx;
+	char procfs[PATH_MAX];
+	char passwd[PATH_MAX];
+	uint64_t interval_ms;
+	uint64_t next_ms;		/* 0: no periodic walk */
+	uint64_t btime;			/* 0: unknown, start_time left unset */
+	long clk_tck;
+	struct process_rec *recs;	/* sorted by pid */
+	size_t nrecs;
+	struct process_user *users;	/* sorted by uid */
+	size_t nusers;
+	struct timespec passwd_mtime;
+	off_t passwd_size;
+	bool passwd_loaded;
+	uint64_t skipped;
+	bool noted_exe;
+	size_t exe_denied;		/* this walk */
+	size_t exe_total;
+};
+
+/* The scratch of one walk. */
+struct process_walk {
+	struct process_rec *recs;
+	size_t n;
+	size_t cap;
+};
+
+static void process_emit(struct process_state *st, struct event *ev)
+{
+	if (st->ctx.emit)
+		st->ctx.emit(st->ctx.opaque, ev);
+	else
+		event_free(ev);
+}
+
+static int process_cmp_pid(const void *a, const void *b)
+{
+	const struct process_rec *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static struct process_rec *process_find(struct process_rec *recs, size_t n, int32_t pid)
+{
+	struct process_rec key = { .pid = pid };
+
+	return n ? bsearch(&key, recs, n, sizeof(*recs), process_cmp_pid) : NULL;
+}
+
+static void process_recs_free(struct process_rec *recs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(recs[i].exe);
+	free(recs);
+}
+
+/* ---- users ---- */
+
+static int process_cmp_uid(const void *a, const void *b)
+{
+	const struct process_user *x = a, *y = b;
+
+	return (x->uid > y->uid) - (x->uid < y->uid);
+}
+
+static void process_users_parse(struct process_state *st, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+
+	while (p < end && st->nusers < PROCESS_USERS_MAX) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+		struct process_user *u = &st->users[st->nusers];
+
+		if (procfs_parse_passwd_line(p, n, u->name, sizeof(u->name), &u->uid) == 0)
+			st->nusers++;
+		p = nl ? nl + 1 : end;
+	}
+	qsort(st->users, st->nusers, sizeof(*st->users), process_cmp_uid);
+}
+
+/* (Re)load the passwd file when it changed since the last walk. */
+static void process_users_refresh(struct process_state *st)
+{
+	struct stat sb;
+	char *buf;
+	size_t len;
+
+	if (stat(st->passwd, &sb) < 0) {
+		st->nusers = 0;
+		st->passwd_loaded = false;
+		return;
+	}
+	if (st->passwd_loaded && sb.st_size == st->passwd_size &&
+	    sb.st_mtim.tv_sec == st->passwd_mtime.tv_sec &&
+	    sb.st_mtim.tv_nsec == st->passwd_mtime.tv_nsec)
+		return;
+	st->nusers = 0;
+	st->passwd_loaded = true;
+	st->passwd_mtime = sb.st_mtim;
+	st->passwd_size = sb.st_size;
+	if (!st->users) {
+		st->users = calloc(PROCESS_USERS_MAX, sizeof(*st->users));
+		if (!st->users)
+			return;
+	}
+	if (read_file_bounded(st->passwd, PROCESS_PASSWD_MAX, &buf, &len) < 0)
+		return;
+	process_users_parse(st, buf, len);
+	free(buf);
+}
+
+static const char *process_user_name(const struct process_state *st, uint32_t uid)
+{
+	struct process_user key = { .uid = uid }, *u;
+
+	if (st->nusers == 0)
+		return NULL;
+	u = bsearch(&key, st->users, st->nusers, sizeof(*st->users), process_cmp_uid);
+	return u ? u->name : NULL;
+}
+
+/* ---- reading one process ---- */
+
+static int process_read(const struct process_state *st, int32_t pid, const char *what,
+			size_t max, char **buf, size_t *len)
+{
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/%d/%s", st->procfs, pid, what) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	return read_file_bounded(path, max, buf, len);
+}
+
+/* exe link into rec; counts links we were not allowed to read. */
+static void process_read_exe(struct process_state *st, struct process_rec *rec)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	size_t dl = strlen(PROCESS_DELETED);
+	ssize_t n;
+
+	rec->exe = NULL;
+	rec->exe_deleted = false;
+	st->exe_total++;
+	if (snprintf(path, sizeof(path), "%s/%d/exe", st->procfs, rec->pid) >= (int)sizeof(path))
+		return;
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0) {
+		if (errno == EACCES || errno == EPERM)
+			st->exe_denied++;
+		return;
+	}
+	link[n] = '\0';
+	/* The kernel appends " (deleted)" when the file was unlinked or
+	 * replaced (an upgrade, or a dropper removing its traces). */
+	if ((size_t)n > dl && strcmp(link + n - dl, PROCESS_DELETED) == 0) {
+		link[n - dl] = '\0';
+		rec->exe_deleted = true;
+	}
+	rec->exe = strdup(link);
+}
+
+/* stat of pid into rec; -ENOENT-ish when gone, -EINVAL when garbage,
+ * -ECHILD for a kernel thread (not tracked). */
+static int process_read_stat(struct process_state *st, int32_t pid, struct process_rec *rec)
+{
+	struct procfs_stat ps;
+	char *buf;
+	size_t len;
+	int r;
+
+	r = process_read(st, pid, "stat", PROCESS_STAT_MAX, &buf, &len);
+	if (r < 0)
+		return r;
+	r = procfs_parse_stat(buf, len, &ps);
+	free(buf);
+	if (r < 0)
+		return r;
+	if (ps.flags & PROCFS_PF_KTHREAD)
+		return -ECHILD;
+	memset(rec, 0, sizeof(*rec));
+	rec->pid = pid;
+	rec->ppid = ps.ppid;
+	rec->starttime = ps.starttime;
+	memcpy(rec->comm, ps.comm, sizeof(rec->comm));
+	return 0;
+}
+
+static bool process_same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* ---- events ---- */
+
+struct process_build {
+	struct event *ev;
+	int err;
+};
+
+static void process_keep(struct process_build *b, int r)
+{
+	if (r < 0 && b->err == 0)
+		b->err = r;
+}
+
+static struct event *process_event(const struct process_state *st,
+				   const struct process_rec *rec, const char *action,
+				   const char *cmdline, const char *parent_comm)
+{
+	struct process_build b = { event_new(&process_source), 0 };
+
+	if (!b.ev)
+		return NULL;
+	process_keep(&b, event_set_str(b.ev, PROCESS_ACTION, action));
+	process_keep(&b, event_set_int(b.ev, PROCESS_PID, rec->pid));
+	process_keep(&b, event_set_int(b.ev, PROCESS_PPID, rec->ppid));
+	if (rec->has_uid) {
+		process_keep(&b, event_set_int(b.ev, PROCESS_UID, rec->uid));
+		process_keep(&b, event_set_str(b.ev, PROCESS_USER,
+					       process_user_name(st, rec->uid)));
+	}
+	process_keep(&b, event_set_str(b.ev, PROCESS_COMM, rec->comm));
+	process_keep(&b, event_set_str(b.ev, PROCESS_EXE, rec->exe));
+	if (rec->exe)
+		process_keep(&b, event_set_bool(b.ev, PROCESS_EXE_DELETED, rec->exe_deleted));
+	if (cmdline && *cmdline)
+		process_keep(&b, event_set_str(b.ev, PROCESS_CMDLINE, cmdline));
+	if (st->btime && st->clk_tck > 0)
+		process_keep(&b, event_set_int(b.ev, PROCESS_START_TIME,
+			(int64_t)(st->btime + rec->starttime / (uint64_t)st->clk_tck)));
+	process_keep(&b, event_set_str(b.ev, PROCESS_PARENT_COMM, parent_comm));
+	if (b.err < 0) {
+		event_free(b.ev);
+		return NULL;
+	}
+	return b.ev;
+}
+
+static void process_report_gone(struct process_state *st, const struct process_rec *rec)
+{
+	struct event *ev = process_event(st, rec, EVENT_ACTION_REMOVE, NULL, NULL);
+
+	if (ev)
+		process_emit(st, ev);
+}
+
+/* Read what only a new process needs (uid, command line) and report it.
+ * Returns false if it vanished meanwhile. */
+static bool process_report_new(struct process_state *st, struct process_walk *w,
+			       struct process_rec *rec, const char *action)
+{
+	char cmdline[PROCESS_CMDLINE_KEEP];
+	struct process_rec *parent;
+	struct event *ev;
+	uint32_t uid;
+	char *buf;
+	size_t len;
+
+	if (process_read(st, rec->pid, "status", PROCESS_STATUS_MAX, &buf, &len) < 0)
+		return false;
+	if (procfs_parse_status_uid(buf, len, &uid) == 0) {
+		rec->uid = uid;
+		rec->has_uid = true;
+	}
+	free(buf);
+	cmdline[0] = '\0';
+	if (process_read(st, rec->pid, "cmdline", PROCESS_CMDLINE_READ, &buf, &len) == 0) {
+		procfs_cmdline(buf, len, cmdline, sizeof(cmdline));
+		free(buf);
+	}
+	parent = process_find(w->recs, w->n, rec->ppid);
+	ev = process_event(st, rec, action, cmdline, parent ? parent->comm : NULL);
+	if (ev)
+		process_emit(st, ev);
+	return true;
+}
+
+/* ---- the walk ---- */
+
+static struct process_rec *process_walk_slot(struct process_state *st, struct process_walk *w)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 256;
+		struct process_rec *nr;
+
+		if (cap > PROCESS_MAX)
+			cap = PROCESS_MAX;
+		if (w->n == cap) {
+			st->skipped++;	/* bounded table: counted, not tracked */
+			return NULL;
+		}
+		nr = realloc(w->recs, cap * sizeof(*nr));
+		if (!nr)
+			return NULL;
+		w->recs = nr;
+		w->cap = cap;
+	}
+	return &w->recs[w->n];
+}
+
+static bool process_pid_name(const char *name, int32_t *pid)
+{
+	long v = 0;
+
+	if (!*name)
+		return false;
+	for (const char *p = name; *p; p++) {
+		if (*p < '0' || *p > '9' || v > INT32_MAX / 10)
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	if (v <= 0 || v > INT32_MAX)
+		return false;
+	*pid = (int32_t)v;
+	return true;
+}
+
+/* One directory entry: carry the old record over if it is the same
+ * process running the same program, else start a fresh one. */
+static void process_visit(struct process_state *st, struct process_walk *w, int32_t pid)
+{
+	struct process_rec *slot, *old, cur;
+	int r;
+
+	r = process_read_stat(st, pid, &cur);
+	if (r == -ECHILD)
+		return;
+	if (r < 0) {
+		st->skipped++;	/* vanished (ENOENT, ESRCH) or garbage */
+		return;
+	}
+	process_read_exe(st, &cur);
+	slot = process_walk_slot(st, w);
+	if (!slot) {
+		free(cur.exe);
+		return;
+	}
+	old = process_find(st->recs, st->nrecs, pid);
+	if (old && !old->taken && old->starttime == cur.starttime &&
+	    strcmp(old->comm, cur.comm) == 0 && process_same_str(old->exe, cur.exe)) {
+		old->taken = true;
+		free(cur.exe);
+		*slot = *old;
+		old->exe = NULL;	/* moved */
+	} else {
+		cur.fresh = true;
+		*slot = cur;
+	}
+	w->n++;
+}
+
+static int process_walk_dir(struct process_state *st, struct process_walk *w)
+{
+	struct dirent *de;
+	DIR *d = opendir(st->procfs);
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)) != NULL) {
+		int32_t pid;
+
+		if (process_pid_name(de->d_name, &pid))
+			process_visit(st, w, pid);
+	}
+	closedir(d);
+	return 0;
+}
+
+static void process_note_exe(struct process_state *st)
+{
+	if (st->noted_exe || st->exe_denied == 0 || !st->ctx.note)
+		return;
+	st->noted_exe = true;
+	st->ctx.note(st->ctx.opaque, LOG_NOTICE, "process",
+		     "exe unreadable for %zu of %zu processes (%s)",
+		     st->exe_denied, st->exe_total,
+		     geteuid() != 0 ? "run as root or grant CAP_SYS_PTRACE"
+				    : "denied to root too: another PID namespace or a security module");
+}
+
+/* Walk procfs and report the difference with the table: every process as
+ * action when the table is empty (present), else add/remove. */
+static int process_walk(struct process_state *st, const char *action)
+{
+	struct process_walk w = { 0 };
+	size_t keep = 0;
+	int r;
+
+	st->exe_denied = st->exe_total = 0;
+	process_users_refresh(st);
+	r = process_walk_dir(st, &w);
+	if (r < 0) {
+		process_recs_free(w.recs, w.n);
+		return r;
+	}
+	qsort(w.recs, w.n, sizeof(*w.recs), process_cmp_pid);
+	for (size_t i = 0; i < st->nrecs; i++)
+		if (!st->recs[i].taken)
+			process_report_gone(st, &st->recs[i]);
+	for (size_t i = 0; i < w.n; i++)
+		if (w.recs[i].fresh && !process_report_new(st, &w, &w.recs[i], action)) {
+			w.recs[i].drop = true;
+			st->skipped++;
+		}
+	for (size_t i = 0; i < w.n; i++) {
+		if (w.recs[i].drop) {
+			free(w.recs[i].exe);
+			continue;
+		}
+		w.recs[i].fresh = w.recs[i].taken = false;
+		w.recs[keep++] = w.recs[i];
+	}
+	process_recs_free(st->recs, st->nrecs);
+	st->recs = w.recs;
+	st->nrecs = keep;
+	process_note_exe(st);
+	return 0;
+}
+
+static int process_scan(void *state)
+{
+	struct process_state *st = state;
+
+	if (!st)
+		return -EINVAL;
+	/* An inventory reports everything: start from an empty table. */
+	process_recs_free(st->recs, st->nrecs);
+	st->recs = NULL;
+	st->nrecs = 0;
+	return process_walk(st, EVENT_ACTION_PRESENT);
+}
+
+static int process_on_tick(void *state, uint64_t now_ms)
+{
+	struct process_state *st = state;
+
+	if (!st)
+		return -EINVAL;
+	if (!st->next_ms || now_ms < st->next_ms)
+		return 0;
+	st->next_ms = now_ms + st->interval_ms;
+	return process_walk(st, EVENT_ACTION_ADD);
+}
+
+static uint64_t process_next_tick(void *state, uint64_t now_ms)
+{
+	struct process_state *st = state;
+
+	if (!st || !st->next_ms)
+		return UINT64_MAX;
+	return st->next_ms > now_ms ? st->next_ms - now_ms : 0;
+}
+
+static void process_stats(void *state, struct collector_stats *out)
+{
+	struct process_state *st = state;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return;
+	out->skipped = st->skipped;
+	out->tracked = st->nrecs;
 }
 
 static void process_free(void *state)
 {
-	(void)state;
+	struct process_state *st = state;
+
+	if (!st)
+		return;
+	process_recs_free(st->recs, st->nrecs);
+	free(st->users);
+	free(st);
+}
+
+static void process_read_btime(struct process_state *st)
+{
+	char path[PATH_MAX];
+	char *buf;
+	size_t len;
+
+	if (snprintf(path, sizeof(path), "%s/stat", st->procfs) >= (int)sizeof(path))
+		return;
+	if (read_file_bounded(path, 64 * 1024, &buf, &len) < 0)
+		return;
+	if (procfs_parse_btime(buf, len, &st->btime) < 0)
+		st->btime = 0;
+	free(buf);
+}
+
+static int process_init(const struct collector_ctx *ctx, void **state)
+{
+	const char *iv;
+	struct process_state *st;
+	const char *root;
+
+	if (!ctx || !state)
+		return -EINVAL;
+	*state = NULL;
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	st->ctx = *ctx;
+	root = ctx->rootfs && strcmp(ctx->rootfs, "/") != 0 ? ctx->rootfs : "";
+	if (snprintf(st->procfs, sizeof(st->procfs), "%s", ctx->procfs ? ctx->procfs : "/proc") >=
+		    (int)sizeof(st->procfs) ||
+	    snprintf(st->passwd, sizeof(st->passwd), "%s/etc/passwd", root) >=
+		    (int)sizeof(st->passwd)) {
+		free(st);
+		return -ENAMETOOLONG;
+	}
+	iv = collector_option(&process_collector, ctx->config, "scan_interval");
+	if (!iv || duration_parse(iv, &st->interval_ms) < 0)
+		st->interval_ms = 15000;
+	st->clk_tck = sysconf(_SC_CLK_TCK);
+	process_read_btime(st);
+	if (ctx->mode == COLLECTOR_DAEMON && st->interval_ms)
+		st->next_ms = now_monotonic_ms() + st->interval_ms;
+	*state = st;
+	return 0;
 }
 
 const struct collector process_collector = {
 	.name = "process",
 	.source = &process_source,
+	.options = process_options,
 	.init = process_init,
+	.on_tick = process_on_tick,
+	.scan = process_scan,
+	.next_tick = process_next_tick,
 	.free = process_free,
+	.stats = process_stats,
 };

@@ -1,6 +1,5 @@
 /*
  * process.h - field ids of the process source (DESIGN §3), shared with tests.
- * (Placeholder: the collector is being written.)
  */
 #ifndef FARMHOUND_PROCESS_H
 #define FARMHOUND_PROCESS_H
@@ -9,6 +8,16 @@
 
 enum process_field {
 	PROCESS_ACTION,
+	PROCESS_PID,
+	PROCESS_PPID,
+	PROCESS_UID,
+	PROCESS_USER,
+	PROCESS_COMM,
+	PROCESS_EXE,
+	PROCESS_EXE_DELETED,
+	PROCESS_CMDLINE,
+	PROCESS_START_TIME,
+	PROCESS_PARENT_COMM,
 	PROCESS__NFIELDS,
 };
 

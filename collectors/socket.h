@@ -1,6 +1,5 @@
 /*
  * socket.h - field ids of the socket source (DESIGN §3), shared with tests.
- * (Placeholder: the collector is being written.)
  */
 #ifndef FARMHOUND_SOCKET_H
 #define FARMHOUND_SOCKET_H
@@ -9,6 +8,21 @@
 
 enum socket_field {
 	SOCKET_ACTION,
+	SOCKET_PROTOCOL,
+	SOCKET_FAMILY,
+	SOCKET_STATE,
+	SOCKET_LISTENING,
+	SOCKET_LOCAL_IP,
+	SOCKET_LOCAL_PORT,
+	SOCKET_REMOTE_IP,
+	SOCKET_REMOTE_PORT,
+	SOCKET_DIRECTION,
+	SOCKET_IS_LOOPBACK,
+	SOCKET_PID,
+	SOCKET_COMM,
+	SOCKET_EXE,
+	SOCKET_UID,
+	SOCKET_INODE,
 	SOCKET__NFIELDS,
 };
 

@@ -5,7 +5,8 @@
 DEPS_BUILD := gcc make pkg-config libudev-dev libinih-dev libpcre2-dev libsystemd-dev \
               libpcap-dev libmaxminddb-dev
 DEPS_TEST  := libcmocka-dev umockdev libumockdev-dev libglib2.0-dev rsyslog python3 \
-              coturn libmaxmind-db-writer-perl socat
+              coturn libmaxmind-db-writer-perl socat \
+              mandoc man-db debhelper dpkg-dev lintian rpm
 
 PKGS      := libudev inih libpcre2-8 libsystemd libpcap libmaxminddb
 TEST_PKGS := cmocka
@@ -136,14 +137,15 @@ install: $(BUILD)/farmhound $(MAN_PAGES)
 	[ -e $(DESTDIR)$(SYSCONFDIR)/farmhound/farmhound.conf ] || \
 	  $(INSTALL) -m 0644 packaging/farmhound.conf $(DESTDIR)$(SYSCONFDIR)/farmhound/farmhound.conf
 	$(INSTALL) -m 0644 rules/rules.d/*.rules $(DESTDIR)$(SYSCONFDIR)/farmhound/rules.d/
-	sed 's|/usr/sbin/farmhound|$(SBINDIR)/farmhound|g' packaging/farmhound.service >$(BUILD)/farmhound.service
-	$(INSTALL) -m 0644 $(BUILD)/farmhound.service $(DESTDIR)$(UNITDIR)/farmhound.service
+	sed 's|/usr/sbin/farmhound|$(SBINDIR)/farmhound|g' packaging/farmhound.service \
+	  >$(DESTDIR)$(UNITDIR)/farmhound.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/farmhound.service
 	$(INSTALL) -m 0644 packaging/farmhound.sysusers $(DESTDIR)$(SYSUSERSDIR)/farmhound.conf
 	$(INSTALL) -m 0644 $(BUILD)/man/farmhound.8 $(DESTDIR)$(MANDIR)/man8/farmhound.8
 	$(INSTALL) -m 0644 $(BUILD)/man/farmhound.conf.5 $(BUILD)/man/farmhound.rules.5 \
 	  $(DESTDIR)$(MANDIR)/man5/
 	$(INSTALL) -m 0644 packaging/farmhound.conf packaging/rsyslog/60-farmhound.conf \
-	  packaging/farmhound.service.d/ptrace.conf $(DESTDIR)$(DOCDIR)/examples/
+	  packaging/examples/ptrace.conf $(DESTDIR)$(DOCDIR)/examples/
 
 # Binary packages, built from a copy of the tree (never from build/).
 deb:
@@ -151,7 +153,9 @@ deb:
 	mkdir -p $(BUILD)/deb/farmhound-$(VERSION)
 	cp -r $(PKG_FILES) $(BUILD)/deb/farmhound-$(VERSION)/
 	cp -rL packaging/debian $(BUILD)/deb/farmhound-$(VERSION)/debian
-	cd $(BUILD)/deb/farmhound-$(VERSION) && dpkg-buildpackage -us -uc -b
+	@# A fresh make inside: not this one's command-line variables (BUILD=...).
+	cd $(BUILD)/deb/farmhound-$(VERSION) && \
+	  env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b
 	@ls $(BUILD)/deb/*.deb
 
 # --nodeps: where rpmbuild is not the system's package manager (Debian's
@@ -161,6 +165,6 @@ rpm:
 	mkdir -p $(BUILD)/rpm/SOURCES
 	tar -czf $(BUILD)/rpm/SOURCES/farmhound-$(VERSION).tar.gz \
 	  --transform 's,^,farmhound-$(VERSION)/,' $(PKG_FILES)
-	rpmbuild -bb --define '_topdir $(abspath $(BUILD)/rpm)' \
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL rpmbuild -bb --define '_topdir $(abspath $(BUILD)/rpm)' \
 	  $$(rpm -q rpm >/dev/null 2>&1 || echo --nodeps) packaging/rpm/farmhound.spec
 	@ls $(BUILD)/rpm/RPMS/*/*.rpm

@@ -105,6 +105,16 @@ static int strict_fail(char *why, size_t len, const char *path, const char *what
 	return -err;
 }
 
+/* A directory above the judged path may be a root-owned sticky one such as
+ * /tmp: others may add entries there but not rename or remove root's, so
+ * the path through it cannot be swapped.  The judged path itself gets no
+ * such pass: a sticky rules directory would still let anyone add a rule
+ * file. */
+static bool strict_sticky_root_dir(const struct stat *st)
+{
+	return S_ISDIR(st->st_mode) && st->st_uid == 0 && (st->st_mode & S_ISVTX);
+}
+
 /* resolved is under top (both canonical): equal, or top is "/" or a whole
  * leading component sequence of resolved. */
 static bool strict_is_under(const char *resolved, const char *top)
@@ -132,6 +142,7 @@ int strict_check_path_below(const char *path, const char *top, uid_t euid,
 			    char *why, size_t len)
 {
 	char cur[PATH_MAX], rtop[PATH_MAX];
+	bool first = true;
 	struct stat st;
 	int r;
 
@@ -149,12 +160,15 @@ int strict_check_path_below(const char *path, const char *top, uid_t euid,
 		if (S_ISLNK(st.st_mode))
 			return strict_refuse(why, len, "%s: became a symbolic link while checked",
 					     cur);
-		r = strict_check_file(cur, &st, euid, why, len);
-		if (r < 0)
-			return r;
+		if (first || !strict_sticky_root_dir(&st)) {
+			r = strict_check_file(cur, &st, euid, why, len);
+			if (r < 0)
+				return r;
+		}
 		if (strcmp(cur, rtop) == 0 || strcmp(cur, "/") == 0)
 			return 0;
 		strict_parent(cur);
+		first = false;
 	}
 }
 

@@ -45,8 +45,10 @@ int strict_check_file(const char *path, const struct stat *st, uid_t euid,
 		      char *why, size_t len);
 
 /* Resolve path (symlinks included) and judge it and every directory above
- * it up to "/".  0, -EPERM with the reason in why, or -errno when the path
- * cannot be resolved or examined (also described in why). */
+ * it up to "/".  A directory above path may also be a root-owned sticky
+ * directory such as /tmp (nobody else can swap root's entries in it); path
+ * itself may not.  0, -EPERM with the reason in why, or -errno when the
+ * path cannot be resolved or examined (also described in why). */
 int strict_check_path(const char *path, uid_t euid, char *why, size_t len);
 
 /* As strict_check_path(), but stop after judging the directory top (which

@@ -254,14 +254,37 @@ static void test_path_walks_to_root(void **state)
 	struct stat st;
 	char why[512] = "";
 
-	/* /tmp is world-writable (sticky or not): the full walk must reach it
-	 * and refuse it, as sshd does. */
+	/* The full walk reaches /: with /tmp root-owned and sticky (as it is
+	 * everywhere), a good tree below it passes; a non-sticky
+	 * world-writable top on the way is refused. */
 	assert_int_equal(stat("/tmp", &st), 0);
-	if (!(st.st_mode & S_IWOTH))
+	if (st.st_uid != 0 || !(st.st_mode & S_ISVTX))
 		skip();
 	need_root();
+	assert_int_equal(strict_check_path(t->file, 0, why, sizeof(why)), 0);
+	assert_int_equal(chmod(t->top, 0777), 0);
 	assert_int_equal(strict_check_path(t->file, 0, why, sizeof(why)), -EPERM);
-	assert_non_null(strstr(why, "/tmp: writable by others"));
+	assert_non_null(strstr(why, "writable by others"));
+}
+
+static void test_path_sticky_ancestor(void **state)
+{
+	struct tree *t = *state;
+
+	need_root();
+	/* Above the judged path, root's sticky directory is fine... */
+	assert_int_equal(chmod(t->top, 01777), 0);
+	expect_path(t, t->file, 0, NULL);
+	expect_path(t, t->dir, 0, NULL);
+	/* ...but not someone else's: they could swap root's entries. */
+	assert_int_equal(chown(t->top, NOBODY, -1), 0);
+	expect_path(t, t->file, -EPERM, "owned by uid 65534");
+	assert_int_equal(chown(t->top, 0, -1), 0);
+	/* The judged directory itself gets no pass: anyone could add a rule
+	 * file to a sticky rules directory. */
+	assert_int_equal(chmod(t->dir, 01777), 0);
+	expect_path(t, t->dir, -EPERM, "rules.d: writable by others (mode 1777)");
+	expect_path(t, t->file, 0, NULL);
 }
 
 /* ---- the calling process's capabilities ---- */
@@ -358,6 +381,8 @@ int main(void)
 						tree_teardown),
 		cmocka_unit_test_setup_teardown(test_path_missing, tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(test_path_walks_to_root, tree_setup,
+						tree_teardown),
+		cmocka_unit_test_setup_teardown(test_path_sticky_ancestor, tree_setup,
 						tree_teardown),
 		cmocka_unit_test(test_self_caps),
 	};

@@ -5,7 +5,8 @@
 DEPS_BUILD := gcc make pkg-config libudev-dev libinih-dev libpcre2-dev libsystemd-dev \
               libpcap-dev libmaxminddb-dev
 DEPS_TEST  := libcmocka-dev umockdev libumockdev-dev libglib2.0-dev rsyslog python3 \
-              coturn libmaxmind-db-writer-perl socat
+              coturn libmaxmind-db-writer-perl socat \
+              mandoc man-db debhelper dpkg-dev lintian rpm
 
 PKGS      := libudev inih libpcre2-8 libsystemd libpcap libmaxminddb
 TEST_PKGS := cmocka
@@ -94,3 +95,76 @@ scan: deps
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- installation, man pages and packages (README "Installing") ----
+# The binary always reads /etc/farmhound (CONFIG_DEFAULT_PATH); SYSCONFDIR
+# only moves where `make install` puts the files.  Nothing is written outside
+# DESTDIR: no user is created and systemd is not told (the packages do that).
+PREFIX      ?= /usr/local
+SBINDIR     ?= $(PREFIX)/sbin
+SYSCONFDIR  ?= /etc
+MANDIR      ?= $(PREFIX)/share/man
+DOCDIR      ?= $(PREFIX)/share/doc/farmhound
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+INSTALL     ?= install
+VERSION     := $(shell sed -n 's/^\#define FARMHOUND_VERSION "\(.*\)"/\1/p' agent/alert.h)
+MAN_PAGES   := $(BUILD)/man/farmhound.8 $(BUILD)/man/farmhound.conf.5 $(BUILD)/man/farmhound.rules.5
+PKG_FILES   := Makefile README.md agent collectors rules packaging
+
+.PHONY: install man deb rpm
+
+man: $(MAN_PAGES)
+
+$(BUILD)/man/%: packaging/man/%
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+# The field reference is generated from the binary's own field tables.
+$(BUILD)/man/farmhound.rules.5: packaging/man/farmhound.rules.5.in packaging/man/fields2man.sh \
+		$(BUILD)/farmhound
+	@mkdir -p $(dir $@)
+	$(BUILD)/farmhound --fields >$@.fields
+	sh packaging/man/fields2man.sh $< $@.fields >$@.tmp
+	mv $@.tmp $@
+
+install: $(BUILD)/farmhound $(MAN_PAGES)
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/farmhound/rules.d \
+	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+	  $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)/examples
+	$(INSTALL) -m 0755 $(BUILD)/farmhound $(DESTDIR)$(SBINDIR)/farmhound
+	@# An existing configuration is the admin's: never overwritten.
+	[ -e $(DESTDIR)$(SYSCONFDIR)/farmhound/farmhound.conf ] || \
+	  $(INSTALL) -m 0644 packaging/farmhound.conf $(DESTDIR)$(SYSCONFDIR)/farmhound/farmhound.conf
+	$(INSTALL) -m 0644 rules/rules.d/*.rules $(DESTDIR)$(SYSCONFDIR)/farmhound/rules.d/
+	sed 's|/usr/sbin/farmhound|$(SBINDIR)/farmhound|g' packaging/farmhound.service \
+	  >$(DESTDIR)$(UNITDIR)/farmhound.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/farmhound.service
+	$(INSTALL) -m 0644 packaging/farmhound.sysusers $(DESTDIR)$(SYSUSERSDIR)/farmhound.conf
+	$(INSTALL) -m 0644 $(BUILD)/man/farmhound.8 $(DESTDIR)$(MANDIR)/man8/farmhound.8
+	$(INSTALL) -m 0644 $(BUILD)/man/farmhound.conf.5 $(BUILD)/man/farmhound.rules.5 \
+	  $(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL) -m 0644 packaging/farmhound.conf packaging/rsyslog/60-farmhound.conf \
+	  packaging/examples/ptrace.conf $(DESTDIR)$(DOCDIR)/examples/
+
+# Binary packages, built from a copy of the tree (never from build/).
+deb:
+	rm -rf $(BUILD)/deb
+	mkdir -p $(BUILD)/deb/farmhound-$(VERSION)
+	cp -r $(PKG_FILES) $(BUILD)/deb/farmhound-$(VERSION)/
+	cp -rL packaging/debian $(BUILD)/deb/farmhound-$(VERSION)/debian
+	@# A fresh make inside: not this one's command-line variables (BUILD=...).
+	cd $(BUILD)/deb/farmhound-$(VERSION) && \
+	  env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b
+	@ls $(BUILD)/deb/*.deb
+
+# --nodeps: where rpmbuild is not the system's package manager (Debian's
+# rpm package), no BuildRequires can be satisfied from its empty database.
+rpm:
+	rm -rf $(BUILD)/rpm
+	mkdir -p $(BUILD)/rpm/SOURCES
+	tar -czf $(BUILD)/rpm/SOURCES/farmhound-$(VERSION).tar.gz \
+	  --transform 's,^,farmhound-$(VERSION)/,' $(PKG_FILES)
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL rpmbuild -bb --define '_topdir $(abspath $(BUILD)/rpm)' \
+	  $$(rpm -q rpm >/dev/null 2>&1 || echo --nodeps) packaging/rpm/farmhound.spec
+	@ls $(BUILD)/rpm/RPMS/*/*.rpm

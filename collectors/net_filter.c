@@ -31,8 +31,10 @@
  *
  * libpcap's tcp[] and tcp[tcpflags] only exist for IPv4, so the IPv6
  * half reads ip6[] directly and only for TCP right after the fixed header
- * (no extension headers); IPv6 TCP behind extension headers is not
- * passed.  Offsets: ip6[6] next header, ip6[4:2] payload length, ip6[52]
+ * (no extension headers).  IPv6 packets that start with a hop-by-hop,
+ * routing or destination-options header pass whole (they are rare: MLD,
+ * some tunnels) so the decoder walks the chain; bulk traffic never carries
+ * them.  Offsets: ip6[6] next header, ip6[4:2] payload length, ip6[52]
  * TCP data offset, ip6[53] TCP flags.
  */
 #include <stdio.h>
@@ -66,7 +68,8 @@ static const char net_filter_core[] =
 	" or " HEADS("tcp", V4_P) "))"
 	" or (ip6 and ip6[6] = 6 and (ip6[53] & 0x07 != 0"
 	" or (" V6_PLEN " > 0 and " V6_PLEN " <= " STR(NET_FILTER_SMALL_PAYLOAD) ")"
-	" or " HEADS("ip6", V6_P) "))";
+	" or " HEADS("ip6", V6_P) "))"
+	" or (ip6 and (ip6[6] = 0 or ip6[6] = 43 or ip6[6] = 60))";
 
 const char *net_filter_text(int dlt, char *buf, size_t len)
 {

@@ -97,6 +97,10 @@ static void test_name_services_and_lan_pass(void **unused)
 	assert_true(passes(&f, &fr));
 	fr_arp(&fr);
 	assert_true(passes(&f, &fr));
+	/* IPv6 behind a hop-by-hop header: passed whole, the decoder walks it */
+	fr_udp6(&fr, 40000, 53, dns, sizeof(dns));
+	fr.b[14 + 6] = 0;
+	assert_true(passes(&f, &fr));
 	fr_udp4(&fr, 1, 40000, 53, dns, sizeof(dns));		/* 802.1Q */
 	assert_true(passes(&f, &fr));
 	fr_udp4(&fr, 2, 40000, 53, dns, sizeof(dns));		/* 802.1ad + 802.1Q */

@@ -69,7 +69,7 @@
 
 #define NET_IF_MAX		16	/* interfaces in the `interfaces` list */
 #define NET_SNAPLEN		2048	/* a ClientHello segment, a DHCP packet */
-#define NET_BUFFER_BYTES	(1024 * 1024)	/* kernel ring per handle */
+#define NET_BUFFER_BYTES	(512 * 1024)	/* kernel ring per handle: the filter keeps it quiet */
 #define NET_TIMEOUT_MS		100
 #define NET_BUDGET		256	/* packets per handle per wake-up */
 #define NET_FLOW_DEFAULT	4096
@@ -105,7 +105,8 @@ static const struct field_def net_fields[NET__NFIELDS] = {
 	[NET_RDP_PROTOCOLS] = { "rdp_protocols", FIELD_INT,
 		"RDP requested protocols (0 RDP, 1 TLS, 2 CredSSP, 8 RDSTLS)" },
 	[NET_VNC_VERSION] = { "vnc_version", FIELD_STRING, "RFB version of the server banner, e.g. 003.008" },
-	[NET_SSH_BANNER] = { "ssh_banner", FIELD_STRING, "SSH identification line of the client" },
+	[NET_SSH_BANNER] = { "ssh_banner", FIELD_STRING,
+		"SSH identification line of the client (the server's if the client's was not seen)" },
 	[NET_SESSION] = { "session", FIELD_BOOL,
 		"rdp/vnc/ssh: both halves of the handshake seen (false: an attempt)" },
 	[NET_SIGNATURE] = { "signature", FIELD_STRING, "wire signature id (dissect.h table)" },
@@ -771,7 +772,7 @@ static void net_report_handshake(struct net_state *st, struct net_flow *f)
 		nev_str(&b, NET_VNC_VERSION, f->detail);
 		break;
 	case NET_HS_SSH:
-		nev_str(&b, NET_SSH_BANNER, f->detail[0] ? f->detail : f->detail2);
+		nev_str(&b, NET_SSH_BANNER, f->detail);
 		break;
 	default:
 		break;
@@ -863,7 +864,8 @@ static int net_inspect_banner(struct net_state *st, struct net_flow *f, int side
 		r = dissect_ssh_banner(p, n, &s);
 		if (r < 0)
 			return r;
-		strlcpy_fh(side == 0 ? f->detail : f->detail2, s.banner, sizeof(f->detail));
+		if (side == 0 || !f->detail[0])
+			strlcpy_fh(f->detail, s.banner, sizeof(f->detail));
 		net_hs_update(st, f, NET_HS_SSH, side == 0 ? NET_HS_CLIENT : NET_HS_SERVER);
 		return 0;
 	} else {

@@ -11,23 +11,29 @@
  *      remote-access tools (signals.md §5): AnyDesk discovery 50001,
  *      RustDesk 21115-21119, ZeroTier 9993, TeamViewer 5938.
  *   3. TCP segments with SYN, FIN or RST: handshakes, refusals, ends.
- *   4. TCP segments whose payload is 1..512 bytes, on any port: the first
- *      bytes of most protocols (banners, X.224, keep-alives, a split
- *      ClientHello's tail), and interactive traffic.
- *   5. TCP segments of any size whose payload starts like a handshake: a
- *      TLS handshake record (16 03), TPKT (03 00), "RFB ", "SSH-", an HTTP
- *      request ("GET ", "POST", "HEAD", "PUT ", "CONN", "OPTI"), so the first
- *      segment of a big ClientHello or request is never lost.
+ *   4. TCP segments of any size, on any port, whose payload starts like
+ *      something a dissector reads: a TLS handshake record (16 03), TPKT
+ *      (03 00: RDP), "RFB ", "SSH-", an HTTP request ("GET ", "POST",
+ *      "HEAD", "PUT ", "CONN", "OPTI"), and the remote-access tools' wire
+ *      signatures (TeamViewer 17 24 1b 00, RustDesk 14 a2 01 02,
+ *      Splashtop 00 01 00 08 and 01 00 34 12, ScreenConnect 87 15 10 00).
+ *   5. TCP segments *to* port 443 with 1..512 bytes of payload: the tail
+ *      of a ClientHello split over two segments (post-quantum key shares
+ *      make ClientHellos ~1.8 KB: 1448 + ~350 bytes).
  *
- * What gets through that is not needed, honestly: interactive TCP traffic
- * (small segments: SSH keystrokes, chat, HTTP/2 control frames), and bulk
- * segments whose first payload bytes happen to look like (5): two-byte
- * patterns match about one random segment in 32768.  What is lost: the
- * second and later segments of a handshake when they are bigger than 512
- * bytes and do not start like one -- a ClientHello over 2 full segments
- * is only reassembled when its tail fits the small-payload rule.  Bulk
- * transfers (full-sized segments after the handshake) never reach user
- * space.
+ * What gets through that is not needed, honestly: the small segments a
+ * client sends to port 443 after its handshake (HTTP/2 frames, requests,
+ * the tails of upload writes: an upload over HTTPS lets roughly one
+ * segment per TLS record through), and any segment whose first bytes
+ * happen to match (4): the two-byte patterns match about one random
+ * segment in 32768.  What is lost: a handshake's later segments that do
+ * not start like one and are not the small tail of (5) -- a ClientHello
+ * over three segments, a server certificate flight longer than its first
+ * segment (so AnyDesk's relay certificate is seen only when it fits), a
+ * ClientHello to a port other than 443 split over segments.  Why not pass
+ * small segments on every port: the last segment of every application
+ * write is small, so a bulk transfer would wake the agent once per write
+ * (iperf3 over loopback: ~3000 times a second).
  *
  * libpcap's tcp[] and tcp[tcpflags] only exist for IPv4, so the IPv6
  * half reads ip6[] directly and only for TCP right after the fixed header
@@ -35,7 +41,7 @@
  * routing or destination-options header pass whole (they are rare: MLD,
  * some tunnels) so the decoder walks the chain; bulk traffic never carries
  * them.  Offsets: ip6[6] next header, ip6[4:2] payload length, ip6[52]
- * TCP data offset, ip6[53] TCP flags.
+ * TCP data offset, ip6[53] TCP flags, ip6[42:2] TCP destination port.
  */
 #include <stdio.h>
 
@@ -56,7 +62,10 @@
 	" or " pfx "[" off ":4] = 0x52464220 or " pfx "[" off ":4] = 0x5353482d" \
 	" or " pfx "[" off ":4] = 0x47455420 or " pfx "[" off ":4] = 0x504f5354" \
 	" or " pfx "[" off ":4] = 0x48454144 or " pfx "[" off ":4] = 0x50555420" \
-	" or " pfx "[" off ":4] = 0x434f4e4e or " pfx "[" off ":4] = 0x4f505449)"
+	" or " pfx "[" off ":4] = 0x434f4e4e or " pfx "[" off ":4] = 0x4f505449" \
+	" or " pfx "[" off ":4] = 0x17241b00 or " pfx "[" off ":4] = 0x14a20102" \
+	" or " pfx "[" off ":4] = 0x00010008 or " pfx "[" off ":4] = 0x01003412" \
+	" or " pfx "[" off ":4] = 0x87151000)"
 
 static const char net_filter_core[] =
 	"arp"
@@ -64,10 +73,10 @@ static const char net_filter_core[] =
 	" or (udp and (port 50001 or portrange 21115-21119 or port 9993 or port 5938)"
 	" and less 400)"
 	" or (ip and tcp and (tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0"
-	" or (" V4_PLEN " > 0 and " V4_PLEN " <= " STR(NET_FILTER_SMALL_PAYLOAD) ")"
+	" or (tcp dst port 443 and " V4_PLEN " > 0 and " V4_PLEN " <= " STR(NET_FILTER_SMALL_PAYLOAD) ")"
 	" or " HEADS("tcp", V4_P) "))"
 	" or (ip6 and ip6[6] = 6 and (ip6[53] & 0x07 != 0"
-	" or (" V6_PLEN " > 0 and " V6_PLEN " <= " STR(NET_FILTER_SMALL_PAYLOAD) ")"
+	" or (ip6[42:2] = 443 and " V6_PLEN " > 0 and " V6_PLEN " <= " STR(NET_FILTER_SMALL_PAYLOAD) ")"
 	" or " HEADS("ip6", V6_P) "))"
 	" or (ip6 and (ip6[6] = 0 or ip6[6] = 43 or ip6[6] = 60))";
 

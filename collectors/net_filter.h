@@ -6,7 +6,8 @@
 
 #include <stddef.h>
 
-/* Largest TCP payload passed on any port (see net_filter.c). */
+/* Largest TCP payload to port 443 passed whatever its first bytes (the
+ * tail of a split ClientHello; see net_filter.c). */
 #define NET_FILTER_SMALL_PAYLOAD 512
 
 /* The filter for a link type (a DLT_ value): the same expression

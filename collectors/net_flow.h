@@ -58,8 +58,9 @@ struct net_flow {
 	bool reported;		/* the session (or attempt) event went out */
 	uint32_t rdp_protocols;
 	bool rdp_has_protocols;
-	char detail[NET_FLOW_DETAIL_MAX];	/* rdp cookie, vnc version, ssh client banner */
-	char detail2[NET_FLOW_DETAIL_MAX];	/* ssh server banner */
+	/* rdp cookie, vnc version, ssh banner (the client's; the server's
+	 * until the client's arrives) */
+	char detail[NET_FLOW_DETAIL_MAX];
 	uint64_t last_ms;
 	struct net_flow_dir dir[2];	/* [0] client -> server, [1] server -> client */
 	/* table links */

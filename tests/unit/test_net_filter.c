@@ -147,10 +147,12 @@ static void test_handshakes_pass(void **unused)
 		fr_tcp4(&fr, 0, 50000, 8080, 0x18, pl, 1000);
 		assert_true(passes(&f, &fr));
 	}
-	/* Small payloads on any port: banners, keep-alives, the tail of a
-	 * split ClientHello. */
+	/* Wire signatures of remote-access tools, on any port. */
 	fr_tcp4(&fr, 0, 50000, 5938, 0x18, "\x17\x24\x1b\x00\x00", 5);
 	assert_true(passes(&f, &fr));
+	fr_tcp6(&fr, 0, 50000, 21115, 0x18, "\x14\xa2\x01\x02\x08\x01", 6);
+	assert_true(passes(&f, &fr));
+	/* The tail of a split ClientHello: small, to port 443. */
 	payload(pl, sizeof(pl), NULL, 0, &seed);
 	fr_tcp4(&fr, 0, 50000, 443, 0x18, pl, NET_FILTER_SMALL_PAYLOAD);
 	assert_true(passes(&f, &fr));
@@ -177,6 +179,15 @@ static void test_bulk_does_not_pass(void **unused)
 	/* One payload byte over the small-payload bound. */
 	payload(pl, sizeof(pl), "\x17\x03\x03", 3, &seed);
 	fr_tcp4(&fr, 0, 443, 50000, 0x10, pl, NET_FILTER_SMALL_PAYLOAD + 1);
+	assert_false(passes(&f, &fr));
+	/* The small tail of each application write of a bulk transfer: not
+	 * on port 443's client side, so not passed (iperf3 writes 128 KiB:
+	 * two 64 KiB segments on loopback, then 106 bytes). */
+	fr_tcp4(&fr, 0, 38930, 5201, 0x18, pl + 7, 106);
+	assert_false(passes(&f, &fr));
+	fr_tcp6(&fr, 0, 38930, 5201, 0x18, pl + 7, 106);
+	assert_false(passes(&f, &fr));
+	fr_tcp4(&fr, 0, 443, 50000, 0x18, pl + 7, 106);	/* from the server */
 	assert_false(passes(&f, &fr));
 	/* Bulk UDP (QUIC, a VPN) off the listed ports. */
 	fr_udp4(&fr, 0, 443, 50000, pl, 1200);

@@ -87,6 +87,16 @@ check "rdp-inbound: cookie, protocols, session and direction in the event" \
 check "tls-split-clienthello: SNI and ALPN reassembled from two segments" \
 	grep -q 'tls_sni="remotedesktop-pa.googleapis.com" alpn="h2"' "$T/explain.txt"
 
+# ---- bounded state ----
+printf '[collector.net]\nflow_table_size = 64\n' >"$T/small.conf"
+run flood-then-rdp -c "$T/small.conf"
+check "a 20000-source SYN flood through a 64-flow table: the RDP session in the middle is still seen" \
+	fires flood-then-rdp net-inbound-remote-desktop-session error
+check "the flood itself raises nothing" test "$(wc -l <"$T/flood-then-rdp.out")" -eq 1
+"$FH" --pcap "$T/dns-repeat.pcap" -r "$RULES" --explain >"$T/explain.txt" 2>&1
+check "50 lookups of one name within a minute: one event" \
+	test "$(grep -c '^# event net: .*dns_query=' "$T/explain.txt")" -eq 1
+
 # ---- company laptops on the same LAN: needs fleet_hostname ----
 run lan-fleet-siblings
 check "lan-fleet-siblings without fleet_hostname: nothing fires" quiet lan-fleet-siblings
@@ -100,6 +110,35 @@ check "lan-fleet-siblings: net-lan-fleet-sibling at warning" \
 run ordinary-lan -c "$T/fleet.conf"
 check "ordinary-lan with fleet_hostname: no sibling" \
 	sh -c "! grep -q fleet-sibling '$T/ordinary-lan.out'"
+
+# ---- remote_country from a MaxMind database (written here with
+# libmaxmind-db-writer-perl): 198.51.100.0/24 -> KP, 203.0.113.0/24 -> US;
+# the fleet expects US ----
+if perl -e '
+use MaxMind::DB::Writer::Tree;
+my $t = MaxMind::DB::Writer::Tree->new(ip_version => 6, record_size => 24,
+  database_type => "GeoIP2-Country", languages => ["en"],
+  description => { en => "farmhound net test" }, remove_reserved_networks => 0,
+  alias_ipv6_to_ipv4 => 1,
+  map_key_type_callback => sub { { country => "map", iso_code => "utf8_string" }->{ $_[0] } });
+$t->insert_network("198.51.100.0/24", { country => { iso_code => "KP" } });
+$t->insert_network("203.0.113.0/24", { country => { iso_code => "US" } });
+open my $fh, ">:raw", $ARGV[0] or die; $t->write_tree($fh); close $fh or die;
+' "$T/geo.mmdb" 2>"$T/mmdb.err"; then
+	printf '[geo]\ncountries = US\ndatabase = %s\n' "$T/geo.mmdb" >"$T/geo.conf"
+	run rdp-inbound -c "$T/geo.conf"
+	check "rdp-inbound from KP with [geo] countries = US: unexpected-country at critical" \
+		fires rdp-inbound net-remote-session-unexpected-country critical
+	check "the alert names the country" grep -q '"remote_country":"KP","remote_country_expected":false' "$T/rdp-inbound.json"
+	run tls-split-clienthello -c "$T/geo.conf"
+	check "an outbound flow to US: remote_country_expected true" \
+		grep -q '"remote_country":"US","remote_country_expected":true' "$T/tls-split-clienthello.json"
+	run rdp-inbound
+	check "without a database: no country, no location alert" \
+		sh -c "! grep -q remote_country '$T/rdp-inbound.json' && ! grep -q unexpected-country '$T/rdp-inbound.out'"
+else
+	not_ok "write a MaxMind test database ($(head -c 200 "$T/mmdb.err"))"
+fi
 
 # ---- every link type, VLANs, IPv6 ----
 for l in link-sll link-sll2 link-raw link-null link-loop link-ipv4 link-ipv6 vlan-8021q \

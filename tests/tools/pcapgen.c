@@ -1013,6 +1013,38 @@ static void fixtures_sessions(void)
 	}
 	gen_close();
 
+	/* A SYN flood from 20000 sources, interleaved with an RDP session
+	 * that must survive it (the flow table evicts the oldest flows). */
+	gen_open("flood-then-rdp.pcap", DLT_EN10MB);
+	{
+		struct buf cr = { .n = 0 }, cc = { .n = 0 };
+		struct tcp r = tcp_open(remote4, 51234, *LAPTOP, 3389);
+
+		for (unsigned i = 0; i < 20000; i++) {
+			struct tcp t = { .c = A4(100, 64 + (i >> 16), (i >> 8) & 0xff, i & 0xff),
+					 .s = *LAPTOP, .cp = 1024 + (i % 60000), .sp = 443,
+					 .cseq = i * 7919u };
+
+			tcp_seg(&t, true, F_SYN, NULL, 0);
+			if (i == 10000) {
+				rdp_cr(&cr, "flooded", 3);
+				tcp_send(&r, true, cr.b, cr.n);
+				rdp_cc(&cc, 1);
+				tcp_send(&r, false, cc.b, cc.n);
+			}
+		}
+		tcp_close(&r);
+	}
+	gen_close();
+
+	/* The same name looked up 50 times a second apart: one finding. */
+	gen_open("dns-repeat.pcap", DLT_EN10MB);
+	for (unsigned i = 0; i < 50; i++) {
+		G.ts_us += 1000000;
+		dns_lookup(LAPTOP, RESOLVER, "relay-1a2b3c4d.net.anydesk.com", 0x700 + i);
+	}
+	gen_close();
+
 	/* HTTP to port 22: not SSH. */
 	gen_open("http-on-port-22.pcap", DLT_EN10MB);
 	{

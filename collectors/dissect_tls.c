@@ -498,6 +498,8 @@ static int tls_server_hello(const uint8_t *b, size_t len, uint16_t *version)
 static int tls_first_certificate(const uint8_t *b, size_t declared, size_t avail,
 				 struct tls_server_cert *out)
 {
+	if (declared < 6)
+		return -EINVAL;		/* an empty list: no certificate */
 	if (avail < 6)
 		return -EAGAIN;
 	size_t list = get24(b), clen = get24(b + 3);

@@ -596,6 +596,20 @@ static void test_server_resumption(void **state)
 	assert_int_equal(sc_exact(m.b, m.n, &sc), -EINVAL);
 }
 
+/* An empty certificate_list (RFC 5246 7.4.2 allows it for a client;
+ * a server flight carrying one has nothing to read). */
+static void test_server_empty_certificate_list(void **state)
+{
+	(void)state;
+	struct buf hs = { .n = 0 }, body = { .n = 0 }, m = { .n = 0 };
+	struct tls_server_cert sc;
+	server_hello(&hs, 0x0303, false);
+	put24(&body, 0);
+	handshake(&hs, 11, &body);
+	record(&m, 22, 0x0303, &hs);
+	assert_int_equal(sc_exact(m.b, m.n, &sc), -EINVAL);
+}
+
 static void test_server_not_hello(void **state)
 {
 	(void)state;
@@ -719,6 +733,7 @@ int main(void)
 		cmocka_unit_test(test_server_cert_v1_and_bmp),
 		cmocka_unit_test(test_server_tls13),
 		cmocka_unit_test(test_server_resumption),
+		cmocka_unit_test(test_server_empty_certificate_list),
 		cmocka_unit_test(test_server_not_hello),
 		cmocka_unit_test(test_der_hostile_lengths),
 		cmocka_unit_test(test_server_mutations),

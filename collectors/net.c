@@ -154,22 +154,18 @@ static void net_describe(const struct event *ev, char *buf, size_t len)
 	const struct value *dst = event_get(ev, NET_DST_IP);
 	const struct value *dp = event_get(ev, NET_DST_PORT);
 	const struct value *sess = event_get(ev, NET_SESSION);
-	char s[64] = "", d[64] = "";
+	char s[64] = "", d[64] = "", port[16] = "";
 
 	if (src && src->set)
 		ip_addr_format(&src->ip, s, sizeof(s));
 	if (dst && dst->set)
 		ip_addr_format(&dst->ip, d, sizeof(d));
-	snprintf(buf, len, "%s%s%s%s%s%s%s%s port %lld", kind ? kind : "net",
+	if (dp && dp->set)
+		snprintf(port, sizeof(port), " port %lld", (long long)dp->i);
+	snprintf(buf, len, "%s%s%s%s%s%s%s%s%s", kind ? kind : "net",
 		 sess && sess->set ? (sess->b ? " session" : " attempt") : "",
 		 subj ? " " : "", subj ? subj : "", s[0] ? " from " : "", s,
-		 d[0] ? " to " : "", d, dp && dp->set ? (long long)dp->i : 0LL);
-	if (!(dp && dp->set)) {
-		char *p = strstr(buf, " port 0");
-
-		if (p)
-			*p = '\0';
-	}
+		 d[0] ? " to " : "", d, port);
 }
 
 const struct source_def net_source = {
@@ -305,10 +301,11 @@ static uint64_t net_hash_str(uint64_t h, const char *s)
  * remember it now otherwise). */
 static bool net_seen_recently(struct net_state *st, uint64_t h)
 {
-	uint64_t *slot = st->dedupe[h % NET_DEDUPE_SLOTS];
+	uint64_t *slot;
 
 	if (h == 0)
-		h = 1;
+		h = 1;		/* 0 marks an empty slot */
+	slot = st->dedupe[h % NET_DEDUPE_SLOTS];
 	if (slot[0] == h && st->now_ms >= slot[1] && st->now_ms - slot[1] < st->dedupe_ms)
 		return true;
 	slot[0] = h;
@@ -950,7 +947,7 @@ static int net_inspect(struct net_state *st, struct net_flow *f, int side,
 static void net_dir_done(struct net_state *st, struct net_flow_dir *d)
 {
 	d->done = true;
-	net_flow_buffer_release((struct net_flow_table *)st->flows, d);
+	net_flow_buffer_release(st->flows, d);
 }
 
 /* Feed one segment's payload to its direction: in order, once, bounded. */

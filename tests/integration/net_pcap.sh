@@ -73,8 +73,7 @@ expect vnc-outbound net-outbound-remote-desktop-session:notice
 expect rdp-attempt-refused net-inbound-remote-desktop-attempt:notice
 check "rdp-attempt-refused: not reported as a session" \
 	sh -c "! grep -q 'remote-desktop-session' '$T/rdp-attempt-refused.out'"
-expect lan-pikvm-mdns net-lan-kvm-mdns-service:error net-lan-kvm-hostname:warning \
-	net-lan-kvm-vendor-mac:notice
+expect lan-pikvm-mdns net-lan-kvm-mdns-service:error net-lan-kvm-hostname:warning
 expect lan-jetkvm-mdns net-lan-kvm-hostname:warning
 expect lan-glkvm-dhcp net-lan-kvm-hostname:warning net-lan-kvm-vendor-mac:notice
 expect lan-raspberrypi-arp net-lan-kvm-vendor-mac:notice

@@ -1180,9 +1180,9 @@ static int net_open_live(struct net_state *st, const char *name)
 	pcap_set_buffer_size(h->p, NET_BUFFER_BYTES);
 	r = pcap_activate(h->p);
 	if (r < 0) {
-		st->ctx.note(st->ctx.opaque, LOG_ERR, "net",
-			     "cannot capture on %s: %s (needs CAP_NET_RAW)", name,
-			     r == PCAP_ERROR ? pcap_geterr(h->p) : pcap_statustostr(r));
+		st->ctx.note(st->ctx.opaque, LOG_ERR, "net", "cannot capture on %s: %s%s", name,
+			     r == PCAP_ERROR ? pcap_geterr(h->p) : pcap_statustostr(r),
+			     r == PCAP_ERROR_PERM_DENIED ? " (needs CAP_NET_RAW)" : "");
 		pcap_close(h->p);
 		h->p = NULL;
 		return net_pcap_errno(r);

@@ -35,7 +35,7 @@ TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 # Unit suites that drive umockdev testbeds themselves (libumockdev).
 UMOCK_TESTS := $(BUILD)/tests/test_usb $(BUILD)/tests/test_display
 
-.PHONY: all deps test check-tests scan clean
+.PHONY: all deps test check-tests scan clean bench
 
 all: $(BUILD)/farmhound
 
@@ -92,6 +92,10 @@ scan: deps
 	@$(MAKE) --no-print-directory all
 	@$(BUILD)/farmhound --scan -r rules/rules.d; rc=$$?; \
 	  if [ $$rc -eq 2 ]; then exit 2; fi; exit 0
+
+# Benchmarks (not timed tests): tests/bench/*.sh print their figures.
+bench: all $(TOOL_BIN)
+	@for s in tests/bench/*.sh; do BUILD=$(BUILD) sh $$s || exit 1; done
 
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,93 @@
+/*
+ * net_filter.c - which packets reach user space at all.
+ *
+ * The kernel runs this filter on every packet of the captured interfaces
+ * (live capture), and --pcap runs the same one in libpcap, so a capture
+ * file is judged exactly as the wire would be.  What it passes:
+ *
+ *   1. arp; UDP port 53 (DNS), 5353 (mDNS), 5355 (LLMNR), 137 (NetBIOS
+ *      name service), 67/68 (DHCP).
+ *   2. small UDP datagrams (frame < 400 bytes) to or from the UDP ports of
+ *      remote-access tools (signals.md §5): AnyDesk discovery 50001,
+ *      RustDesk 21115-21119, ZeroTier 9993, TeamViewer 5938.
+ *   3. TCP segments with SYN, FIN or RST: handshakes, refusals, ends.
+ *   4. TCP segments of any size, on any port, whose payload starts like
+ *      something a dissector reads: a TLS handshake record (16 03), TPKT
+ *      (03 00: RDP), "RFB ", "SSH-", an HTTP request ("GET ", "POST",
+ *      "HEAD", "PUT ", "CONN", "OPTI"), and the remote-access tools' wire
+ *      signatures (TeamViewer 17 24 1b 00, RustDesk 14 a2 01 02,
+ *      Splashtop 00 01 00 08 and 01 00 34 12, ScreenConnect 87 15 10 00).
+ *   5. TCP segments *to* port 443 with 1..512 bytes of payload: the tail
+ *      of a ClientHello split over two segments (post-quantum key shares
+ *      make ClientHellos ~1.8 KB: 1448 + ~350 bytes).
+ *
+ * What gets through that is not needed, honestly: the small segments a
+ * client sends to port 443 after its handshake (HTTP/2 frames, requests,
+ * the tails of upload writes: an upload over HTTPS lets roughly one
+ * segment per TLS record through), and any segment whose first bytes
+ * happen to match (4): the two-byte patterns match about one random
+ * segment in 32768.  What is lost: a handshake's later segments that do
+ * not start like one and are not the small tail of (5) -- a ClientHello
+ * over three segments, a server certificate flight longer than its first
+ * segment (so AnyDesk's relay certificate is seen only when it fits), a
+ * ClientHello to a port other than 443 split over segments.  Why not pass
+ * small segments on every port: the last segment of every application
+ * write is small, so a bulk transfer would wake the agent once per write
+ * (iperf3 over loopback: ~3000 times a second).
+ *
+ * libpcap's tcp[] and tcp[tcpflags] only exist for IPv4, so the IPv6
+ * half reads ip6[] directly and only for TCP right after the fixed header
+ * (no extension headers).  IPv6 packets that start with a hop-by-hop,
+ * routing or destination-options header pass whole (they are rare: MLD,
+ * some tunnels) so the decoder walks the chain; bulk traffic never carries
+ * them.  Offsets: ip6[6] next header, ip6[4:2] payload length, ip6[52]
+ * TCP data offset, ip6[53] TCP flags, ip6[42:2] TCP destination port.
+ */
+#include <stdio.h>
+
+#include "net_decode.h"
+#include "net_filter.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* TCP payload length and first bytes, IPv4 (tcp[] is IPv4-only). */
+#define V4_PLEN "(ip[2:2] - ((ip[0] & 0x0f) << 2) - ((tcp[12] & 0xf0) >> 2))"
+#define V4_P "((tcp[12] & 0xf0) >> 2)"
+#define V6_PLEN "(ip6[4:2] - ((ip6[52] & 0xf0) >> 2))"
+#define V6_P "(40 + ((ip6[52] & 0xf0) >> 2))"
+
+#define HEADS(pfx, off) \
+	"(" pfx "[" off ":2] = 0x1603 or " pfx "[" off ":2] = 0x0300" \
+	" or " pfx "[" off ":4] = 0x52464220 or " pfx "[" off ":4] = 0x5353482d" \
+	" or " pfx "[" off ":4] = 0x47455420 or " pfx "[" off ":4] = 0x504f5354" \
+	" or " pfx "[" off ":4] = 0x48454144 or " pfx "[" off ":4] = 0x50555420" \
+	" or " pfx "[" off ":4] = 0x434f4e4e or " pfx "[" off ":4] = 0x4f505449" \
+	" or " pfx "[" off ":4] = 0x17241b00 or " pfx "[" off ":4] = 0x14a20102" \
+	" or " pfx "[" off ":4] = 0x00010008 or " pfx "[" off ":4] = 0x01003412" \
+	" or " pfx "[" off ":4] = 0x87151000)"
+
+static const char net_filter_core[] =
+	"arp"
+	" or (udp and (port 53 or port 5353 or port 5355 or port 137 or port 67 or port 68))"
+	" or (udp and (port 50001 or portrange 21115-21119 or port 9993 or port 5938)"
+	" and less 400)"
+	" or (ip and tcp and (tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0"
+	" or (tcp dst port 443 and " V4_PLEN " > 0 and " V4_PLEN " <= " STR(NET_FILTER_SMALL_PAYLOAD) ")"
+	" or " HEADS("tcp", V4_P) "))"
+	" or (ip6 and ip6[6] = 6 and (ip6[53] & 0x07 != 0"
+	" or (ip6[42:2] = 443 and " V6_PLEN " > 0 and " V6_PLEN " <= " STR(NET_FILTER_SMALL_PAYLOAD) ")"
+	" or " HEADS("ip6", V6_P) "))"
+	" or (ip6 and (ip6[6] = 0 or ip6[6] = 43 or ip6[6] = 60))";
+
+const char *net_filter_text(int dlt, char *buf, size_t len)
+{
+	int n;
+
+	if (dlt == NET_DLT_EN10MB)
+		n = snprintf(buf, len, "(%s) or (vlan and ((%s) or (vlan and (%s))))",
+			     net_filter_core, net_filter_core, net_filter_core);
+	else
+		n = snprintf(buf, len, "%s", net_filter_core);
+	return n < 0 || (size_t)n >= len ? NULL : buf;
+}

@@ -84,29 +84,50 @@ char *strstrip(char *s)
 	return s;
 }
 
+/* The buffer grows as the file does (sysfs and /proc report a size of 0 or
+ * 4096 whatever they hold, so st_size is no guide): a 200-byte rule file
+ * must not cost a 1 MB allocation, which would also push glibc's mmap
+ * threshold up and leave the heap fragmented for the agent's lifetime. */
+static int read_grow(char **buf, size_t *cap, size_t max)
+{
+	size_t ncap = *cap * 2;
+	char *nbuf;
+
+	if (ncap > max)
+		ncap = max;
+	nbuf = realloc(*buf, ncap + 1);
+	if (!nbuf)
+		return -ENOMEM;
+	*buf = nbuf;
+	*cap = ncap;
+	return 0;
+}
+
 int read_file_bounded(const char *path, size_t max, char **out, size_t *len)
 {
-	size_t got = 0;
+	size_t got = 0, cap = max < 4096 ? max : 4096;
 	char *buf;
 	int fd, r = 0;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	buf = malloc(max + 1);
+	buf = malloc(cap + 1);
 	if (!buf) {
 		r = -ENOMEM;
 		goto out_close;
 	}
 	while (got < max) {
-		ssize_t n = read(fd, buf + got, max - got);
+		ssize_t n;
 
+		if (got == cap && (r = read_grow(&buf, &cap, max)) < 0)
+			goto out_free;
+		n = read(fd, buf + got, cap - got);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			r = -errno;
-			free(buf);
-			goto out_close;
+			goto out_free;
 		}
 		if (n == 0)
 			break;
@@ -116,6 +137,9 @@ int read_file_bounded(const char *path, size_t max, char **out, size_t *len)
 	*out = buf;
 	if (len)
 		*len = got;
+	goto out_close;
+out_free:
+	free(buf);
 out_close:
 	close(fd);
 	return r;

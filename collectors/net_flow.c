@@ -23,7 +23,8 @@ struct net_flow_table {
 	struct net_flow *flows;
 	uint32_t *buckets;
 	uint32_t head, tail;	/* head: most recent */
-	uint32_t free_head;	/* free entries chained through next */
+	uint32_t free_head;	/* freed entries chained through next */
+	size_t never_used;	/* entries [never_used, capacity) untouched */
 	size_t nbufs, bufsize;
 	struct net_flow_buf *bufs;
 	uint8_t *bufmem;
@@ -93,11 +94,14 @@ int net_flow_table_new(size_t capacity, size_t nbufs, size_t bufsize,
 	}
 	for (size_t i = 0; i < t->nbuckets; i++)
 		t->buckets[i] = NET_FLOW_NONE;
-	for (size_t i = 0; i < capacity; i++)
-		t->flows[i].next = i + 1 < capacity ? (uint32_t)(i + 1) : NET_FLOW_NONE;
+	/* Entries are handed out from the never-touched end before any is
+	 * recycled: calloc() gives zero pages that only become resident when
+	 * a flow lands on them, so an idle laptop does not pay for a table
+	 * sized for a busy one. */
+	t->never_used = 0;
 	for (size_t i = 0; i < nbufs; i++)
 		t->bufs[i].bytes = t->bufmem + i * bufsize;
-	t->free_head = 0;
+	t->free_head = NET_FLOW_NONE;
 	t->head = t->tail = NET_FLOW_NONE;
 	*out = t;
 	return 0;
@@ -210,16 +214,21 @@ struct net_flow *net_flow_add(struct net_flow_table *t, const struct ip_addr *sr
 
 	if (evicted)
 		evicted->used = false;
-	if (t->free_head == NET_FLOW_NONE) {
-		struct net_flow *old = &t->flows[t->tail];
+	if (t->free_head == NET_FLOW_NONE && t->never_used < t->capacity) {
+		i = (uint32_t)t->never_used++;
+		f = &t->flows[i];
+	} else {
+		if (t->free_head == NET_FLOW_NONE) {
+			struct net_flow *old = &t->flows[t->tail];
 
-		if (evicted)
-			*evicted = *old;
-		net_flow_remove(t, old);
+			if (evicted)
+				*evicted = *old;
+			net_flow_remove(t, old);
+		}
+		i = t->free_head;
+		f = &t->flows[i];
+		t->free_head = f->next;
 	}
-	i = t->free_head;
-	f = &t->flows[i];
-	t->free_head = f->next;
 	memset(f, 0, sizeof(*f));
 	f->used = true;
 	f->key.addr[0] = *src;

@@ -56,11 +56,14 @@ static const char *host_trim(const char *s, size_t *len)
 	return s;
 }
 
-/* Copy s[0..len) into out as a C string; -ENAMETOOLONG if it does not fit. */
+/* Copy s[0..len) into out as a C string; -ENAMETOOLONG if it does not
+ * fit, -EINVAL if it holds a NUL (it would silently end the string). */
 static int host_copy(char *out, size_t outlen, const char *s, size_t len)
 {
 	if (outlen == 0 || len >= outlen)
 		return -ENAMETOOLONG;
+	if (memchr(s, '\0', len))
+		return -EINVAL;
 	memcpy(out, s, len);
 	out[len] = '\0';
 	return 0;

@@ -87,15 +87,17 @@ static void host_describe(const struct event *ev, char *buf, size_t len)
 {
 	const char *tz = event_get_str(ev, HOST_TIMEZONE);
 	const char *loc = event_get_str(ev, HOST_LOCALE);
+	const char *gw = event_get_str(ev, HOST_GATEWAY_MAC);
 	const char *cc = event_get_str(ev, HOST_PUBLIC_COUNTRY);
 	const struct value *ip = event_get(ev, HOST_PUBLIC_IP);
 	char addr[64] = "";
 
 	if (ip && ip->set)
 		ip_addr_format(&ip->ip, addr, sizeof(addr));
-	snprintf(buf, len, "host: time zone %s, locale %s%s%s%s%s%s", tz ? tz : "unknown",
-		 loc ? loc : "unknown", addr[0] ? ", public address " : "", addr,
-		 cc ? " (" : "", cc ? cc : "", cc ? ")" : "");
+	snprintf(buf, len, "time zone %s, locale %s%s%s%s%s%s%s%s", tz ? tz : "unknown",
+		 loc ? loc : "unknown", gw ? ", gateway " : "", gw ? gw : "",
+		 addr[0] ? ", public address " : "", addr, cc ? " (" : "", cc ? cc : "",
+		 cc ? ")" : "");
 }
 
 const struct source_def host_source = {

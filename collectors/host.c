@@ -200,6 +200,7 @@ struct host_state {
 	char server[COLLECTOR_OPTION_LEN];
 	uint64_t timeout_ms;
 	bool round;			/* a daemon round waits for its answer */
+	bool stun_noted;		/* the daemon said once that STUN fails */
 	uint8_t txid[STUN_TXID_LEN];
 	uint64_t round_deadline_ms;
 	uint64_t next_send_ms;
@@ -659,6 +660,17 @@ static void host_stun_retransmit(struct host_state *st, uint64_t now)
 	host_stun_send(st);	/* a failed send is retried at the next RTO */
 }
 
+/* Say it once per collector start: the daemon asks every rescan, and a
+ * server that is down should not fill the log. */
+static void host_stun_failed(struct host_state *st, int err)
+{
+	if (st->stun_noted || !st->ctx.note)
+		return;
+	st->stun_noted = true;
+	st->ctx.note(st->ctx.opaque, LOG_WARNING, "host", "no STUN answer from %s (%s)",
+		     st->server, err == -ETIMEDOUT ? "timed out" : strerror(-err));
+}
+
 /* --scan: the whole exchange, bounded by stun_timeout. */
 static void host_stun_blocking(struct host_state *st)
 {
@@ -679,9 +691,8 @@ static void host_stun_blocking(struct host_state *st)
 		if (now >= st->next_send_ms && now < st->round_deadline_ms)
 			host_stun_retransmit(st, now);
 	}
-	if (r <= 0 && st->ctx.note)
-		st->ctx.note(st->ctx.opaque, LOG_WARNING, "host", "no STUN answer from %s (%s)",
-			     st->server, r < 0 ? strerror(-r) : "timed out");
+	if (r <= 0)
+		host_stun_failed(st, r < 0 ? r : -ETIMEDOUT);
 }
 
 /* ---- the collector ---- */
@@ -721,6 +732,8 @@ static int host_on_ready(void *state)
 	if (!st->round || r == 0)
 		return 0;
 	st->round = false;
+	if (r < 0)
+		host_stun_failed(st, r);
 	return host_report(st);
 }
 
@@ -733,6 +746,7 @@ static int host_on_tick(void *state, uint64_t now)
 	if (st->round) {
 		if (now >= st->round_deadline_ms) {
 			st->round = false;	/* no answer: report without it */
+			host_stun_failed(st, -ETIMEDOUT);
 			return host_report(st);
 		}
 		if (now >= st->next_send_ms)

@@ -236,6 +236,7 @@ EOF
 	python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", int(sys.argv[1])))
+open(sys.argv[3], "w").close()
 s.settimeout(5)
 n = 0
 try:
@@ -244,9 +245,9 @@ try:
         open(sys.argv[2], "w").write(str(n))
 except OSError:
     pass
-' "$port" "$T/silent.count" &
+' "$port" "$T/silent.count" "$T/silent.ready" &
 	sink_pid=$!
-	sleep 0.3
+	i=0; until [ -e "$T/silent.ready" ] || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
 	sed 's/^stun_timeout = 2s/stun_timeout = 1s/' "$T/stun.conf" >"$T/stun-1s.conf"
 	start=$(date +%s%N)
 	scan us-plain "$T/stun-1s.conf"

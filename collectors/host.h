@@ -1,6 +1,7 @@
 /*
  * host.h - the host source (DESIGN §3): field ids, and the pure parsers of
- * the host collector (collectors/host.c), exported for the unit tests.
+ * the host collector (collectors/host.c; they live in host_parse.c),
+ * exported for the unit tests.
  *
  * Every parser takes text (a whole small file, or one line) and a length,
  * never a path: the collector reads the files below --rootfs/--procfs, the
@@ -107,7 +108,7 @@ void host_dpkg_parse(struct host_dpkg *d, const char *text, size_t len);
 /* ---- network ---- */
 
 /* Does an interface name look like a VPN or overlay tunnel?  See host.c
- * for the list and why tap* and virbr*, docker* are not on it. */
+ * for the list and why tap, virbr and docker devices are not on it. */
 bool host_is_vpn_ifname(const char *name);
 /* /proc/net/dev: add the tunnel-looking interface names to vpn.
  * Returns the number of interface lines read. */

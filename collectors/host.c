@@ -126,9 +126,13 @@ static const char *const host_ime_packages[] = {
 	NULL,
 };
 
-/* The same engines on systems without dpkg: the engine's registration file
- * (ibus reads $datadir/ibus/component/NAME.xml, fcitx5 $datadir/fcitx5/addon/
- * NAME.conf), reported under the Debian package name. */
+/* The same engines on systems without dpkg: the engine's registration file,
+ * reported under the Debian package name.  Install rules read:
+ * libhangul/ibus-hangul src/hangul.xml.in.in and libpinyin/ibus-libpinyin
+ * src/Makefile.am (component_DATA into $datadir/ibus/component),
+ * fcitx/fcitx5-hangul src/CMakeLists.txt (hangul-addon.conf RENAME
+ * hangul.conf into fcitx5/addon), fcitx/fcitx5-chinese-addons
+ * im/pinyin/CMakeLists.txt (pinyin.conf into fcitx5/addon). */
 static const struct host_ime_file {
 	const char *path;
 	const char *name;

@@ -432,6 +432,44 @@ static void test_list(void **state)
 	assert_int_equal(l.n, 1);
 }
 
+/* The collector's options: stun_server and stun_timeout are checked when
+ * the config is loaded (config.c calls these). */
+static const struct collector_option *option(const char *name)
+{
+	for (const struct collector_option *o = host_collector.options; o && o->name; o++)
+		if (strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}
+
+static void test_options(void **state)
+{
+	const struct collector_option *srv = option("stun_server");
+	const struct collector_option *tmo = option("stun_timeout");
+	char err[128];
+
+	(void)state;
+	assert_non_null(srv);
+	assert_non_null(tmo);
+	assert_null(srv->default_value);	/* unset: no traffic */
+	assert_string_equal(tmo->default_value, "2s");
+	assert_int_equal(srv->check("127.0.0.1:3478", err, sizeof(err)), 0);
+	assert_int_equal(srv->check("stun.example.net:19302", err, sizeof(err)), 0);
+	assert_int_equal(srv->check("[2001:db8::1]:3478", err, sizeof(err)), 0);
+	assert_int_equal(srv->check("127.0.0.1", err, sizeof(err)), -EINVAL);
+	assert_int_equal(srv->check("2001:db8::1:3478", err, sizeof(err)), -EINVAL);
+	assert_int_equal(srv->check("host:0", err, sizeof(err)), -EINVAL);
+	assert_int_equal(srv->check("host:65536", err, sizeof(err)), -EINVAL);
+	assert_int_equal(srv->check("host:34x", err, sizeof(err)), -EINVAL);
+	assert_int_equal(srv->check(":3478", err, sizeof(err)), -EINVAL);
+	assert_int_equal(srv->check("[::1:3478", err, sizeof(err)), -EINVAL);
+	assert_int_equal(tmo->check("2s", err, sizeof(err)), 0);
+	assert_int_equal(tmo->check("100ms", err, sizeof(err)), 0);
+	assert_int_equal(tmo->check("50ms", err, sizeof(err)), -EINVAL);
+	assert_int_equal(tmo->check("1m", err, sizeof(err)), -EINVAL);
+	assert_int_equal(tmo->check("soon", err, sizeof(err)), -EINVAL);
+}
+
 /* Random bytes through every text parser: any verdict, no crash or
  * over-read (the buffers are exactly len bytes, not NUL-terminated). */
 static void test_random_text(void **state)
@@ -485,6 +523,7 @@ int main(void)
 		cmocka_unit_test(test_arp),
 		cmocka_unit_test(test_arp_bad_mac),
 		cmocka_unit_test(test_list),
+		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_random_text),
 	};
 

@@ -460,9 +460,8 @@ static bool host_ip_equal(bool ha, const struct ip_addr *a, bool hb, const struc
 	return !ha || (a->family == b->family && memcmp(a->bytes, b->bytes, 16) == 0);
 }
 
-/* The fields that differ between the last report and now.  An unanswered
- * STUN round says nothing about the public address (a lost datagram is not
- * a move), so only a new answer can change it. */
+/* The fields that differ between the last report and now (after
+ * host_carry_over()). */
 static size_t host_diff(const struct host_facts *a, const struct host_facts *b, int *out)
 {
 	size_t n = 0;
@@ -483,9 +482,9 @@ static size_t host_diff(const struct host_facts *a, const struct host_facts *b, 
 		out[n++] = HOST_GATEWAY_IP;
 	if (strcmp(a->gateway_mac, b->gateway_mac) != 0)
 		out[n++] = HOST_GATEWAY_MAC;
-	if (b->has_public && !host_ip_equal(a->has_public, &a->public_ip, true, &b->public_ip))
+	if (!host_ip_equal(a->has_public, &a->public_ip, b->has_public, &b->public_ip))
 		out[n++] = HOST_PUBLIC_IP;
-	if (b->has_public && strcmp(a->country, b->country) != 0)
+	if (strcmp(a->country, b->country) != 0)
 		out[n++] = HOST_PUBLIC_COUNTRY;
 	return n;
 }
@@ -557,6 +556,21 @@ static struct event *host_build(struct host_state *st, const struct host_facts *
 	return b.ev;
 }
 
+/* An unanswered STUN round (a lost datagram is not a move) or a gateway
+ * whose ARP entry expired (same gateway address) says nothing new: keep
+ * what was last known rather than report a change to "unknown". */
+static void host_carry_over(const struct host_facts *last, struct host_facts *f)
+{
+	if (!f->has_public && last->has_public) {
+		f->has_public = true;
+		f->public_ip = last->public_ip;
+		memcpy(f->country, last->country, sizeof(f->country));
+	}
+	if (!f->gateway_mac[0] && last->gateway_mac[0] && f->has_gateway &&
+	    host_ip_equal(true, &f->gateway, last->has_gateway, &last->gateway))
+		memcpy(f->gateway_mac, last->gateway_mac, sizeof(f->gateway_mac));
+}
+
 /* Collect now and report: present the first time, then change only when
  * something did.  The public address, if any, is already in st->cur. */
 static int host_report(struct host_state *st)
@@ -569,6 +583,7 @@ static int host_report(struct host_state *st)
 
 	host_collect(st, f);
 	if (st->reported) {
+		host_carry_over(&st->last, f);
 		n = host_diff(&st->last, f, changed);
 		if (n == 0)
 			goto out_keep;
@@ -586,12 +601,6 @@ static int host_report(struct host_state *st)
 		event_free(ev);
 	st->reported = true;
 out_keep:
-	if (!f->has_public && st->last.has_public) {
-		/* Keep the last known address across an unanswered round. */
-		f->has_public = true;
-		f->public_ip = st->last.public_ip;
-		memcpy(f->country, st->last.country, sizeof(f->country));
-	}
 	if (f->gateway_mac[0])
 		memcpy(st->last_gw_mac, f->gateway_mac, sizeof(st->last_gw_mac));
 	st->last = *f;

@@ -294,7 +294,13 @@ wait_for() {
 	while [ $i -lt 100 ]; do grep -Eq "$2" "$1" 2>/dev/null && return 0; sleep 0.1; i=$((i + 1)); done
 	return 1
 }
-"$FH" -c "$T/daemon.conf" -r "$RULES" --rootfs "$HFIX/kr-farm/rootfs" --procfs "$T/proc" \
+# The shipped rules plus one that alerts on every change event, so an
+# event no shipped rule cares about is still seen here.
+mkdir "$T/rules"
+cp "$RULES"/*.rules "$T/rules/"
+printf '[rule zz-test-host-change]\nsource = host\nwhen = action == "change"\nseverity = debug\n' \
+	>"$T/rules/zz-test.rules"
+"$FH" -c "$T/daemon.conf" -r "$T/rules" --rootfs "$HFIX/kr-farm/rootfs" --procfs "$T/proc" \
 	>"$T/daemon.out" 2>"$T/daemon.err" &
 fh_pid=$!
 check "daemon: start-up inventory reported (present)" \
@@ -307,7 +313,7 @@ else
 fi
 sleep 1.5	# at least one unchanged re-collection
 check "daemon: an unchanged re-collection reports nothing" \
-	sh -c "[ \$(grep -c 'host-astrill-installed' '$T/sink.log') -eq 1 ] && ! grep -q '\"action\":\"change\"' '$T/sink.log'"
+	sh -c "[ \$(grep -c 'host-astrill-installed' '$T/sink.log') -eq 1 ] && ! grep -q 'zz-test-host-change' '$T/sink.log'"
 sed -i 's/70:4f:57:11:22:33/d8:58:d7:00:00:01/' "$T/proc/net/arp"
 check "daemon: a new gateway MAC raises host-gateway-changed (info)" \
 	wait_for "$T/sink.log" '"log":\{"level":"info"\},"rule":\{"id":"host-gateway-changed"'
@@ -322,6 +328,11 @@ for line in open(sys.argv[1]):
                  and f["gateway_changed"] is True and f["changed"] == ["gateway_mac"] else 1)
 sys.exit(1)
 ' "$T/sink.log"
+# The gateway's ARP entry expires (same route): not a change.
+grep -v '^192.168.0.1 ' "$T/proc/net/arp" >"$T/arp.new" && cat "$T/arp.new" >"$T/proc/net/arp"
+sleep 1.5
+check "daemon: an expired ARP entry for the same gateway is not a change" \
+	test "$(grep -c 'zz-test-host-change' "$T/sink.log")" -eq 1
 kill "$fh_pid"; wait "$fh_pid"; rc=$?; fh_pid=""
 check "daemon: exits 0 on SIGTERM" test "$rc" -eq 0
 

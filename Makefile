@@ -94,7 +94,16 @@ scan: deps
 	  if [ $$rc -eq 2 ]; then exit 2; fi; exit 0
 
 # Benchmarks (not timed tests): tests/bench/*.sh print their figures.
+# Benchmarks compare against the tools a user would otherwise run.
+DEPS_BENCH := tcpdump iperf3
+
 bench: all $(TOOL_BIN)
+	@missing=""; for p in $(DEPS_BENCH); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
+	    || { echo "make bench: cannot install$$missing"; exit 1; }; \
+	fi
 	@for s in tests/bench/*.sh; do BUILD=$(BUILD) sh $$s || exit 1; done
 
 clean:

@@ -206,18 +206,44 @@ static void loop_explain_event(const struct event *ev)
 static void loop_on_match(void *opaque, const struct match_report *m)
 {
 	struct loop *l = opaque;
+	const char *id = m->rule ? m->rule->id : VERDICT_RULE_ID;
+	const char *d = m->detail ? m->detail : "";
 
-	l->matches++;
 	switch (m->outcome) {
 	case MATCH_ALERT:
-		printf("#   rule %s: alert\n", m->rule->id);
+		l->matches++;
+		printf("#   rule %s: alert\n", id);
 		break;
 	case MATCH_ALLOWED:
-		printf("#   rule %s: allowed by %s\n", m->rule->id,
-		       m->allow_id ? m->allow_id : "?");
+		l->matches++;
+		printf("#   rule %s: allowed by %s\n", id, m->allow_id ? m->allow_id : "?");
 		break;
 	case MATCH_SUPPRESSED:
-		printf("#   rule %s: suppressed (cooldown)\n", m->rule->id);
+		l->matches++;
+		printf("#   rule %s: suppressed (cooldown)\n", id);
+		break;
+	case MATCH_MISSED:
+		printf("#   rule %s: missed: ", id);
+		loop_put_escaped(d);
+		putchar('\n');
+		break;
+	case MATCH_COUNTED:
+		l->matches++;
+		printf("#   rule %s: counted, %s\n", id, d);
+		break;
+	case MATCH_HELD:
+		l->matches++;
+		printf("#   rule %s: still present, already reported\n", id);
+		break;
+	case MATCH_SILENT:
+		l->matches++;
+		printf("#   rule %s: matched (alert = no)\n", id);
+		break;
+	case MATCH_RESOLVED:
+		printf("#   rule %s: resolved\n", id);
+		break;
+	case MATCH_VERDICT:
+		printf("#   verdict: %s\n", d);
 		break;
 	}
 }

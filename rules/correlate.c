@@ -66,6 +66,7 @@ struct occ {
 	char category[CATEGORY_MAX];
 	int score;
 	uint64_t last_ms;
+	bool occurred;			/* last_ms is set */
 	uint32_t active;		/* objects of this rule still present */
 	char message[CORRELATE_MESSAGE_MAX];
 };
@@ -370,6 +371,7 @@ void correlate_occurred(struct correlate *co, const struct rule *r,
 	struct alert a = { .rule = &r->meta, .event = ev };
 
 	o->last_ms = now_ms;
+	o->occurred = true;
 	o->score = r->meta.score;
 	copy_str(o->category, sizeof(o->category), r->meta.category);
 	alert_message(&a, o->message, sizeof(o->message));
@@ -377,7 +379,7 @@ void correlate_occurred(struct correlate *co, const struct rule *r,
 
 static bool occ_recent(const struct occ *o, uint64_t now_ms, uint64_t window_ms)
 {
-	return o && o->live && o->last_ms && now_ms >= o->last_ms &&
+	return o && o->live && o->occurred && now_ms >= o->last_ms &&
 	       now_ms - o->last_ms < window_ms;
 }
 

@@ -26,9 +26,10 @@
 #define HOUR (60 * MIN)
 
 /* display: a connector and its EDID */
-enum { D_ACTION, D_CONNECTOR, D_EDID_VENDOR, D_MONITOR_NAME, D__N };
+enum { D_ACTION, D_CONNECTOR, D_EDID_VENDOR, D_MONITOR_NAME, D_STATUS, D__N };
 static const struct field_def dfields[D__N] = {
 	[D_ACTION] = { "action", FIELD_STRING, "action" },
+	[D_STATUS] = { "status", FIELD_STRING, "connected, disconnected" },
 	[D_CONNECTOR] = { "connector", FIELD_STRING, "connector" },
 	[D_EDID_VENDOR] = { "edid_vendor", FIELD_STRING, "PnP id" },
 	[D_MONITOR_NAME] = { "monitor_name", FIELD_STRING, "name" },
@@ -58,9 +59,11 @@ static const struct source_def psrc = {
 };
 
 /* net */
-enum { N_ACTION, N_KIND, N_SRC_IP, N_NEIGHBOR_MAC, N__N };
+enum { N_ACTION, N_KIND, N_SRC_IP, N_NEIGHBOR_MAC, N_NEIGHBOR_NAME, N_DIRECTION, N__N };
 static const struct field_def nfields[N__N] = {
 	[N_ACTION] = { "action", FIELD_STRING, "action" },
+	[N_NEIGHBOR_NAME] = { "neighbor_name", FIELD_STRING, "name" },
+	[N_DIRECTION] = { "direction", FIELD_STRING, "inbound, outbound" },
 	[N_KIND] = { "kind", FIELD_STRING, "kind" },
 	[N_SRC_IP] = { "src_ip", FIELD_IP, "source" },
 	[N_NEIGHBOR_MAC] = { "neighbor_mac", FIELD_STRING, "mac" },
@@ -72,9 +75,10 @@ static const struct source_def nsrc = {
 };
 
 /* host: a weak signal */
-enum { H_ACTION, H_LAYOUTS, H__N };
+enum { H_ACTION, H_LAYOUTS, H_VPN, H__N };
 static const struct field_def hfields[H__N] = {
 	[H_ACTION] = { "action", FIELD_STRING, "action" },
+	[H_VPN] = { "vpn_interfaces", FIELD_LIST, "vpn" },
 	[H_LAYOUTS] = { "keyboard_layouts", FIELD_LIST, "layouts" },
 };
 static const struct source_def hsrc = {
@@ -694,6 +698,136 @@ static void test_explain_missed(void **state)
 	ruleset_free(rs);
 }
 
+/* The shipped packs, the pending cross-source file and stand-ins for the
+ * packs still to come, in one directory. */
+static struct ruleset *load_farm(void)
+{
+	struct diag_list d = { 0 };
+	struct ruleset *rs = NULL;
+	char cmd[512], dir[128];
+	int r;
+
+	snprintf(dir, sizeof(dir), "%s/farm", tmpdir);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir '%s' && cp rules/rules.d/*.rules "
+		 "rules/pending/*.rules tests/fixtures/rules/farm/*.rules '%s'/", dir, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	r = ruleset_load_dir_sources(dir, NOW, sources, &rs, &d);
+	for (size_t i = 0; i < d.n; i++)
+		print_message("# %s:%d: %s\n", d.items[i].file, d.items[i].line,
+			      d.items[i].message);
+	assert_int_equal(r, 0);
+	assert_int_equal(diag_list_errors(&d), 0);
+	diag_list_clear(&d);
+	return rs;
+}
+
+static struct event *pikvm_ev(const char *action)
+{
+	struct event *ev = usb_ev(action, "PiKVM", "1-1");
+
+	event_set_str(ev, USB_PRODUCT, "PiKVM Composite Device");
+	event_set_str(ev, USB_SERIAL, "CAFEBABE");
+	event_set_bool(ev, USB_IS_GADGET, true);
+	event_set_int(ev, USB_ABS_MAX, 32767);
+	return ev;
+}
+
+/* Issue 5, "done when" 2: PiKVM gadget + PiKVM EDID + AnyDesk at start-up
+ * give one laptop-farm-suspected naming all three; with the shipped
+ * packs and defaults. */
+static void test_scenario_pikvm_edid_anydesk(void **state)
+{
+	struct ruleset *rs = load_farm();
+	struct rule_state *st = rule_state_new();
+	struct event *u = pikvm_ev("present");
+	struct event *d = disp_ev("present", "LNX", "PiKVM");
+	struct event *p = proc_ev("present", 4242, "anydesk");
+	struct seen s = { 0 };
+	int i;
+
+	(void)state;
+	rule_state_defer_verdict(st, true);
+	eval(rs, st, u, 0, &s);
+	eval(rs, st, d, 10, &s);
+	eval(rs, st, p, 20, &s);
+	ruleset_verdict(st, 30, "lt-042", on_alert, on_match, &s);
+	assert_int_equal(count_id(&s, VERDICT_RULE_ID), 1);
+	i = last_of(&s, VERDICT_RULE_ID);
+	assert_true(s.a[i].verdict_score >= 100);
+	assert_int_equal(s.a[i].verdict_categories, 3);
+	{
+		bool usb = false, edid = false, anydesk = false;
+
+		for (size_t k = 0; k < s.a[i].nevidence && k < 8; k++) {
+			usb |= strcmp(s.evidence[i][k], "ip-kvm-pikvm") == 0;
+			edid |= strcmp(s.evidence[i][k], "display-pikvm-edid") == 0;
+			anydesk |= strcmp(s.evidence[i][k], "remote-access-anydesk") == 0;
+		}
+		assert_true(usb && edid && anydesk);
+	}
+	event_free(u);
+	event_free(d);
+	event_free(p);
+	rule_state_free(st);
+	ruleset_free(rs);
+}
+
+/* A single weak signal (a Korean layout, a VPN interface), and the USB
+ * side of a KVM alone, raise none. */
+static void test_scenario_weak_signals(void **state)
+{
+	struct ruleset *rs = load_farm();
+	struct rule_state *st = rule_state_new();
+	struct event *h = event_new(&hsrc);
+	struct event *u = pikvm_ev("add");
+	struct seen s = { 0 };
+
+	(void)state;
+	event_set_str(h, H_ACTION, "present");
+	event_list_add(h, H_LAYOUTS, "kr");
+	eval(rs, st, h, 0, &s);
+	assert_int_equal(count_id(&s, VERDICT_RULE_ID), 0);
+	event_set_str(h, H_ACTION, "change");
+	event_list_add(h, H_VPN, "wg0");
+	eval(rs, st, h, 10, &s);
+	assert_int_equal(count_id(&s, VERDICT_RULE_ID), 0);
+	rule_state_free(st);
+	st = rule_state_new();
+	memset(&s, 0, sizeof(s));
+	eval(rs, st, u, 20, &s);
+	assert_true(s.alerts >= 1);
+	assert_int_equal(count_id(&s, VERDICT_RULE_ID), 0);
+	event_free(h);
+	event_free(u);
+	rule_state_free(st);
+	ruleset_free(rs);
+}
+
+/* IP-KVM plugged: the gadget and a display within 60 s -> the sequence,
+ * and, with it, the verdict (two kinds of KVM evidence). */
+static void test_scenario_kvm_plugged(void **state)
+{
+	struct ruleset *rs = load_farm();
+	struct rule_state *st = rule_state_new();
+	struct event *u = usb_ev("add", "Acme", "1-3");
+	struct event *d = disp_ev("change", "XYZ", "HDMI capture");
+	struct seen s = { 0 };
+
+	(void)state;
+	event_set_str(d, D_STATUS, "connected");
+	event_set_int(u, USB_ABS_MAX, 32767);
+	eval(rs, st, u, 0, &s);
+	assert_int_equal(count_id(&s, "usb-keyboard-absolute-pointer"), 1);
+	assert_int_equal(count_id(&s, VERDICT_RULE_ID), 0);
+	eval(rs, st, d, 20000, &s);
+	assert_int_equal(count_id(&s, "ip-kvm-plugged"), 1);
+	assert_int_equal(count_id(&s, VERDICT_RULE_ID), 1);
+	event_free(u);
+	event_free(d);
+	rule_state_free(st);
+	ruleset_free(rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -710,6 +844,9 @@ int main(void)
 		cmocka_unit_test(test_lifecycle_reload),
 		cmocka_unit_test(test_suppressed_99),
 		cmocka_unit_test(test_explain_missed),
+		cmocka_unit_test(test_scenario_pikvm_edid_anydesk),
+		cmocka_unit_test(test_scenario_weak_signals),
+		cmocka_unit_test(test_scenario_kvm_plugged),
 	};
 
 	return cmocka_run_group_tests(tests, make_tmp, rm_tmp);

@@ -962,13 +962,22 @@ static void loop_on_timer(struct loop *l)
 	loop_check_sink(l, now, flushed);
 }
 
-static void loop_on_collector(struct loop *l, struct loop_collector *lc)
+static void loop_on_collector(struct loop *l, struct loop_collector *lc,
+			      uint32_t events)
 {
 	int r;
 
 	if (!lc->running)
 		return;
 	r = lc->c->on_ready(lc->state);
+	if (events & (EPOLLHUP | EPOLLERR)) {
+		/* The source is gone (its socket closed, the capture device
+		 * went away): the fd would stay readable forever.  Stop the
+		 * collector, say so, and try again later. */
+		loop_collector_stop(l, lc);
+		loop_collector_failed(l, lc, "watch", (events & EPOLLERR) ? -EIO : -EPIPE);
+		return;
+	}
 	if (r < 0 && r != -EAGAIN && r != -EINTR) {
 		log_msg(LOG_WARNING, "%s: reading events failed: %s", lc->c->name,
 			strerror(-r));
@@ -1117,7 +1126,7 @@ static int loop_run(struct loop *l)
 			else if (id == LOOP_EPOLL_TIMER)
 				loop_on_timer(l);
 			else if (id < (uint64_t)l->ncol)
-				loop_on_collector(l, &l->col[id]);
+				loop_on_collector(l, &l->col[id], evs[i].events);
 		}
 		if (l->alerts != alerts) {
 			alerts = l->alerts;

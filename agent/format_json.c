@@ -45,6 +45,7 @@
 #define STR_MESSAGE	448
 #define STR_EVIDENCE	160	/* one contributing rule's message */
 #define STR_VALUES	384	/* a threshold's distinct values together */
+#define STR_EVIDENCE_TOTAL 720	/* the whole evidence array */
 #define TAIL_MAX	768	/* host + agent + message + '}' */
 
 #define TRUNCATED_MEMBER ",\"truncated\":true"
@@ -287,10 +288,15 @@ static void json_evidence(struct escape_buf *b, bool *first, const struct alert 
 {
 	struct json_mark m = json_mark(b, first);
 	bool ifirst = true;
+	size_t cap;
 
 	if (!a->nevidence)
 		return;
+	/* A budget of its own, so the event's fields (a contract key)
+	 * always keep room after it. */
+	cap = escape_buf_limit(b, STR_EVIDENCE_TOTAL);
 	if (!json_key(b, first, "evidence") || !escape_buf_open(b, "[", 1)) {
+		escape_buf_unlimit(b, cap);
 		json_rollback(b, first, m);
 		return;
 	}
@@ -298,6 +304,7 @@ static void json_evidence(struct escape_buf *b, bool *first, const struct alert 
 		if (!json_evidence_item(b, &ifirst, &a->evidence[i]))
 			break;
 	escape_buf_close(b, "]");
+	escape_buf_unlimit(b, cap);
 	if (ifirst)
 		json_rollback(b, first, m);
 }

@@ -270,22 +270,18 @@ static void on_resolved(void *opaque, const struct rule *r)
 	report(e, &r->meta, MATCH_RESOLVED, NULL, NULL);
 }
 
-static void eval_rule(struct eval *e, const struct source_index *ix,
-		      const struct rule *r, const struct allow **allow,
-		      bool *allow_checked)
+/* r matched: allow-lists, threshold, then what occurred() decides.  Kept
+ * apart from eval_rule so that the common case, no match, touches none
+ * of these locals. */
+static void matched(struct eval *e, const struct source_index *ix,
+		    const struct rule *r, const struct allow **allow,
+		    bool *allow_checked)
 {
 	struct threshold_hit hit;
 	const char *values[THRESHOLD_COUNT_MAX];
 	struct alert a = { .rule = &r->meta };
-	char why[300];
+	char why[64];
 
-	if (!e->on_match) {
-		if (!expr_eval(r->when, e->ev, e->rs->rt))
-			return;
-	} else if (!expr_explain(r->when, e->ev, e->rs->rt, why, sizeof(why))) {
-		report(e, &r->meta, MATCH_MISSED, NULL, why);
-		return;
-	}
 	if (!*allow_checked) {
 		*allow = first_allow(e->rs, ix, e->ev);
 		*allow_checked = true;
@@ -297,7 +293,7 @@ static void eval_rule(struct eval *e, const struct source_index *ix,
 	if (r->threshold.count) {
 		if (!e->co || !correlate_threshold(e->co, r, e->ev, e->now, &hit)) {
 			snprintf(why, sizeof(why), "%llu of %llu within the window",
-				 (unsigned long long)hit.count,
+				 e->co ? (unsigned long long)hit.count : 0ULL,
 				 (unsigned long long)r->threshold.count);
 			report(e, &r->meta, MATCH_COUNTED, NULL, e->co ? why : "no state");
 			return;
@@ -309,6 +305,23 @@ static void eval_rule(struct eval *e, const struct source_index *ix,
 		a.nvalues = hit.nvalues;
 	}
 	occurred(e, r, &a);
+}
+
+static void explain_miss(struct eval *e, const struct rule *r)
+{
+	char why[300];
+
+	if (!expr_explain(r->when, e->ev, e->rs->rt, why, sizeof(why)))
+		report(e, &r->meta, MATCH_MISSED, NULL, why);
+}
+
+static inline bool rule_matches(struct eval *e, const struct rule *r)
+{
+	if (e->on_match && !expr_eval(r->when, e->ev, e->rs->rt)) {
+		explain_miss(e, r);
+		return false;
+	}
+	return expr_eval(r->when, e->ev, e->rs->rt);
 }
 
 int ruleset_eval(const struct ruleset *rs, struct rule_state *st,
@@ -336,7 +349,8 @@ int ruleset_eval(const struct ruleset *rs, struct rule_state *st,
 	if (e.co && action_is(ev, EVENT_ACTION_REMOVE))
 		correlate_remove(e.co, ix, ev, on_resolved, &e);
 	for (size_t i = 0; i < ix->nrules; i++)
-		eval_rule(&e, ix, ix->rules[i], &allow, &allow_checked);
+		if (rule_matches(&e, ix->rules[i]))
+			matched(&e, ix, ix->rules[i], &allow, &allow_checked);
 	/* Once per event, after all its rules: one device matching three
 	 * rules is one step of the verdict, not three. */
 	if (e.verdict_due)

@@ -364,24 +364,35 @@ static struct occ *occ_get(struct correlate *co, const char *id)
 	return victim;
 }
 
-void correlate_occurred(struct correlate *co, const struct rule *r,
-			const struct event *ev, uint64_t now_ms)
-{
-	struct occ *o = occ_get(co, r->meta.id);
-	struct alert a = { .rule = &r->meta, .event = ev };
-
-	o->last_ms = now_ms;
-	o->occurred = true;
-	o->score = r->meta.score;
-	copy_str(o->category, sizeof(o->category), r->meta.category);
-	alert_message(&a, o->message, sizeof(o->message));
-}
-
 static bool occ_recent(const struct occ *o, uint64_t now_ms, uint64_t window_ms)
 {
 	return o && o->live && o->occurred && now_ms >= o->last_ms &&
 	       now_ms - o->last_ms < window_ms;
 }
+
+bool correlate_occurred(struct correlate *co, const struct rule *r,
+			const struct event *ev, uint64_t now_ms)
+{
+	struct occ *o = occ_get(co, r->meta.id);
+	struct alert a = { .rule = &r->meta, .event = ev };
+	/* Counted by the verdict already (recent or present): refreshing it
+	 * cannot add to the verdict, and the message is kept from the first
+	 * time, which is the cheap path for a rule that matches often. */
+	bool counted = o->occurred && (o->active ||
+		occ_recent(o, now_ms, co->cfg.verdict_window_ms));
+
+	if (counted && o->score == r->meta.score) {
+		o->last_ms = now_ms;
+		return false;
+	}
+	o->last_ms = now_ms;
+	o->occurred = true;
+	o->score = r->meta.score;
+	copy_str(o->category, sizeof(o->category), r->meta.category);
+	alert_message(&a, o->message, sizeof(o->message));
+	return true;
+}
+
 
 static void evidence_of(struct alert_evidence *e, const struct occ *o)
 {
@@ -488,12 +499,10 @@ enum lifecycle correlate_present(struct correlate *co, const struct rule *r,
 
 	if (a) {
 		if (is_add) {
-			/* A new appearance we missed the remove of: take its
-			 * event, let the cooldown decide. */
-			if ((copy = event_copy(ev))) {
-				event_free(a->ev);
-				a->ev = copy;
-			}
+			/* A new appearance we missed the remove of: the
+			 * cooldown decides.  The stored event is kept (same
+			 * entity; copying on every add would make a flapping
+			 * device expensive). */
 			a->asserted_ms = now_ms;
 			return LIFE_AGAIN;
 		}

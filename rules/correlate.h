@@ -35,8 +35,9 @@ bool correlate_threshold(struct correlate *co, const struct rule *r,
 			 const struct event *ev, uint64_t now_ms,
 			 struct threshold_hit *hit);
 
-/* The rule occurred (matched, not allowed): remember when and what. */
-void correlate_occurred(struct correlate *co, const struct rule *r,
+/* The rule occurred (matched, not allowed): remember when and what.
+ * True if that may change the verdict (the rule was not counted yet). */
+bool correlate_occurred(struct correlate *co, const struct rule *r,
 			const struct event *ev, uint64_t now_ms);
 
 /* A sequence rule: are enough of its rules recent?  If so the evidence

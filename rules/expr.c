@@ -1339,3 +1339,24 @@ bool expr_explain(const struct expr *e, const struct event *ev,
 	}
 	return v;
 }
+
+/* A top-level conjunct "field == literal" (string, case-sensitive, not
+ * negated) on a field other than skip_field: the rule can only match
+ * events whose field holds exactly that text, which lets the ruleset
+ * index rules by it. */
+bool expr_key_eq(const struct expr *e, int skip_field, int want_field,
+		 int *field, const char **lit)
+{
+	if (!e)
+		return false;
+	if (e->kind == EX_AND)
+		return expr_key_eq(e->l, skip_field, want_field, field, lit) ||
+		       expr_key_eq(e->r, skip_field, want_field, field, lit);
+	if (e->kind != EX_CMP || e->op != OP_EQ || e->negate || e->icase ||
+	    e->ftype != FIELD_STRING || e->field < 0 || e->field == skip_field ||
+	    (want_field >= 0 && e->field != want_field) || !e->str)
+		return false;
+	*field = e->field;
+	*lit = e->str;
+	return true;
+}

@@ -60,4 +60,10 @@ bool expr_eval(const struct expr *e, const struct event *ev,
 bool expr_explain(const struct expr *e, const struct event *ev,
 		  struct expr_runtime *rt, char *buf, size_t len);
 
+/* A conjunct "field == literal" every match needs (see expr.c), on a
+ * field other than skip_field (and want_field if >= 0); for the
+ * ruleset's index. */
+bool expr_key_eq(const struct expr *e, int skip_field, int want_field,
+		 int *field, const char **lit);
+
 #endif

@@ -43,6 +43,12 @@ void ruleset_free(struct ruleset *rs)
 	free(rs->allows);
 	free(rs->sequences);
 	for (size_t i = 0; i < SOURCE__MAX; i++) {
+		struct source_index *ix = &rs->by_source[i];
+
+		for (size_t b = 0; b < ix->nbuckets; b++)
+			free(ix->buckets[b].pos);
+		free(ix->buckets);
+		free(ix->unkeyed);
 		free(rs->by_source[i].rules);
 		free(rs->by_source[i].allows);
 	}
@@ -203,9 +209,10 @@ static void occurred(struct eval *e, const struct rule *r, struct alert *a)
 	bool present = action_is(e->ev, EVENT_ACTION_PRESENT);
 	bool add = !present && action_is(e->ev, EVENT_ACTION_ADD);
 	uint64_t suppressed = 0;
+	bool news = false;
 
 	if (e->co && r->tracked)
-		correlate_occurred(e->co, r, e->ev, e->now);
+		news = correlate_occurred(e->co, r, e->ev, e->now);
 	if (e->st && (present || add) && !r->threshold.count && !r->is_sequence &&
 	    !r->silent) {
 		switch (correlate_present(e->co, r, e->ev, add, e->now)) {
@@ -252,7 +259,7 @@ out_dependents:
 	if (!e->co)
 		return;
 	sequences_of(e, r);
-	if (r->meta.score > 0)
+	if (r->meta.score > 0 && (news || e->on_match))
 		e->verdict_due = true;
 }
 
@@ -324,6 +331,43 @@ static inline bool rule_matches(struct eval *e, const struct rule *r)
 	return expr_eval(r->when, e->ev, e->rs->rt);
 }
 
+const struct key_bucket *source_index_bucket(const struct source_index *ix,
+					     const char *key)
+{
+	uint64_t h = rule_key_hash(key, strlen(key));
+	size_t i = h & (ix->nbuckets - 1);
+
+	if (!ix->nbuckets)
+		return NULL;
+	for (size_t k = 0; k < ix->nbuckets && ix->buckets[i].key; k++) {
+		if (strcmp(ix->buckets[i].key, key) == 0)
+			return &ix->buckets[i];
+		i = (i + 1) & (ix->nbuckets - 1);
+	}
+	return NULL;
+}
+
+/* The unkeyed rules and the event's bucket, merged into file order. */
+static void eval_indexed(struct eval *e, const struct source_index *ix)
+{
+	const char *v = event_get_str(e->ev, ix->key_field);
+	const struct key_bucket *b = v ? source_index_bucket(ix, v) : NULL;
+	const struct allow *allow = NULL;
+	bool allow_checked = false;
+	size_t i = 0, k = 0, nb = b ? b->n : 0;
+
+	while (i < ix->nunkeyed || k < nb) {
+		uint32_t p;
+
+		if (k >= nb || (i < ix->nunkeyed && ix->unkeyed[i] < b->pos[k]))
+			p = ix->unkeyed[i++];
+		else
+			p = b->pos[k++];
+		if (expr_eval(ix->rules[p]->when, e->ev, e->rs->rt))
+			matched(e, ix, ix->rules[p], &allow, &allow_checked);
+	}
+}
+
 int ruleset_eval(const struct ruleset *rs, struct rule_state *st,
 		 const struct event *ev, uint64_t now_ms, const char *hostname,
 		 void (*on_alert)(void *opaque, const struct alert *a),
@@ -348,9 +392,13 @@ int ruleset_eval(const struct ruleset *rs, struct rule_state *st,
 		return 0;
 	if (e.co && action_is(ev, EVENT_ACTION_REMOVE))
 		correlate_remove(e.co, ix, ev, on_resolved, &e);
-	for (size_t i = 0; i < ix->nrules; i++)
-		if (rule_matches(&e, ix->rules[i]))
-			matched(&e, ix, ix->rules[i], &allow, &allow_checked);
+	if (ix->key_field >= 0 && !on_match) {
+		eval_indexed(&e, ix);
+	} else {
+		for (size_t i = 0; i < ix->nrules; i++)
+			if (rule_matches(&e, ix->rules[i]))
+				matched(&e, ix, ix->rules[i], &allow, &allow_checked);
+	}
 	/* Once per event, after all its rules: one device matching three
 	 * rules is one step of the verdict, not three. */
 	if (e.verdict_due)

@@ -830,6 +830,43 @@ static void test_scenario_kvm_plugged(void **state)
 	ruleset_free(rs);
 }
 
+/* The index by a key literal (vendor_id == X) gives the same alerts, in
+ * file order, as visiting every rule (the --explain path). */
+static void test_index_same_result(void **state)
+{
+	char text[8192];
+	size_t o = 0;
+	struct ruleset *rs;
+	struct seen a = { 0 }, b = { 0 };
+	const char *vendors[] = { "0001", "0002", "1d6b", "ffff" };
+
+	(void)state;
+	for (int i = 0; i < 12; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o,
+			"[rule k%d]\nsource = usb\nseverity = info\n"
+			"when = action == add and vendor_id == \"%04x\" and port exists\n"
+			"[rule u%d]\nsource = usb\nseverity = info\n"
+			"when = manufacturer == PiKVM and (vendor_id == \"%04x\" or port == \"1-%d\")\n",
+			i, i % 3, i, i, i);
+	rs = load(text);
+	for (size_t v = 0; v < 4; v++) {
+		struct event *ev = usb_ev("add", "PiKVM", "1-2");
+
+		event_set_str(ev, USB_VENDOR_ID, vendors[v]);
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		ruleset_eval(rs, NULL, ev, 0, "h", on_alert, NULL, &a);
+		ruleset_eval(rs, NULL, ev, 0, "h", on_alert, on_match, &b);
+		assert_int_equal(a.alerts, b.alerts);
+		for (int i = 0; i < a.alerts; i++)
+			assert_string_equal(a.ids[i], b.ids[i]);
+		if (v == 1)	/* 0002: k2, k5, k8, k11, and u2 (vendor and port) */
+			assert_int_equal(a.alerts, 4 + 1);
+		event_free(ev);
+	}
+	ruleset_free(rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -849,6 +886,7 @@ int main(void)
 		cmocka_unit_test(test_scenario_pikvm_edid_anydesk),
 		cmocka_unit_test(test_scenario_weak_signals),
 		cmocka_unit_test(test_scenario_kvm_plugged),
+		cmocka_unit_test(test_index_same_result),
 	};
 
 	return cmocka_run_group_tests(tests, make_tmp, rm_tmp);

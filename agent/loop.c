@@ -248,8 +248,15 @@ static void loop_on_match(void *opaque, const struct match_report *m)
 		printf("#   rule %s: suppressed (cooldown)\n", id);
 		break;
 	case MATCH_MISSED:
+		/* The rule's own text (the admin's), not device data: shown
+		 * as written, control bytes escaped. */
 		printf("#   rule %s: missed: ", id);
-		loop_put_escaped(d);
+		for (const char *c = d; *c; c++) {
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				printf("\\x%02x", (unsigned char)*c);
+			else
+				putchar(*c);
+		}
 		putchar('\n');
 		break;
 	case MATCH_COUNTED:

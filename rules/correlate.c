@@ -725,9 +725,29 @@ bool correlate_verdict(struct correlate *co, uint64_t now_ms, struct alert *a,
 	for (size_t i = 0; i < n && co->nraised < VERDICT_IDS_MAX; i++)
 		co->raised_ids[co->nraised++] =
 			rule_key_hash(all[i].rule_id, strlen(all[i].rule_id));
-	if (n > CORRELATE_EVIDENCE_MAX)
-		n = CORRELATE_EVIDENCE_MAX;
-	memcpy(co->evidence, all, n * sizeof(all[0]));
+	/* Evidence order: the rule that counts for each category first
+	 * (strongest first), then the other rules of those categories, so a
+	 * bounded alert line keeps every kind of evidence. */
+	{
+		size_t k = 0;
+
+		for (size_t i = 0; i < n && k < CORRELATE_EVIDENCE_MAX; i++)
+			for (size_t c = 0; c < ncats; c++)
+				if (all[i].category == cats[c].name && all[i].score == cats[c].max) {
+					co->evidence[k++] = all[i];
+					cats[c].max = -1;	/* once per category */
+					break;
+				}
+		for (size_t i = 0; i < n && k < CORRELATE_EVIDENCE_MAX; i++) {
+			bool done = false;
+
+			for (size_t j = 0; j < k && !done; j++)
+				done = co->evidence[j].rule_id == all[i].rule_id;
+			if (!done)
+				co->evidence[k++] = all[i];
+		}
+		n = k;
+	}
 	co->stats.verdicts++;
 	a->rule = &co->verdict_meta;
 	a->evidence = co->evidence;

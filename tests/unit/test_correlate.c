@@ -457,12 +457,13 @@ static void test_verdict_inventory(void **state)
 	assert_int_equal(s.a[i].verdict_threshold, 100);
 	assert_int_equal(s.a[i].verdict_categories, 3);
 	assert_false(s.a[i].verdict_restated);
-	/* every contributing rule is named, strongest first */
+	/* every contributing rule is named: the one counting for each
+	 * category first, strongest first, then the others */
 	assert_int_equal(s.a[i].nevidence, 4);
 	assert_string_equal(s.evidence[i][0], "ip-kvm-pikvm");
 	assert_string_equal(s.evidence[i][1], "display-pikvm-edid");
-	assert_string_equal(s.evidence[i][2], "usb-kbd-abs");
-	assert_string_equal(s.evidence[i][3], "remote-access-anydesk");
+	assert_string_equal(s.evidence[i][2], "remote-access-anydesk");
+	assert_string_equal(s.evidence[i][3], "usb-kbd-abs");
 	assert_non_null(strstr(s.msg[i], "score 180 (threshold 100, 3 categories)"));
 	assert_non_null(strstr(s.verdict, "ip-kvm 80 (ip-kvm-pikvm)"));
 	/* the same evidence again: not said twice */

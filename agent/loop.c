@@ -789,6 +789,7 @@ static int loop_oneshot(const struct loop_options *o, enum collector_mode mode)
 		loop_teardown(&l);
 		return 2;
 	}
+	rule_state_defer_verdict(l.st, true);
 	for (int i = 0; i < l.ncol; i++) {
 		struct loop_collector *lc = &l.col[i];
 
@@ -797,8 +798,6 @@ static int loop_oneshot(const struct loop_options *o, enum collector_mode mode)
 				continue;
 			lc->cfg.enabled = true;
 		}
-		if (i == 0)
-			rule_state_defer_verdict(l.st, true);
 		loop_collector_start(&l, lc);
 		loop_collector_stop(&l, lc);
 	}

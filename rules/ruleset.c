@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "../collectors/agent_source.h"
 #include "correlate.h"
@@ -113,7 +114,8 @@ static void report(const struct eval *e, const struct rule_meta *meta,
 
 static void emit(struct eval *e, struct alert *a)
 {
-	a->ts = e->ev->ts;
+	if (!a->ts.tv_sec && !a->ts.tv_nsec)
+		a->ts = e->ev->ts;
 	a->hostname = e->hostname;
 	if (!a->event)
 		a->event = e->ev;
@@ -411,6 +413,8 @@ static void on_due(void *opaque, const struct rule *r, const struct event *ev)
 	struct eval *e = opaque;
 	struct alert a = { .rule = &r->meta, .event = ev, .kind = ALERT_REASSERTED };
 
+	/* Said now, about an event stored when the object appeared. */
+	clock_gettime(CLOCK_REALTIME, &a.ts);
 	e->ev = ev;
 	emit(e, &a);
 }

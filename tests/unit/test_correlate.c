@@ -579,8 +579,10 @@ static void test_lifecycle(void **state)
 	struct seen s = { 0 };
 
 	(void)state;
+	pres->ts.tv_sec = 1000;		/* when the device appeared */
 	assert_int_equal(eval(rs, st, pres, 0, &s), 1);
 	assert_int_equal(s.a[0].kind, ALERT_NEW);
+	assert_int_equal(s.a[0].ts.tv_sec, 1000);
 	assert_int_equal(rule_state_next_due(st), 24 * HOUR);
 	/* seen again by an inventory: already reported */
 	assert_int_equal(eval(rs, st, pres, HOUR, &s), 0);
@@ -589,6 +591,7 @@ static void test_lifecycle(void **state)
 	/* a day later: re-asserted from the stored event */
 	assert_int_equal(ruleset_tick(rs, st, 24 * HOUR, "h", on_alert, &s), 1);
 	assert_int_equal(s.a[1].kind, ALERT_REASSERTED);
+	assert_true(s.a[1].ts.tv_sec > NOW - 86400);	/* said now */
 	assert_string_equal(s.ids[1], "kvm");
 	assert_non_null(strstr(s.msg[1], "still present: kvm"));
 	assert_int_equal(rule_state_next_due(st), 48 * HOUR);

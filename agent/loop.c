@@ -488,6 +488,12 @@ static void loop_collector_start(struct loop *l, struct loop_collector *lc)
 	l->note_pending = false;
 	r = lc->c->init(&lc->ctx, &lc->state);
 	l->initing = NULL;
+	if (r == -ENODEV && lc->failed) {
+		/* Retrying a failed collector whose source is still gone. */
+		l->note_pending = false;
+		loop_collector_failed(l, lc, "init", r);
+		return;
+	}
 	if (r == -ENODEV) {
 		/* Nothing to watch here (a container without a USB bus):
 		 * one line, not an error. */

@@ -43,13 +43,45 @@ struct rule_meta {
 	size_t nreferences;
 };
 
+/* Where an alert stands in the life of the object it is about. */
+enum alert_kind {
+	ALERT_NEW,		/* appeared, or matched */
+	ALERT_RESOLVED,		/* the object went away (action=remove) */
+	ALERT_REASSERTED,	/* still present, said again (reassert_interval) */
+};
+
+/* One rule behind a sequence or a verdict: what it saw. */
+struct alert_evidence {
+	const char *rule_id;
+	const char *category;		/* may be NULL */
+	int score;
+	const char *message;		/* the rule's alert message */
+};
+
 struct alert {
 	const struct rule_meta *rule;
 	const struct event *event;
 	struct timespec ts;		/* CLOCK_REALTIME */
 	const char *hostname;
 	uint64_t suppressed;		/* alerts held back by cooldown since the last */
+	enum alert_kind kind;
+	/* A threshold rule: matches (or distinct values) counted in its
+	 * window, and the distinct values; 0 / NULL otherwise. */
+	uint64_t count;
+	const char *const *values;
+	size_t nvalues;
+	/* A sequence or the verdict: the contributing rules. */
+	const struct alert_evidence *evidence;
+	size_t nevidence;
+	/* The verdict (rule id laptop-farm-suspected): its arithmetic. */
+	bool verdict;
+	int verdict_score;
+	int verdict_threshold;
+	int verdict_categories;
+	bool verdict_restated;		/* raised before; new evidence added */
 };
+
+const char *alert_kind_name(enum alert_kind k);	/* "new", "resolved", ... */
 
 enum alert_format {
 	ALERT_FORMAT_JSON,

@@ -1,5 +1,6 @@
 /*
- * config.c - farmhound.conf: [agent], [output], [collector.NAME], [geo].
+ * config.c - farmhound.conf: [agent], [output], [collector.NAME], [geo],
+ * [verdict].
  *
  * Read through rules/inifile.c, the same INI layer (inih underneath) as the
  * rule files, so both report "file:line: message" the same way, with the
@@ -28,6 +29,10 @@
 #define CONFIG_DEFAULT_SETTLE_MS 500ULL
 #define CONFIG_HOSTNAME_MAX 255		/* RFC 5424 HOSTNAME */
 #define CONFIG_TAG_MAX 48		/* RFC 5424 APP-NAME */
+#define CONFIG_DEFAULT_HEARTBEAT_MS (3600ULL * 1000)
+/* A heartbeat more often than this is noise in the SOC's feed (tests use
+ * a second). */
+#define CONFIG_HEARTBEAT_MIN_MS 1000ULL
 
 enum config_section {
 	CONFIG_SECTION_NONE,		/* before the first header */
@@ -36,6 +41,7 @@ enum config_section {
 	CONFIG_SECTION_OUTPUT,
 	CONFIG_SECTION_COLLECTOR,
 	CONFIG_SECTION_GEO,
+	CONFIG_SECTION_VERDICT,
 };
 
 struct config_parser {
@@ -82,6 +88,8 @@ int config_init_defaults(struct config *cfg)
 		return -ENOMEM;
 	}
 	cfg->facility = LOG_DAEMON;
+	cfg->heartbeat_ms = CONFIG_DEFAULT_HEARTBEAT_MS;
+	correlate_config_defaults(&cfg->correlate);
 	/* RFC 3164 by default: it is what every /dev/log reader (rsyslog,
 	 * syslog-ng, journald) understands; RFC 5424 is opt-in. */
 	cfg->framing = SYSLOG_RFC3164;
@@ -180,9 +188,37 @@ static int config_set_str(char **dst, const char *value)
 	return 0;
 }
 
+static int config_duration(struct config_parser *p, const char *name,
+			   const char *value, uint64_t min_ms, uint64_t *out)
+{
+	char what[96];
+
+	if (duration_parse(value, out) < 0) {
+		snprintf(what, sizeof(what), "%s: '%%s' is not a duration (e.g. 30s, 10m, 1h, 1d)",
+			 name);
+		config_error(p, what, value);
+		return -EINVAL;
+	}
+	if (*out && *out < min_ms) {
+		snprintf(what, sizeof(what), "%s: '%%s' is too short (0 turns it off)", name);
+		config_error(p, what, value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int config_agent_key(struct config_parser *p, const char *name,
 			    const char *value)
 {
+	if (strcmp(name, "heartbeat_interval") == 0) {
+		config_duration(p, name, value, CONFIG_HEARTBEAT_MIN_MS, &p->cfg->heartbeat_ms);
+		return 0;
+	}
+	if (strcmp(name, "reassert_interval") == 0) {
+		config_duration(p, name, value, CONFIG_HEARTBEAT_MIN_MS,
+				&p->cfg->correlate.reassert_ms);
+		return 0;
+	}
 	if (strcmp(name, "hostname") != 0) {
 		config_error(p, "unknown key '%s' in [agent]", name);
 		return 0;
@@ -193,6 +229,49 @@ static int config_agent_key(struct config_parser *p, const char *name,
 		return 0;
 	}
 	return config_set_str(&p->cfg->hostname, value);
+}
+
+/* [verdict]: enabled, threshold, window, min_categories, severity. */
+static int config_verdict_key(struct config_parser *p, const char *name,
+			      const char *value)
+{
+	struct correlate_config *c = &p->cfg->correlate;
+	char *end;
+	long v;
+
+	if (strcmp(name, "enabled") == 0) {
+		if (bool_parse(value, &c->verdict_enabled) < 0)
+			config_error(p, "enabled: '%s' is not yes or no", value);
+	} else if (strcmp(name, "window") == 0) {
+		if (config_duration(p, name, value, CONFIG_HEARTBEAT_MIN_MS,
+				    &c->verdict_window_ms) == 0 && !c->verdict_window_ms)
+			config_error(p, "window: '%s' must be more than 0", value);
+	} else if (strcmp(name, "threshold") == 0 || strcmp(name, "min_categories") == 0) {
+		bool thr = name[0] == 't';
+
+		errno = 0;
+		v = strtol(value, &end, 10);
+		if (errno || *end || end == value || v < 1 || v > (thr ? 100000 : 16)) {
+			config_error(p, thr ? "threshold: '%s' is not an integer from 1 to 100000"
+					    : "min_categories: '%s' is not an integer from 1 to 16",
+				     value);
+			return 0;
+		}
+		if (thr)
+			c->verdict_threshold = (int)v;
+		else
+			c->verdict_min_categories = (int)v;
+	} else if (strcmp(name, "severity") == 0) {
+		int sev = severity_from_name(value);
+
+		if (sev < 0)
+			config_error(p, "severity: unknown severity '%s'", value);
+		else
+			c->verdict_severity = sev;
+	} else {
+		config_error(p, "unknown key '%s' in [verdict]", name);
+	}
+	return 0;
 }
 
 static int config_output_key(struct config_parser *p, const char *name,
@@ -364,6 +443,8 @@ static void config_on_section(void *opaque, const char *header, int line)
 		p->section = CONFIG_SECTION_OUTPUT;
 	} else if (strcmp(header, "geo") == 0) {
 		p->section = CONFIG_SECTION_GEO;
+	} else if (strcmp(header, "verdict") == 0) {
+		p->section = CONFIG_SECTION_VERDICT;
 	} else if ((p->collector = config_collector_mut(p->cfg, header))) {
 		p->section = CONFIG_SECTION_COLLECTOR;
 		p->plugin = collector_by_name(p->collector->name);
@@ -397,6 +478,9 @@ static void config_on_key(void *opaque, const char *name, const char *value, int
 		break;
 	case CONFIG_SECTION_GEO:
 		r = config_geo_key(p, name, value);
+		break;
+	case CONFIG_SECTION_VERDICT:
+		r = config_verdict_key(p, name, value);
 		break;
 	}
 	if (r < 0)

@@ -46,6 +46,9 @@ struct collector_config {
 struct config {
 	/* [agent] */
 	char *hostname;			/* NULL: gethostname() */
+	uint64_t heartbeat_ms;		/* heartbeat_interval = 1h; 0: off */
+	/* [agent] reassert_interval (lifecycle) and [verdict] */
+	struct correlate_config correlate;
 	/* [output] */
 	char *format;			/* json | cef | text */
 	char *syslog_socket;		/* default /dev/log */

@@ -19,6 +19,8 @@
  *   event's action)  msg  cs1Label=source cs1  cs2Label=confidence cs2
  *   cn1Label=score cn1  cs3Label=mitre cs3 (ids joined with ',')
  *   cn2Label=suppressed cn2 (only when > 0)
+ *   cs4Label=lifecycle cs4 (resolved, reasserted; only then)
+ *   cn3Label=count cn3 (a threshold's count; only then)
  * Event fields have no dictionary keys, so each becomes a vendor custom key
  * "farmhound" + CamelCase(field name): vendor_id -> farmhoundVendorId,
  * has_keyboard -> farmhoundHasKeyboard.  CEF keys must be alphanumeric,
@@ -201,6 +203,15 @@ static void cef_facts(struct escape_buf *b, const struct alert *a)
 		cef_pair_int(b, "cn2", (int64_t)(a->suppressed > INT64_MAX ?
 						 INT64_MAX : a->suppressed));
 	}
+	if (a->kind != ALERT_NEW) {
+		cef_pair_str(b, "cs4Label", "lifecycle", STR_SHORT);
+		cef_pair_str(b, "cs4", alert_kind_name(a->kind), STR_SHORT);
+	}
+	if (a->count) {
+		cef_pair_str(b, "cn3Label", "count", STR_SHORT);
+		cef_pair_int(b, "cn3", (int64_t)(a->count > INT64_MAX ? INT64_MAX : a->count));
+	}
+	/* The verdict's score and rules are in msg (alert_message). */
 	alert_message(a, msg, sizeof(msg));
 	cef_pair_str(b, "msg", msg, STR_MESSAGE);
 }

@@ -20,6 +20,11 @@
  *     reserved before the first field is written.
  * The JSON contract keys are written before the event fields, so they are
  * never the ones dropped.
+ *
+ * Correlation adds, under "farmhound": "lifecycle" (resolved, reasserted;
+ * absent for a new alert), "count" and "values" (a threshold), "verdict"
+ * {score, threshold, categories, restated} and "evidence" [{rule,
+ * category, score, message}] (a sequence or the verdict).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -38,6 +43,9 @@
 #define STR_FIELD	256	/* one event string field */
 #define STR_ITEM	128	/* one list item */
 #define STR_MESSAGE	448
+#define STR_EVIDENCE	160	/* one contributing rule's message */
+#define STR_VALUES	384	/* a threshold's distinct values together */
+#define STR_EVIDENCE_TOTAL 720	/* the whole evidence array */
 #define TAIL_MAX	768	/* host + agent + message + '}' */
 
 #define TRUNCATED_MEMBER ",\"truncated\":true"
@@ -253,6 +261,67 @@ static void json_fields(struct escape_buf *b, bool *first, const struct event *e
 	escape_buf_close(b, "}");
 }
 
+/* One contributing rule of a sequence or a verdict, all or nothing. */
+static bool json_evidence_item(struct escape_buf *b, bool *ifirst,
+			       const struct alert_evidence *e)
+{
+	struct json_mark m = json_mark(b, ifirst);
+	bool f = true;
+
+	if ((!*ifirst && !escape_buf_put(b, ",", 1)) || !escape_buf_open(b, "{", 1))
+		return json_rollback(b, ifirst, m);
+	if (!json_member_str(b, &f, "rule", e->rule_id, STR_ID) ||
+	    (e->category && !json_member_str(b, &f, "category", e->category, STR_SHORT)) ||
+	    !json_member_int(b, &f, "score", e->score) ||
+	    !json_member_str(b, &f, "message", e->message, STR_EVIDENCE)) {
+		escape_buf_close(b, "}");
+		return json_rollback(b, ifirst, m);
+	}
+	escape_buf_close(b, "}");
+	*ifirst = false;
+	return true;
+}
+
+/* "evidence":[{"rule":..,"category":..,"score":..,"message":..},...]:
+ * the strongest first; what does not fit is left out (truncated). */
+static void json_evidence(struct escape_buf *b, bool *first, const struct alert *a)
+{
+	struct json_mark m = json_mark(b, first);
+	bool ifirst = true;
+	size_t cap;
+
+	if (!a->nevidence)
+		return;
+	/* A budget of its own, so the event's fields (a contract key)
+	 * always keep room after it. */
+	cap = escape_buf_limit(b, STR_EVIDENCE_TOTAL);
+	if (!json_key(b, first, "evidence") || !escape_buf_open(b, "[", 1)) {
+		escape_buf_unlimit(b, cap);
+		json_rollback(b, first, m);
+		return;
+	}
+	for (size_t i = 0; i < a->nevidence; i++)
+		if (!json_evidence_item(b, &ifirst, &a->evidence[i]))
+			break;
+	escape_buf_close(b, "]");
+	escape_buf_unlimit(b, cap);
+	if (ifirst)
+		json_rollback(b, first, m);
+}
+
+static void json_verdict(struct escape_buf *b, bool *first, const struct alert *a)
+{
+	bool f = true;
+
+	if (!a->verdict || !json_open_member(b, first, "verdict"))
+		return;
+	json_member_int(b, &f, "score", a->verdict_score);
+	json_member_int(b, &f, "threshold", a->verdict_threshold);
+	json_member_int(b, &f, "categories", a->verdict_categories);
+	json_member_raw(b, &f, "restated", a->verdict_restated ? "true" : "false");
+	escape_buf_close(b, "}");
+}
+
 static void json_farmhound(struct escape_buf *b, bool *first, const struct alert *a)
 {
 	bool f = true;
@@ -269,6 +338,16 @@ static void json_farmhound(struct escape_buf *b, bool *first, const struct alert
 		snprintf(num, sizeof(num), "%" PRIu64, a->suppressed);
 		json_member_raw(b, &f, "suppressed", num);
 	}
+	if (a->kind != ALERT_NEW)
+		json_member_str(b, &f, "lifecycle", alert_kind_name(a->kind), STR_SHORT);
+	if (a->count) {
+		json_member_int(b, &f, "count", (int64_t)(a->count > INT64_MAX ? INT64_MAX : a->count));
+		if (a->nvalues)
+			json_member_list(b, &f, "values", (char *const *)a->values,
+					 a->nvalues, STR_VALUES);
+	}
+	json_verdict(b, &f, a);
+	json_evidence(b, &f, a);
 	/* Whatever was dropped so far (or among the fields) is flagged after
 	 * the fields; its bytes are held back now so the flag always fits. */
 	b->reserve += strlen(TRUNCATED_MEMBER);

@@ -49,6 +49,15 @@
 /* A collector whose on_ready keeps failing is stopped after this many
  * failures in a row (its fd would otherwise stay readable forever). */
 #define LOOP_READY_FAILURES_MAX 100
+/* A failed collector is started again after this, doubling up to the
+ * maximum while it keeps failing. */
+#define LOOP_RETRY_MS 5000
+#define LOOP_RETRY_MAX_MS (3600ULL * 1000)
+/* Collectors' drop counters are read this often, and a capture-dropped
+ * notice goes out at most once per LOOP_DROPPED_NOTICE_MS (the deltas in
+ * between are added up, never lost). */
+#define LOOP_STATS_MS 60000
+#define LOOP_DROPPED_NOTICE_MS (10ULL * 60 * 1000)
 #define LOOP_EPOLL_SIGNAL UINT64_MAX
 #define LOOP_EPOLL_TIMER (UINT64_MAX - 1)
 #define LOOP_NOTE_MAX 256
@@ -67,6 +76,10 @@ struct loop_collector {
 	int fd;
 	uint64_t due_ms;		/* next on_tick, UINT64_MAX: none */
 	int ready_failures;
+	bool failed;			/* stopped by a failure, being retried */
+	uint64_t retry_due;		/* UINT64_MAX: none */
+	uint64_t retry_ms;		/* current backoff */
+	uint64_t dropped_seen;		/* stats().dropped already accounted */
 };
 
 struct loop {
@@ -90,6 +103,13 @@ struct loop {
 	uint64_t flush_backoff_ms;
 	uint64_t undelivered_seen;
 	uint64_t armed_ms;
+	uint64_t events[SOURCE__MAX];	/* per source, since start */
+	uint64_t started_ms;
+	uint64_t hb_due;		/* next heartbeat, UINT64_MAX: off */
+	uint64_t stats_due;		/* next read of collectors' drop counters */
+	uint64_t dropped_pending;	/* drops not yet in a notice */
+	uint64_t dropped_total;
+	uint64_t dropped_notice_ms;	/* last capture-dropped notice, 0: none */
 	/* Notes a collector makes during init are held back until init
 	 * returns: for -ENODEV, the note and "skipping" become one line. */
 	struct loop_collector *initing;
@@ -116,6 +136,11 @@ LOOP_META(meta_collector_failed, "farmhound-collector-failed",
 	  "farmhound collector failed", LOG_WARNING);
 LOOP_META(meta_undelivered, "farmhound-alerts-undelivered",
 	  "farmhound could not deliver alerts", LOG_WARNING);
+LOOP_META(meta_collector_recovered, "farmhound-collector-recovered",
+	  "farmhound collector recovered", LOG_NOTICE);
+LOOP_META(meta_dropped, "farmhound-capture-dropped",
+	  "farmhound lost input before it could read it", LOG_WARNING);
+LOOP_META(meta_heartbeat, "farmhound-heartbeat", "farmhound heartbeat", LOG_INFO);
 
 /* ---- output ---- */
 
@@ -206,18 +231,51 @@ static void loop_explain_event(const struct event *ev)
 static void loop_on_match(void *opaque, const struct match_report *m)
 {
 	struct loop *l = opaque;
+	const char *id = m->rule ? m->rule->id : VERDICT_RULE_ID;
+	const char *d = m->detail ? m->detail : "";
 
-	l->matches++;
 	switch (m->outcome) {
 	case MATCH_ALERT:
-		printf("#   rule %s: alert\n", m->rule->id);
+		l->matches++;
+		printf("#   rule %s: alert\n", id);
 		break;
 	case MATCH_ALLOWED:
-		printf("#   rule %s: allowed by %s\n", m->rule->id,
-		       m->allow_id ? m->allow_id : "?");
+		l->matches++;
+		printf("#   rule %s: allowed by %s\n", id, m->allow_id ? m->allow_id : "?");
 		break;
 	case MATCH_SUPPRESSED:
-		printf("#   rule %s: suppressed (cooldown)\n", m->rule->id);
+		l->matches++;
+		printf("#   rule %s: suppressed (cooldown)\n", id);
+		break;
+	case MATCH_MISSED:
+		/* The rule's own text (the admin's), not device data: shown
+		 * as written, control bytes escaped. */
+		printf("#   rule %s: missed: ", id);
+		for (const char *c = d; *c; c++) {
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				printf("\\x%02x", (unsigned char)*c);
+			else
+				putchar(*c);
+		}
+		putchar('\n');
+		break;
+	case MATCH_COUNTED:
+		l->matches++;
+		printf("#   rule %s: counted, %s\n", id, d);
+		break;
+	case MATCH_HELD:
+		l->matches++;
+		printf("#   rule %s: still present, already reported\n", id);
+		break;
+	case MATCH_SILENT:
+		l->matches++;
+		printf("#   rule %s: matched (alert = no)\n", id);
+		break;
+	case MATCH_RESOLVED:
+		printf("#   rule %s: resolved\n", id);
+		break;
+	case MATCH_VERDICT:
+		printf("#   verdict: %s\n", d);
 		break;
 	}
 }
@@ -226,6 +284,8 @@ static void loop_eval(struct loop *l, const struct event *ev)
 {
 	bool explain = l->opts->explain && !l->sink;
 
+	if ((unsigned)ev->source->id < SOURCE__MAX)
+		l->events[ev->source->id]++;
 	if (!l->rs)
 		return;
 	if (explain) {
@@ -245,26 +305,15 @@ static void loop_notice(struct loop *l, const struct rule_meta *meta,
 			const struct diag_list *errors, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
-static void loop_notice(struct loop *l, const struct rule_meta *meta,
-			const char *action, const char *collector,
-			const struct diag_list *errors, const char *fmt, ...)
+/* The agent event of a notice: action, message, version, rule count. */
+static struct event *loop_notice_event(struct loop *l, const char *action,
+				       const char *collector, const char *msg)
 {
-	char msg[512], line[512];
-	struct alert a = { .rule = meta, .hostname = l->hostname };
-	struct event *ev;
-	va_list ap;
+	struct event *ev = event_new(&agent_source);
 	int r = 0;
 
-	if (!l->sink)
-		return;		/* --scan reports on stderr and its exit code */
-	ev = event_new(&agent_source);
-	if (!ev) {
-		log_msg(LOG_ERR, "%s: out of memory", meta->id);
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
+	if (!ev)
+		return NULL;
 	r |= event_set_str(ev, AGENT_ACTION, action);
 	r |= event_set_str(ev, AGENT_MESSAGE, msg);
 	r |= event_set_str(ev, AGENT_VERSION, FARMHOUND_VERSION);
@@ -272,6 +321,41 @@ static void loop_notice(struct loop *l, const struct rule_meta *meta,
 		r |= event_set_int(ev, AGENT_RULE_COUNT, (int64_t)ruleset_rule_count(l->rs));
 	if (collector)
 		r |= event_set_str(ev, AGENT_COLLECTOR, collector);
+	if (r)
+		log_msg(LOG_WARNING, "%s: notice incomplete (out of memory)", action);
+	return ev;
+}
+
+static void loop_notice_send(struct loop *l, const struct rule_meta *meta,
+			     struct event *ev)
+{
+	struct alert a = { .rule = meta, .hostname = l->hostname, .event = ev };
+
+	a.ts = ev->ts;
+	loop_on_alert(l, &a);
+	loop_eval(l, ev);
+	event_free(ev);
+}
+
+static void loop_notice(struct loop *l, const struct rule_meta *meta,
+			const char *action, const char *collector,
+			const struct diag_list *errors, const char *fmt, ...)
+{
+	char msg[512], line[512];
+	struct event *ev;
+	va_list ap;
+	int r = 0;
+
+	if (!l->sink)
+		return;		/* --scan reports on stderr and its exit code */
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ev = loop_notice_event(l, action, collector, msg);
+	if (!ev) {
+		log_msg(LOG_ERR, "%s: out of memory", meta->id);
+		return;
+	}
 	for (size_t i = 0; errors && i < errors->n; i++) {
 		if (errors->items[i].warning)
 			continue;
@@ -280,11 +364,7 @@ static void loop_notice(struct loop *l, const struct rule_meta *meta,
 	}
 	if (r)
 		log_msg(LOG_WARNING, "%s: notice incomplete (out of memory)", meta->id);
-	a.event = ev;
-	a.ts = ev->ts;
-	loop_on_alert(l, &a);
-	loop_eval(l, ev);
-	event_free(ev);
+	loop_notice_send(l, meta, ev);
 }
 
 /* ---- collectors ---- */
@@ -355,13 +435,44 @@ static void loop_collector_stop(struct loop *l, struct loop_collector *lc)
 	lc->due_ms = UINT64_MAX;
 }
 
+/* A collector failed.  In the daemon one that is no longer running is
+ * started again later, with a growing backoff; the notice goes out once
+ * per failure, not once per retry. */
 static void loop_collector_failed(struct loop *l, struct loop_collector *lc,
 				  const char *what, int err)
 {
-	log_msg(LOG_ERR, "%s: %s failed: %s", lc->c->name, what, strerror(-err));
+	bool again = lc->failed;
+
 	l->failed = true;
+	if (l->mode == COLLECTOR_DAEMON && !lc->running) {
+		lc->failed = true;
+		lc->retry_ms = !lc->retry_ms ? LOOP_RETRY_MS :
+			       lc->retry_ms >= LOOP_RETRY_MAX_MS / 2 ? LOOP_RETRY_MAX_MS :
+			       lc->retry_ms * 2;
+		lc->retry_due = now_monotonic_ms() + lc->retry_ms;
+	}
+	if (again) {
+		log_msg(LOG_DEBUG, "%s: %s failed again: %s; next try in %llu s", lc->c->name,
+			what, strerror(-err), (unsigned long long)(lc->retry_ms / 1000));
+		return;
+	}
+	log_msg(LOG_ERR, "%s: %s failed: %s%s", lc->c->name, what, strerror(-err),
+		lc->failed ? "; retrying" : "");
 	loop_notice(l, &meta_collector_failed, "collector-failed", lc->c->name, NULL,
-		    "collector %s: %s failed: %s", lc->c->name, what, strerror(-err));
+		    "collector %s: %s failed: %s%s", lc->c->name, what, strerror(-err),
+		    lc->failed ? "; retrying with backoff" : "");
+}
+
+static void loop_collector_recovered(struct loop *l, struct loop_collector *lc)
+{
+	if (!lc->failed || !lc->running)
+		return;
+	lc->failed = false;
+	lc->retry_ms = 0;
+	lc->retry_due = UINT64_MAX;
+	log_msg(LOG_NOTICE, "%s: running again", lc->c->name);
+	loop_notice(l, &meta_collector_recovered, "collector-recovered", lc->c->name, NULL,
+		    "collector %s is running again", lc->c->name);
 }
 
 /* init, watch, inventory.  A collector that cannot start is left stopped;
@@ -377,6 +488,12 @@ static void loop_collector_start(struct loop *l, struct loop_collector *lc)
 	l->note_pending = false;
 	r = lc->c->init(&lc->ctx, &lc->state);
 	l->initing = NULL;
+	if (r == -ENODEV && lc->failed) {
+		/* Retrying a failed collector whose source is still gone. */
+		l->note_pending = false;
+		loop_collector_failed(l, lc, "init", r);
+		return;
+	}
 	if (r == -ENODEV) {
 		/* Nothing to watch here (a container without a USB bus):
 		 * one line, not an error. */
@@ -410,6 +527,7 @@ static void loop_collector_start(struct loop *l, struct loop_collector *lc)
 		if (r < 0)
 			loop_collector_failed(l, lc, "scan", r);
 	}
+	loop_collector_recovered(l, lc);
 	loop_collector_schedule(lc, now_monotonic_ms());
 }
 
@@ -423,6 +541,7 @@ static void loop_collectors_init(struct loop *l)
 		lc->c = collector_registry[i];
 		lc->fd = -1;
 		lc->due_ms = UINT64_MAX;
+		lc->retry_due = UINT64_MAX;
 		cc = config_collector(&l->cfg, lc->c->name);
 		if (cc)
 			lc->cfg = *cc;
@@ -447,6 +566,120 @@ static int loop_collectors_running(const struct loop *l)
 	for (int i = 0; i < l->ncol; i++)
 		n += l->col[i].running;
 	return n;
+}
+
+/* ---- self-monitoring ---- */
+
+/* VmRSS from /proc/self/status, in KiB; -1 if it cannot be read. */
+static int64_t loop_rss_kb(void)
+{
+	char line[256];
+	long long kb = -1;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %lld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* Read the collectors' drop counters; a capture-dropped notice with the
+ * delta, at most once per LOOP_DROPPED_NOTICE_MS. */
+static void loop_check_drops(struct loop *l, uint64_t now)
+{
+	const char *who = NULL;
+
+	for (int i = 0; i < l->ncol; i++) {
+		struct loop_collector *lc = &l->col[i];
+		struct collector_stats cs = { 0 };
+
+		if (!lc->running || !lc->c->stats)
+			continue;
+		lc->c->stats(lc->state, &cs);
+		if (cs.dropped > lc->dropped_seen) {
+			l->dropped_pending += cs.dropped - lc->dropped_seen;
+			l->dropped_total += cs.dropped - lc->dropped_seen;
+			who = lc->c->name;
+		}
+		lc->dropped_seen = cs.dropped;
+	}
+	if (!l->dropped_pending || (l->dropped_notice_ms &&
+				    now - l->dropped_notice_ms < LOOP_DROPPED_NOTICE_MS))
+		return;
+	log_msg(LOG_WARNING, "%llu input records dropped before they were read",
+		(unsigned long long)l->dropped_pending);
+	if (l->sink) {
+		char msg[160];
+		struct event *ev;
+
+		snprintf(msg, sizeof(msg), "%llu packets or events dropped before farmhound read them (%llu in total)",
+			 (unsigned long long)l->dropped_pending,
+			 (unsigned long long)l->dropped_total);
+		ev = loop_notice_event(l, "capture-dropped", who, msg);
+		if (ev) {
+			event_set_int(ev, AGENT_DROPPED, (int64_t)l->dropped_pending);
+			loop_notice_send(l, &meta_dropped, ev);
+		}
+	}
+	l->dropped_pending = 0;
+	l->dropped_notice_ms = now;
+}
+
+/* The heartbeat: counters a SOC can alert on, and alert on the absence of. */
+static void loop_heartbeat(struct loop *l, uint64_t now)
+{
+	struct rule_state_stats rst;
+	struct syslog_sink_stats sst = { 0 };
+	uint64_t total = 0;
+	int active = 0, failed = 0;
+	char item[96], msg[256];
+	struct event *ev;
+	int r = 0;
+
+	loop_check_drops(l, now);
+	rule_state_stats(l->st, &rst);
+	if (l->sink)
+		syslog_sink_stats(l->sink, &sst);
+	for (int i = 0; i < SOURCE__MAX; i++)
+		total += l->events[i];
+	for (int i = 0; i < l->ncol; i++) {
+		active += l->col[i].running;
+		failed += l->col[i].failed;
+	}
+	snprintf(msg, sizeof(msg), "farmhound %s alive: %llu events, %llu alerts, %d collectors running, %d failed",
+		 FARMHOUND_VERSION, (unsigned long long)total, (unsigned long long)l->alerts,
+		 active, failed);
+	ev = loop_notice_event(l, "heartbeat", NULL, msg);
+	if (!ev)
+		return;
+	for (int i = 0; i < SOURCE__MAX; i++) {
+		const struct source_def *src = source_by_id((enum event_source)i);
+
+		if (!src)
+			continue;
+		snprintf(item, sizeof(item), "%s=%llu", src->name, (unsigned long long)l->events[i]);
+		r |= event_list_add(ev, AGENT_EVENTS, item);
+	}
+	for (int i = 0; i < l->ncol; i++) {
+		if (l->col[i].running)
+			r |= event_list_add(ev, AGENT_COLLECTORS_ACTIVE, l->col[i].c->name);
+		if (l->col[i].failed)
+			r |= event_list_add(ev, AGENT_COLLECTORS_FAILED, l->col[i].c->name);
+	}
+	r |= event_set_int(ev, AGENT_EVENTS_TOTAL, (int64_t)total);
+	/* Counted before this heartbeat goes out. */
+	r |= event_set_int(ev, AGENT_ALERTS, (int64_t)l->alerts);
+	r |= event_set_int(ev, AGENT_SUPPRESSED, (int64_t)rst.suppressed);
+	r |= event_set_int(ev, AGENT_UNDELIVERED, (int64_t)sst.undelivered);
+	r |= event_set_int(ev, AGENT_RSS_KB, loop_rss_kb());
+	r |= event_set_int(ev, AGENT_DROPPED, (int64_t)l->dropped_total);
+	r |= event_set_int(ev, AGENT_UPTIME, (int64_t)((now - l->started_ms) / 1000));
+	if (r)
+		log_msg(LOG_WARNING, "heartbeat incomplete (out of memory)");
+	loop_notice_send(l, &meta_heartbeat, ev);
 }
 
 /* ---- loading ---- */
@@ -524,6 +757,8 @@ static int loop_setup(struct loop *l, const struct loop_options *o,
 	l->st = rule_state_new();
 	if (!l->st)
 		return -ENOMEM;
+	rule_state_configure(l->st, &l->cfg.correlate);
+	l->hb_due = l->stats_due = UINT64_MAX;
 	loop_set_hostname(l);
 	l->fmt = loop_formatter(l);
 	loop_collectors_init(l);
@@ -560,6 +795,7 @@ static int loop_oneshot(const struct loop_options *o, enum collector_mode mode)
 		loop_teardown(&l);
 		return 2;
 	}
+	rule_state_defer_verdict(l.st, true);
 	for (int i = 0; i < l.ncol; i++) {
 		struct loop_collector *lc = &l.col[i];
 
@@ -571,6 +807,11 @@ static int loop_oneshot(const struct loop_options *o, enum collector_mode mode)
 		loop_collector_start(&l, lc);
 		loop_collector_stop(&l, lc);
 	}
+	/* Everything found, judged once: one verdict, naming all of it. */
+	if (o->explain)
+		printf("# verdict over the whole %s\n", mode == COLLECTOR_PCAP ? "capture" : "scan");
+	ruleset_verdict(l.st, now_monotonic_ms(), l.hostname, loop_on_alert,
+			o->explain ? loop_on_match : NULL, &l);
 	rc = l.failed ? 2 : l.alerts ? 1 : 0;
 	if (fflush(stdout) != 0)
 		rc = 2;
@@ -629,9 +870,18 @@ static void loop_arm_timer(struct loop *l)
 	struct itimerspec its = { 0 };
 	uint64_t due = UINT64_MAX;
 
-	for (int i = 0; i < l->ncol; i++)
+	for (int i = 0; i < l->ncol; i++) {
 		if (l->col[i].due_ms < due)
 			due = l->col[i].due_ms;
+		if (l->col[i].retry_due < due)
+			due = l->col[i].retry_due;
+	}
+	if (l->hb_due < due)
+		due = l->hb_due;
+	if (l->stats_due < due)
+		due = l->stats_due;
+	if (rule_state_next_due(l->st) < due)
+		due = rule_state_next_due(l->st);
 	if (l->wd_interval && l->wd_due < due)
 		due = l->wd_due;
 	if (l->flush_due < due)
@@ -696,6 +946,24 @@ static void loop_on_timer(struct loop *l)
 				strerror(-r));
 		loop_collector_schedule(lc, now);
 	}
+	for (int i = 0; i < l->ncol; i++) {
+		struct loop_collector *lc = &l->col[i];
+
+		if (lc->retry_due > now)
+			continue;
+		lc->retry_due = UINT64_MAX;
+		loop_collector_start(l, lc);
+	}
+	if (rule_state_next_due(l->st) <= now)
+		ruleset_tick(l->rs, l->st, now, l->hostname, loop_on_alert, l);
+	if (l->stats_due <= now) {
+		loop_check_drops(l, now);
+		l->stats_due = now + LOOP_STATS_MS;
+	}
+	if (l->hb_due <= now) {
+		loop_heartbeat(l, now);
+		l->hb_due = now + l->cfg.heartbeat_ms;
+	}
 	if (l->wd_interval && l->wd_due <= now) {
 		notify_watchdog();
 		l->wd_due = now + l->wd_interval;
@@ -706,13 +974,22 @@ static void loop_on_timer(struct loop *l)
 	loop_check_sink(l, now, flushed);
 }
 
-static void loop_on_collector(struct loop *l, struct loop_collector *lc)
+static void loop_on_collector(struct loop *l, struct loop_collector *lc,
+			      uint32_t events)
 {
 	int r;
 
 	if (!lc->running)
 		return;
 	r = lc->c->on_ready(lc->state);
+	if (events & (EPOLLHUP | EPOLLERR)) {
+		/* The source is gone (its socket closed, the capture device
+		 * went away): the fd would stay readable forever.  Stop the
+		 * collector, say so, and try again later. */
+		loop_collector_stop(l, lc);
+		loop_collector_failed(l, lc, "watch", (events & EPOLLERR) ? -EIO : -EPIPE);
+		return;
+	}
 	if (r < 0 && r != -EAGAIN && r != -EINTR) {
 		log_msg(LOG_WARNING, "%s: reading events failed: %s", lc->c->name,
 			strerror(-r));
@@ -742,6 +1019,10 @@ static void loop_apply(struct loop *l, struct config *ncfg, struct ruleset *nrs)
 	memset(ncfg, 0, sizeof(*ncfg));
 	loop_set_hostname(l);
 	l->fmt = loop_formatter(l);
+	rule_state_configure(l->st, &l->cfg.correlate);
+	if (old.heartbeat_ms != l->cfg.heartbeat_ms)
+		l->hb_due = l->cfg.heartbeat_ms ? now_monotonic_ms() + l->cfg.heartbeat_ms
+						: UINT64_MAX;
 	r = loop_open_sink(l, &l->cfg, &nsink);
 	if (r < 0) {
 		log_msg(LOG_ERR, "reload: cannot set up the syslog sink: %s; keeping the old one",
@@ -857,7 +1138,7 @@ static int loop_run(struct loop *l)
 			else if (id == LOOP_EPOLL_TIMER)
 				loop_on_timer(l);
 			else if (id < (uint64_t)l->ncol)
-				loop_on_collector(l, &l->col[id]);
+				loop_on_collector(l, &l->col[id], evs[i].events);
 		}
 		if (l->alerts != alerts) {
 			alerts = l->alerts;
@@ -897,8 +1178,16 @@ int loop_daemon(const struct loop_options *o)
 		    ruleset_rule_count(l.rs));
 	/* The first inventory (action=present) runs before READY=1, so
 	 * "active" in systemd means the machine has been looked at once. */
+	rule_state_defer_verdict(l.st, true);
 	for (int i = 0; i < l.ncol; i++)
 		loop_collector_start(&l, &l.col[i]);
+	ruleset_verdict(l.st, now_monotonic_ms(), l.hostname, loop_on_alert, NULL, &l);
+	l.started_ms = now_monotonic_ms();
+	if (l.cfg.heartbeat_ms)
+		l.hb_due = l.started_ms + l.cfg.heartbeat_ms;
+	for (int i = 0; i < l.ncol; i++)
+		if (l.col[i].running && l.col[i].c->stats)
+			l.stats_due = l.started_ms + LOOP_STATS_MS;
 	l.wd_interval = notify_watchdog_interval_ms();
 	l.wd_due = now_monotonic_ms() + l.wd_interval;
 	if (l.wd_interval)

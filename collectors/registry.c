@@ -65,13 +65,30 @@ const struct source_def *source_by_id(enum event_source id)
 
 static const struct field_def agent_fields[AGENT__NFIELDS] = {
 	[AGENT_ACTION] = { "action", FIELD_STRING,
-		"what happened: started, stopping, reload-ok, reload-failed, collector-failed" },
+		"what happened: started, stopping, reload-ok, reload-failed, collector-failed, "
+		"collector-recovered, capture-dropped, undelivered, heartbeat, verdict" },
 	[AGENT_MESSAGE] = { "message", FIELD_STRING, "human-readable detail" },
 	[AGENT_ERRORS] = { "errors", FIELD_LIST,
 		"file:line: message for each configuration or rule error" },
 	[AGENT_VERSION] = { "version", FIELD_STRING, "farmhound version" },
 	[AGENT_RULE_COUNT] = { "rule_count", FIELD_INT, "rules loaded and in force" },
 	[AGENT_COLLECTOR] = { "collector", FIELD_STRING, "collector concerned, if any" },
+	[AGENT_EVENTS] = { "events", FIELD_LIST,
+		"heartbeat: events per source since start, as source=count" },
+	[AGENT_EVENTS_TOTAL] = { "events_total", FIELD_INT, "heartbeat: events since start" },
+	[AGENT_ALERTS] = { "alerts", FIELD_INT, "heartbeat: alerts raised since start" },
+	[AGENT_SUPPRESSED] = { "suppressed", FIELD_INT,
+		"heartbeat: matches held back (cooldown, still present) since start" },
+	[AGENT_UNDELIVERED] = { "undelivered", FIELD_INT,
+		"heartbeat: alerts syslog did not take, since the sink was set up" },
+	[AGENT_COLLECTORS_ACTIVE] = { "collectors_active", FIELD_LIST,
+		"heartbeat: collectors running" },
+	[AGENT_COLLECTORS_FAILED] = { "collectors_failed", FIELD_LIST,
+		"heartbeat: collectors that failed and are being retried" },
+	[AGENT_RSS_KB] = { "rss_kb", FIELD_INT, "heartbeat: resident memory (VmRSS), KiB" },
+	[AGENT_DROPPED] = { "dropped", FIELD_INT,
+		"input lost before farmhound saw it (capture drops, udev overruns)" },
+	[AGENT_UPTIME] = { "uptime", FIELD_INT, "heartbeat: seconds since start" },
 };
 
 static const int agent_entity[] = { AGENT_ACTION, -1 };

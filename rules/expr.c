@@ -107,6 +107,7 @@ struct expr {
 	int64_t *nums;
 	struct ip_net *nets;
 	size_t nset;
+	char *text;			/* EX_CMP: the predicate as written, for --explain */
 };
 
 struct expr_runtime {
@@ -532,6 +533,7 @@ void expr_free(struct expr *e)
 	free(e->strs);
 	free(e->nums);
 	free(e->nets);
+	free(e->text);
 	free(e);
 }
 
@@ -868,7 +870,7 @@ static bool parse_operator(struct parser *p, struct expr *e, const char **spell)
 	return false;
 }
 
-static struct expr *parse_predicate(struct parser *p)
+static struct expr *parse_predicate_inner(struct parser *p)
 {
 	const struct token *t = next(p), *v;
 	char buf[64], buf2[64];
@@ -937,6 +939,56 @@ static struct expr *parse_predicate(struct parser *p)
 		e->field = field;
 		compile_value(p, e, v);
 	}
+	return e;
+}
+
+/* The tokens [from, to) joined back into text, bounded: what --explain
+ * shows for a predicate that failed.  Kept per predicate (a few dozen
+ * bytes each) so evaluation never has to rebuild it. */
+static char *pred_text(struct parser *p, size_t from, size_t to)
+{
+	char buf[256];
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = from; i < to && o < sizeof(buf) - 1; i++) {
+		const struct token *t = &p->toks[i];
+		const char *s = t->kind == TOK_OP ? t->spell : t->text;
+		const char *pre = "", *post = "";
+		int n;
+
+		if (t->kind == TOK_LPAREN)
+			s = "(";
+		else if (t->kind == TOK_RPAREN)
+			s = ")";
+		else if (t->kind == TOK_COMMA)
+			s = ",";
+		else if (t->kind == TOK_STRING)
+			pre = post = "\"";
+		else if (t->kind == TOK_LIST)
+			pre = "@";
+		if (!s)
+			continue;
+		n = snprintf(buf + o, sizeof(buf) - o, "%s%s%s%s",
+			     i > from && t->kind != TOK_COMMA && t->kind != TOK_RPAREN &&
+			     p->toks[i - 1].kind != TOK_LPAREN ? " " : "",
+			     pre, s, post);
+		if (n < 0)
+			break;
+		o += (size_t)n;
+		if (o >= sizeof(buf))
+			o = sizeof(buf) - 1;
+	}
+	return dup_range(p, buf, strlen(buf));
+}
+
+static struct expr *parse_predicate(struct parser *p)
+{
+	size_t from = p->pos;
+	struct expr *e = parse_predicate_inner(p);
+
+	if (e && !p->fatal)
+		e->text = pred_text(p, from, p->pos);
 	return e;
 }
 
@@ -1232,4 +1284,79 @@ bool expr_eval(const struct expr *e, const struct event *ev,
 		return cmp_eval(e, ev, rt);
 	}
 	return false;
+}
+
+/* Like expr_eval; when the result is false, *why points at the text of
+ * the predicate that decided it (for "not", the predicate that was true),
+ * and *negated says whether it failed by being true. */
+static bool explain(const struct expr *e, const struct event *ev,
+		    struct expr_runtime *rt, const struct expr **why, bool neg)
+{
+	bool v;
+
+	switch (e->kind) {
+	case EX_AND:
+		return explain(e->l, ev, rt, why, neg) && explain(e->r, ev, rt, why, neg);
+	case EX_OR:
+		/* Both sides failed: the first one is reported. */
+		if (explain(e->l, ev, rt, why, neg))
+			return true;
+		{
+			const struct expr *first = *why;
+			bool r = explain(e->r, ev, rt, why, neg);
+
+			if (!r)
+				*why = first;
+			return r;
+		}
+	case EX_NOT:
+		v = !explain(e->l, ev, rt, why, !neg);
+		return v;
+	case EX_CMP:
+		v = cmp_eval(e, ev, rt);
+		if (v == neg)
+			*why = e;
+		return v;
+	}
+	return false;
+}
+
+bool expr_explain(const struct expr *e, const struct event *ev,
+		  struct expr_runtime *rt, char *buf, size_t len)
+{
+	const struct expr *why = NULL;
+	bool v = explain(e, ev, rt, &why, false);
+
+	if (len)
+		buf[0] = '\0';
+	if (!v && why && len) {
+		const char *t = why->text ? why->text : "?";
+
+		if (why->op != OP_EXISTS && why->field >= 0 && !ev->values[why->field].set)
+			snprintf(buf, len, "%s (field not set)", t);
+		else
+			snprintf(buf, len, "%s", t);
+	}
+	return v;
+}
+
+/* A top-level conjunct "field == literal" (string, case-sensitive, not
+ * negated) on a field other than skip_field: the rule can only match
+ * events whose field holds exactly that text, which lets the ruleset
+ * index rules by it. */
+bool expr_key_eq(const struct expr *e, int skip_field, int want_field,
+		 int *field, const char **lit)
+{
+	if (!e)
+		return false;
+	if (e->kind == EX_AND)
+		return expr_key_eq(e->l, skip_field, want_field, field, lit) ||
+		       expr_key_eq(e->r, skip_field, want_field, field, lit);
+	if (e->kind != EX_CMP || e->op != OP_EQ || e->negate || e->icase ||
+	    e->ftype != FIELD_STRING || e->field < 0 || e->field == skip_field ||
+	    (want_field >= 0 && e->field != want_field) || !e->str)
+		return false;
+	*field = e->field;
+	*lit = e->str;
+	return true;
 }

@@ -54,4 +54,16 @@ void expr_free(struct expr *e);
 bool expr_eval(const struct expr *e, const struct event *ev,
 	       struct expr_runtime *rt);
 
+/* expr_eval for --explain: when false, buf holds the predicate that
+ * decided it, as written ("manufacturer in @kvm_vendors"), with
+ * " (field not set)" when the event does not carry the field. */
+bool expr_explain(const struct expr *e, const struct event *ev,
+		  struct expr_runtime *rt, char *buf, size_t len);
+
+/* A conjunct "field == literal" every match needs (see expr.c), on a
+ * field other than skip_field (and want_field if >= 0); for the
+ * ruleset's index. */
+bool expr_key_eq(const struct expr *e, int skip_field, int want_field,
+		 int *field, const char **lit);
+
 #endif

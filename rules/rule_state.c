@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "correlate.h"
 #include "ruleset_int.h"
 
 #define RULE_STATE_MAX 4096
@@ -31,6 +32,7 @@ struct cd_entry {
 	uint64_t hash;
 	uint64_t last_ms;		/* last alert */
 	uint64_t held;			/* matches held back since */
+	bool alerted;			/* last_ms is an alert's time */
 	int32_t next;			/* hash chain */
 	int32_t prev_lru, next_lru;	/* head = most recent */
 };
@@ -40,7 +42,25 @@ struct rule_state {
 	struct cd_entry *e;
 	int32_t n;
 	int32_t head, tail;
+	struct correlate *co;		/* thresholds, sequences, verdict, lifecycle */
+	uint64_t suppressed_total;	/* for the heartbeat */
+	uint64_t evicted;		/* cooldown entries forgotten (full table) */
 };
+
+struct correlate *rule_state_correlate(struct rule_state *st)
+{
+	return st ? st->co : NULL;
+}
+
+void rule_state_stats(const struct rule_state *st, struct rule_state_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return;
+	out->suppressed = st->suppressed_total;
+	out->cooldown_evicted = st->evicted;
+	correlate_stats(st->co, out);
+}
 
 struct rule_state *rule_state_new(void)
 {
@@ -50,6 +70,12 @@ struct rule_state *rule_state_new(void)
 		return NULL;
 	st->e = calloc(RULE_STATE_MAX, sizeof(*st->e));
 	if (!st->e) {
+		free(st);
+		return NULL;
+	}
+	st->co = correlate_new();
+	if (!st->co) {
+		free(st->e);
 		free(st);
 		return NULL;
 	}
@@ -63,12 +89,13 @@ void rule_state_free(struct rule_state *st)
 {
 	if (!st)
 		return;
+	correlate_free(st->co);
 	free(st->e);
 	free(st);
 }
 
 /* FNV-1a: keys are not secret and chains stay short at this size. */
-static uint64_t hash_bytes(const char *s, size_t n)
+uint64_t rule_key_hash(const char *s, size_t n)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 
@@ -92,14 +119,20 @@ static size_t put(char *buf, size_t len, size_t o, const char *s)
 	return o + n;
 }
 
-/* "ruleid\x1fvalue\x1fvalue..." into buf; returns its length. */
-static size_t entity_key(const struct rule *r, const struct event *ev,
-			 char *buf, size_t len)
+/* "ruleid\x1fvalue\x1fvalue..." into buf; returns its length.  The
+ * entity of a threshold rule is its group (group_by values: the alert is
+ * about the group, not the last event's object); a sequence has none. */
+size_t rule_entity_key(const struct rule *r, const struct event *ev,
+		       char *buf, size_t len)
 {
 	const int *f = ev->source->entity_fields;
 	char num[64];
 	size_t o = put(buf, len, 0, r->meta.id);
 
+	if (r->is_sequence)
+		return o;
+	if (r->threshold.count)
+		f = r->threshold.group_by;
 	for (; f && *f >= 0; f++) {
 		const struct value *v = event_get(ev, *f);
 
@@ -182,36 +215,31 @@ static int32_t entry_take(struct rule_state *st)
 	return i;
 }
 
-bool rule_state_pass(struct rule_state *st, const struct rule *r,
-		     const struct event *ev, uint64_t now_ms,
-		     uint64_t *suppressed)
+/* The entry of (r, entity), made if missing (*fresh then true). */
+static struct cd_entry *entry_get(struct rule_state *st, const struct rule *r,
+				  const struct event *ev, uint64_t now_ms,
+				  bool *fresh)
 {
 	char key[8192];			/* entity values are cut beyond this */
-	size_t n = entity_key(r, ev, key, sizeof(key));
-	uint64_t h = hash_bytes(key, n);
+	size_t n = rule_entity_key(r, ev, key, sizeof(key));
+	uint64_t h = rule_key_hash(key, n);
 	int32_t *b = &st->buckets[h & (RULE_STATE_BUCKETS - 1)];
 	struct cd_entry *e;
 	int32_t i;
 
-	*suppressed = 0;
+	*fresh = false;
 	if (n >= RULE_STATE_KEY_MAX)
 		snprintf(key + RULE_STATE_KEY_MAX - 18, 18, "#%016" PRIx64, h);
 	for (i = *b; i != NIL; i = st->e[i].next)
 		if (st->e[i].hash == h && strcmp(st->e[i].key, key) == 0)
 			break;
 	if (i != NIL) {
-		e = &st->e[i];
 		lru_unlink(st, i);
 		lru_push_front(st, i);
-		if (now_ms >= e->last_ms && now_ms - e->last_ms < r->cooldown_ms) {
-			e->held++;
-			return false;
-		}
-		*suppressed = e->held;
-		e->held = 0;
-		e->last_ms = now_ms;
-		return true;
+		return &st->e[i];
 	}
+	if (st->n >= RULE_STATE_MAX)
+		st->evicted++;
 	i = entry_take(st);
 	e = &st->e[i];
 	memset(e, 0, sizeof(*e));
@@ -221,5 +249,57 @@ bool rule_state_pass(struct rule_state *st, const struct rule *r,
 	e->next = *b;
 	*b = i;
 	lru_push_front(st, i);
+	*fresh = true;
+	return e;
+}
+
+bool rule_state_pass(struct rule_state *st, const struct rule *r,
+		     const struct event *ev, uint64_t now_ms,
+		     uint64_t *suppressed)
+{
+	bool fresh;
+	struct cd_entry *e = entry_get(st, r, ev, now_ms, &fresh);
+
+	*suppressed = 0;
+	if (fresh || !e->alerted)
+		goto out_pass;
+	if (now_ms >= e->last_ms && now_ms - e->last_ms < r->cooldown_ms) {
+		e->held++;
+		st->suppressed_total++;
+		return false;
+	}
+out_pass:
+	*suppressed = e->held;
+	e->held = 0;
+	e->last_ms = now_ms;
+	e->alerted = true;
 	return true;
+}
+
+void rule_state_hold(struct rule_state *st, const struct rule *r,
+		     const struct event *ev, uint64_t now_ms)
+{
+	bool fresh;
+	struct cd_entry *e = entry_get(st, r, ev, now_ms, &fresh);
+
+	(void)fresh;	/* a fresh entry is not "alerted": the next alert passes */
+	e->held++;
+	st->suppressed_total++;
+}
+
+void rule_state_configure(struct rule_state *st, const struct correlate_config *c)
+{
+	if (st)
+		correlate_configure(st->co, c);
+}
+
+uint64_t rule_state_next_due(const struct rule_state *st)
+{
+	return st ? correlate_next_due(st->co) : UINT64_MAX;
+}
+
+void rule_state_defer_verdict(struct rule_state *st, bool on)
+{
+	if (st)
+		correlate_defer(st->co, on);
 }

@@ -12,23 +12,47 @@
 #include "expr.h"
 #include "rules.h"
 
-/* Reserved for thresholds (a later version): count matches of a rule per
- * group in a window, optionally counting distinct values of a field.  The
- * loader rejects the keys for now; the slots are here so that adding them
- * does not reshape struct rule. */
+/* Thresholds (count, window, distinct, group_by): the rule alerts when
+ * count matching events, or count distinct values of a field, arrive
+ * within window, per group of group_by values.  correlate.c keeps the
+ * per-group state, bounded. */
+#define RULES_ID_LEN 129		/* an id (at most 128) and its NUL */
+#define THRESHOLD_COUNT_MAX 32
+#define THRESHOLD_GROUP_BY_MAX 4
+
 struct rule_threshold {
 	uint64_t count;			/* 0: every match is an alert */
 	uint64_t window_ms;
 	int distinct_field;		/* -1: none */
-	int group_by[4];		/* field ids, -1 terminated */
+	int group_by[THRESHOLD_GROUP_BY_MAX + 1];	/* field ids, -1 terminated */
+};
+
+/* Co-occurrence (match = all of (a, b) within 60s, or 2 of (...)): the
+ * rule fires when `need` distinct rules of refs occurred within window.
+ * refs are resolved at load time (rule ids, category:X expanded). */
+struct rule_match {
+	size_t need;
+	bool all;
+	struct rule **refs;
+	size_t nrefs;
+	uint64_t window_ms;
+	char **names;			/* as written, until resolved */
+	size_t nnames;
+	int line;			/* of "match =" */
 };
 
 struct rule {
 	struct rule_meta meta;
-	const struct source_def *source;
-	struct expr *when;
+	const struct source_def *source;	/* NULL for a sequence */
+	struct expr *when;			/* NULL for a sequence */
 	uint64_t cooldown_ms;		/* 0: no cooldown */
 	struct rule_threshold threshold;
+	bool is_sequence;
+	struct rule_match seq;
+	bool silent;			/* alert = no: a building block */
+	bool tracked;			/* score > 0 or referenced: remember occurrences */
+	struct rule **dependents;	/* sequences that reference this rule */
+	size_t ndependents;
 	char *file;
 	int line;
 };
@@ -48,14 +72,33 @@ struct allow {
 	time_t expires;			/* end of the expiry day (UTC); 0: never */
 };
 
-/* Rules and allows of one source, in file order. */
+/* Rules keyed by one literal of the index field. */
+struct key_bucket {
+	const char *key;		/* owned by a rule's expression */
+	uint32_t *pos;			/* positions in rules[], ascending */
+	size_t n;
+};
+
+/* Rules and allows of one source, in file order.  The index: rules that
+ * need "key_field == literal" (a top-level conjunct) sit in the bucket of
+ * their literal; an event only visits the bucket of its own value and the
+ * unkeyed rules, merged back into file order.  Most events match nothing,
+ * and this is what keeps them from visiting every rule. */
 struct source_index {
 	const struct source_def *source;
 	struct rule **rules;
 	size_t nrules;
 	struct allow **allows;
 	size_t nallows;
+	int key_field;			/* -1: no index */
+	uint32_t *unkeyed;
+	size_t nunkeyed;
+	struct key_bucket *buckets;	/* open addressing, nbuckets a power of two */
+	size_t nbuckets;
 };
+
+const struct key_bucket *source_index_bucket(const struct source_index *ix,
+					     const char *key);
 
 struct ruleset {
 	struct rule **rules;
@@ -66,6 +109,8 @@ struct ruleset {
 	size_t nallows;
 	struct source_index by_source[SOURCE__MAX];
 	struct expr_runtime *rt;
+	struct rule **sequences;	/* the match = rules, in file order */
+	size_t nsequences;
 };
 
 void diag_sort(struct diag_list *d, size_t from);
@@ -77,5 +122,14 @@ void allow_free(struct allow *a);
 bool rule_state_pass(struct rule_state *st, const struct rule *r,
 		     const struct event *ev, uint64_t now_ms,
 		     uint64_t *suppressed);
+/* Count one more match held back for (r, entity) without an alert
+ * (a still-present object seen again), for the next alert's count. */
+void rule_state_hold(struct rule_state *st, const struct rule *r,
+		     const struct event *ev, uint64_t now_ms);
+/* "ruleid\x1fvalue..." of the entity (or, for a threshold rule, its
+ * group_by values) into buf; returns the length. */
+size_t rule_entity_key(const struct rule *r, const struct event *ev,
+		       char *buf, size_t len);
+uint64_t rule_key_hash(const char *s, size_t n);
 
 #endif

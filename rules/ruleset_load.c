@@ -48,7 +48,7 @@ enum section_kind {
 enum key_id {
 	K_NAME, K_DESCRIPTION, K_SOURCE, K_WHEN, K_SEVERITY, K_CONFIDENCE,
 	K_CATEGORY, K_SCORE, K_MITRE, K_REFERENCES, K_COOLDOWN,
-	K_COUNT, K_WINDOW, K_DISTINCT, K_GROUP_BY,
+	K_COUNT, K_WINDOW, K_DISTINCT, K_GROUP_BY, K_MATCH, K_ALERT,
 	K_ITEMS, K_REASON, K_OWNER, K_EXPIRES,
 	K__MAX,
 };
@@ -60,7 +60,7 @@ enum key_id {
 static const struct {
 	const char *name;
 	unsigned kinds;
-	bool reserved;			/* thresholds: a later version */
+	bool reserved;			/* a key for a later version */
 } keys[K__MAX] = {
 	[K_NAME] = { "name", R },
 	[K_DESCRIPTION] = { "description", R },
@@ -73,10 +73,12 @@ static const struct {
 	[K_MITRE] = { "mitre", R },
 	[K_REFERENCES] = { "references", R },
 	[K_COOLDOWN] = { "cooldown", R },
-	[K_COUNT] = { "count", R, true },
-	[K_WINDOW] = { "window", R, true },
-	[K_DISTINCT] = { "distinct", R, true },
-	[K_GROUP_BY] = { "group_by", R, true },
+	[K_COUNT] = { "count", R },
+	[K_WINDOW] = { "window", R },
+	[K_DISTINCT] = { "distinct", R },
+	[K_GROUP_BY] = { "group_by", R },
+	[K_MATCH] = { "match", R },
+	[K_ALERT] = { "alert", R },
 	[K_ITEMS] = { "items", L },
 	[K_REASON] = { "reason", A },
 	[K_OWNER] = { "owner", A },
@@ -227,8 +229,7 @@ static void on_key(void *opaque, const char *name, const char *value, int line)
 		return;
 	}
 	if (keys[k].reserved) {
-		lerr(l, l->file, line, "\"%s\" is not supported yet (thresholds come in a later version)",
-		     name);
+		lerr(l, l->file, line, "\"%s\" is not supported yet", name);
 		return;
 	}
 	if (sec->val[k]) {
@@ -696,6 +697,9 @@ void rule_free(struct rule *r)
 	strv_free(r->meta.mitre, r->meta.nmitre);
 	strv_free(r->meta.references, r->meta.nreferences);
 	expr_free(r->when);
+	free(r->seq.refs);
+	strv_free(r->seq.names, r->seq.nnames);
+	free(r->dependents);
 	free(r->file);
 	free(r);
 }
@@ -711,10 +715,168 @@ void allow_free(struct allow *a)
 	free(a);
 }
 
+/* A field of src named by key k's value: its id, or -1 (reported). */
+static int field_of(struct loader *l, const struct raw_section *sec,
+		    enum key_id k, const struct source_def *src, const char *name)
+{
+	int f = source_field_index(src, name);
+
+	if (f < 0)
+		lerr(l, sec->file, sec->vline[k], "%s: unknown field \"%.40s\" for source %s",
+		     keys[k].name, name, src->name);
+	return f;
+}
+
+/* count, window, distinct, group_by.  src is NULL if source was bad. */
+static bool threshold_keys(struct loader *l, struct raw_section *sec,
+			   struct rule *r)
+{
+	struct rule_threshold *t = &r->threshold;
+	const struct source_def *src = r->source;
+	char **names = NULL;
+	size_t n = 0;
+	bool ok = true;
+	int f;
+
+	if (!sec->val[K_COUNT]) {
+		static const enum key_id needs_count[] = { K_WINDOW, K_DISTINCT, K_GROUP_BY };
+
+		for (size_t i = 0; i < 3; i++) {
+			if (!sec->val[needs_count[i]])
+				continue;
+			lerr(l, sec->file, sec->vline[needs_count[i]],
+			     "\"%s\" needs \"count\" (a threshold: count = N within window)",
+			     keys[needs_count[i]].name);
+			ok = false;
+		}
+		return ok;
+	}
+	if (parse_score(sec->val[K_COUNT], &f) < 0 || f < 2 || f > THRESHOLD_COUNT_MAX) {
+		lerr(l, sec->file, sec->vline[K_COUNT], "bad count \"%.40s\" (an integer from 2 to %d)",
+		     sec->val[K_COUNT], THRESHOLD_COUNT_MAX);
+		ok = false;
+	}
+	t->count = f > 0 ? (uint64_t)f : 0;
+	if (!sec->val[K_WINDOW]) {
+		lerr(l, sec->file, sec->vline[K_COUNT], "\"count\" needs a \"window\" (e.g. window = 10m)");
+		ok = false;
+	} else if (duration_parse(sec->val[K_WINDOW], &t->window_ms) < 0 || !t->window_ms) {
+		lerr(l, sec->file, sec->vline[K_WINDOW],
+		     "bad duration \"%.40s\" for window (e.g. 30s, 10m, 1h, 2d)", sec->val[K_WINDOW]);
+		ok = false;
+	}
+	if (sec->val[K_DISTINCT] && src &&
+	    (t->distinct_field = field_of(l, sec, K_DISTINCT, src, sec->val[K_DISTINCT])) < 0)
+		ok = false;
+	if (sec->val[K_GROUP_BY] && parse_items(l, sec, K_GROUP_BY, &names, &n) == 0) {
+		if (n > THRESHOLD_GROUP_BY_MAX) {
+			lerr(l, sec->file, sec->vline[K_GROUP_BY], "group_by: at most %d fields",
+			     THRESHOLD_GROUP_BY_MAX);
+			ok = false;
+			n = 0;
+		}
+		for (size_t i = 0; src && i < n; i++) {
+			if ((f = field_of(l, sec, K_GROUP_BY, src, names[i])) < 0)
+				ok = false;
+			t->group_by[i] = f;
+			t->group_by[i + 1] = -1;
+		}
+		strv_free(names, n);
+	} else if (sec->val[K_GROUP_BY]) {
+		ok = false;
+	}
+	if (!ok)
+		t->count = 0;
+	return ok;
+}
+
+/* match = all of (a, b) within 60s | N of (a, category:x) within 10m.
+ * The names are kept and resolved once every rule is built. */
+static bool parse_match(struct loader *l, struct raw_section *sec, struct rule *r)
+{
+	const char *s = sec->val[K_MATCH], *open, *close, *w;
+	struct rule_match *m = &r->seq;
+	struct raw_section tmp;
+	char *inner;
+	int need = 0;
+	bool ok;
+
+	m->line = sec->vline[K_MATCH];
+	s += strspn(s, " \t");
+	if (strncmp(s, "all", 3) == 0 && strchr(" \t", s[3])) {
+		m->all = true;
+		s += 3;
+	} else if (strspn(s, "0123456789") > 0 && strspn(s, "0123456789") < 4) {
+		need = atoi(s);
+		s += strspn(s, "0123456789");
+	} else {
+		goto out_syntax;
+	}
+	s += strspn(s, " \t");
+	if (strncmp(s, "of", 2) != 0)
+		goto out_syntax;
+	s += 2 + strspn(s + 2, " \t");
+	open = s;
+	close = strchr(s, ')');
+	if (*open != '(' || !close)
+		goto out_syntax;
+	w = close + 1 + strspn(close + 1, " \t");
+	if (strncmp(w, "within", 6) != 0 || !strchr(" \t", w[6]))
+		goto out_syntax;
+	w += 6 + strspn(w + 6, " \t");
+	if (duration_parse(w, &m->window_ms) < 0 || !m->window_ms) {
+		lerr(l, sec->file, m->line, "match: bad duration \"%.40s\" after \"within\"", w);
+		return false;
+	}
+	inner = strndup(open + 1, (size_t)(close - open - 1));
+	if (!inner) {
+		l->oom = true;
+		return false;
+	}
+	/* parse_items reads a key of a section: lend it the inner text. */
+	tmp = *sec;
+	tmp.val[K_MATCH] = inner;
+	ok = parse_items(l, &tmp, K_MATCH, &m->names, &m->nnames) == 0;
+	free(inner);
+	if (!ok)
+		return false;
+	if (!m->nnames) {
+		lerr(l, sec->file, m->line, "match: no rules listed");
+		return false;
+	}
+	if (!m->all && (need < 1 || (size_t)need > m->nnames) &&
+	    !(need >= 1 && m->nnames == 1 && strncmp(m->names[0], "category:", 9) == 0)) {
+		lerr(l, sec->file, m->line, "match: %d of %zu rules can never happen",
+		     need, m->nnames);
+		return false;
+	}
+	m->need = m->all ? m->nnames : (size_t)need;
+	return true;
+out_syntax:
+	lerr(l, sec->file, sec->vline[K_MATCH],
+	     "match: expected \"all of (RULE, ...) within DURATION\" or \"N of (RULE, category:NAME, ...) within DURATION\"");
+	return false;
+}
+
+static bool bool_key(struct loader *l, struct raw_section *sec, enum key_id k,
+		     bool *out)
+{
+	if (bool_parse(sec->val[k], out) == 0)
+		return true;
+	lerr(l, sec->file, sec->vline[k], "bad %s \"%.40s\" (yes or no)", keys[k].name,
+	     sec->val[k]);
+	return false;
+}
+
 static void build_rule(struct loader *l, struct raw_section *sec)
 {
 	static const enum key_id req[] = { K_SOURCE, K_WHEN, K_SEVERITY };
-	bool ok = require(l, sec, req, 3);
+	static const enum key_id req_seq[] = { K_MATCH, K_SEVERITY };
+	static const enum key_id not_seq[] = {
+		K_SOURCE, K_WHEN, K_COUNT, K_WINDOW, K_DISTINCT, K_GROUP_BY,
+	};
+	bool is_seq = sec->val[K_MATCH] != NULL;
+	bool ok = is_seq ? require(l, sec, req_seq, 2) : require(l, sec, req, 3);
 	struct rule *r;
 
 	r = calloc(1, sizeof(*r));
@@ -729,16 +891,130 @@ static void build_rule(struct loader *l, struct raw_section *sec)
 		l->oom = true;
 	r->meta.id = sec->id;
 	sec->id = NULL;
-	if (sec->val[K_SOURCE] && *sec->val[K_SOURCE] && sec->val[K_WHEN] &&
-	    *sec->val[K_WHEN] && compile_when(l, sec, &r->source, &r->when) < 0)
-		ok = false;
+	if (is_seq) {
+		r->is_sequence = true;
+		for (size_t i = 0; i < sizeof(not_seq) / sizeof(not_seq[0]); i++) {
+			if (!sec->val[not_seq[i]])
+				continue;
+			lerr(l, sec->file, sec->vline[not_seq[i]],
+			     "\"%s\" does not go with \"match\" (a sequence takes its events from the rules it names)",
+			     keys[not_seq[i]].name);
+			ok = false;
+		}
+		if (*sec->val[K_MATCH] && !parse_match(l, sec, r))
+			ok = false;
+	} else {
+		if (sec->val[K_SOURCE] && *sec->val[K_SOURCE] && sec->val[K_WHEN] &&
+		    *sec->val[K_WHEN] && compile_when(l, sec, &r->source, &r->when) < 0)
+			ok = false;
+		if (!r->source && sec->val[K_SOURCE] && *sec->val[K_SOURCE])
+			r->source = find_source(l, sec->val[K_SOURCE]);
+		if (!threshold_keys(l, sec, r))
+			ok = false;
+	}
+	if (sec->val[K_ALERT]) {
+		bool alert = true;
+
+		if (!bool_key(l, sec, K_ALERT, &alert))
+			ok = false;
+		r->silent = !alert;
+	}
 	if (sec->val[K_SEVERITY] && *sec->val[K_SEVERITY] &&
 	    !rule_meta_keys(l, sec, r))
 		ok = false;
+	r->tracked = r->meta.score > 0;
 	if (!ok || l->oom || push_rule(&l->rs->rules, &l->rs->nrules, r) < 0) {
 		rule_free(r);
 		return;
 	}
+}
+
+static struct rule *rule_named(struct ruleset *rs, const char *id)
+{
+	for (size_t i = 0; i < rs->nrules; i++)
+		if (strcmp(rs->rules[i]->meta.id, id) == 0)
+			return rs->rules[i];
+	return NULL;
+}
+
+static bool has_ref(const struct rule_match *m, const struct rule *r)
+{
+	for (size_t i = 0; i < m->nrefs; i++)
+		if (m->refs[i] == r)
+			return true;
+	return false;
+}
+
+/* A sequence's names to rules: ids, and category:NAME for every plain
+ * rule of that category.  Each referenced rule learns its dependents. */
+static void resolve_sequence(struct loader *l, struct rule *s)
+{
+	struct ruleset *rs = l->rs;
+	struct rule_match *m = &s->seq;
+	bool ok = true;
+
+	for (size_t i = 0; i < m->nnames; i++) {
+		const char *name = m->names[i];
+		size_t before = m->nrefs;
+
+		if (strncmp(name, "category:", 9) == 0) {
+			if (m->all) {
+				lerr(l, s->file, m->line,
+				     "match: \"all of\" takes rule ids; use \"N of (%s)\"", name);
+				ok = false;
+				continue;
+			}
+			for (size_t k = 0; k < rs->nrules; k++) {
+				struct rule *r = rs->rules[k];
+
+				if (r->is_sequence || r == s || !r->meta.category ||
+				    strcmp(r->meta.category, name + 9) || has_ref(m, r))
+					continue;
+				if (push_rule(&m->refs, &m->nrefs, r) < 0)
+					l->oom = true;
+			}
+			if (m->nrefs == before &&
+			    diag_add(l->diags, true, s->file, m->line,
+				     "match: no rule has category \"%.40s\" (yet): this part never matches",
+				     name + 9) < 0)
+				l->oom = true;
+			continue;
+		}
+		{
+			struct rule *r = rule_named(rs, name);
+
+			if (!r) {
+				lerr(l, s->file, m->line, "match: unknown rule \"%.60s\"", name);
+				ok = false;
+			} else if (r->is_sequence) {
+				lerr(l, s->file, m->line,
+				     "match: \"%.60s\" is itself a sequence (sequences name plain rules)",
+				     name);
+				ok = false;
+			} else if (r == s) {
+				ok = false;
+			} else if (has_ref(m, r)) {
+				lerr(l, s->file, m->line, "match: \"%.60s\" listed twice", name);
+				ok = false;
+			} else if (push_rule(&m->refs, &m->nrefs, r) < 0) {
+				l->oom = true;
+			}
+		}
+	}
+	if (ok && !m->all && m->need > m->nrefs && m->nrefs)
+		lerr(l, s->file, m->line, "match: %zu of %zu rules can never happen",
+		     m->need, m->nrefs);
+	if (m->all)
+		m->need = m->nrefs;
+	for (size_t i = 0; i < m->nrefs && !l->oom; i++) {
+		struct rule *r = m->refs[i];
+
+		r->tracked = true;
+		if (push_rule(&r->dependents, &r->ndependents, s) < 0)
+			l->oom = true;
+	}
+	if (push_rule(&rs->sequences, &rs->nsequences, s) < 0)
+		l->oom = true;
 }
 
 /* "2027-06-30": the end of that day, UTC.  0 or -EINVAL. */
@@ -805,6 +1081,70 @@ static void build_allow(struct loader *l, struct raw_section *sec)
 	}
 }
 
+static int push_pos(uint32_t **v, size_t *n, uint32_t p)
+{
+	uint32_t *nv = realloc(*v, (*n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -ENOMEM;
+	nv[(*n)++] = p;
+	*v = nv;
+	return 0;
+}
+
+/* The key field: the one most rules of the source need a literal of. */
+static int pick_key_field(const struct source_index *ix)
+{
+	int counts[256] = { 0 }, best = -1, f;
+	const char *lit;
+
+	for (size_t i = 0; i < ix->nrules; i++)
+		if (expr_key_eq(ix->rules[i]->when, 0, -1, &f, &lit) && f < 256)
+			counts[f]++;
+	for (int k = 0; k < 256; k++)
+		if (counts[k] && (best < 0 || counts[k] > counts[best]))
+			best = k;
+	/* Not worth it for a handful. */
+	return best >= 0 && counts[best] >= 4 ? best : -1;
+}
+
+static int index_source(struct source_index *ix)
+{
+	size_t cap = 16;
+	const char *lit;
+	int f;
+
+	ix->key_field = pick_key_field(ix);
+	for (size_t i = 0; i < ix->nrules; i++) {
+		struct key_bucket *b;
+		uint64_t h;
+
+		if (ix->key_field < 0 ||
+		    !expr_key_eq(ix->rules[i]->when, 0, ix->key_field, &f, &lit)) {
+			if (push_pos(&ix->unkeyed, &ix->nunkeyed, (uint32_t)i) < 0)
+				return -ENOMEM;
+			continue;
+		}
+		while (cap < 2 * ix->nrules)
+			cap *= 2;
+		if (!ix->buckets) {
+			ix->buckets = calloc(cap, sizeof(*ix->buckets));
+			if (!ix->buckets)
+				return -ENOMEM;
+			ix->nbuckets = cap;
+		}
+		h = rule_key_hash(lit, strlen(lit));
+		for (b = &ix->buckets[h & (ix->nbuckets - 1)];
+		     b->key && strcmp(b->key, lit) != 0;
+		     b = &ix->buckets[(size_t)(b - ix->buckets + 1) & (ix->nbuckets - 1)])
+			;
+		b->key = lit;
+		if (push_pos(&b->pos, &b->n, (uint32_t)i) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 /* by_source: every rule and allow under its source's id. */
 static int build_index(struct loader *l)
 {
@@ -812,7 +1152,11 @@ static int build_index(struct loader *l)
 
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct source_def *src = rs->rules[i]->source;
-		struct source_index *ix = &rs->by_source[src->id];
+		struct source_index *ix;
+
+		if (rs->rules[i]->is_sequence)
+			continue;
+		ix = &rs->by_source[src->id];
 
 		if (ix->source && ix->source != src) {
 			lerr(l, rs->rules[i]->file, rs->rules[i]->line,
@@ -833,6 +1177,9 @@ static int build_index(struct loader *l)
 		if (push_allow(&ix->allows, &ix->nallows, rs->allows[i]) < 0)
 			return -ENOMEM;
 	}
+	for (size_t i = 0; i < SOURCE__MAX; i++)
+		if (index_source(&rs->by_source[i]) < 0)
+			return -ENOMEM;
 	return 0;
 }
 
@@ -880,6 +1227,9 @@ static int loader_build(struct loader *l, struct ruleset **out)
 			build_allow(l, l->secs[i]);
 	}
 	free(dup);
+	for (size_t i = 0; i < l->rs->nrules && !l->oom; i++)
+		if (l->rs->rules[i]->is_sequence)
+			resolve_sequence(l, l->rs->rules[i]);
 	if (!l->oom && build_index(l) < 0)
 		l->oom = true;
 	if (l->oom)

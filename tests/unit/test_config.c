@@ -53,6 +53,13 @@ static void assert_defaults(const struct config *cfg)
 	assert_true(usb->enabled);
 	assert_int_equal(usb->rescan_ms, 600000);
 	assert_int_equal(usb->settle_ms, 500);
+	assert_int_equal(cfg->heartbeat_ms, 3600000);
+	assert_int_equal(cfg->correlate.reassert_ms, 86400000);
+	assert_true(cfg->correlate.verdict_enabled);
+	assert_int_equal(cfg->correlate.verdict_threshold, 100);
+	assert_int_equal(cfg->correlate.verdict_window_ms, 86400000);
+	assert_int_equal(cfg->correlate.verdict_min_categories, 2);
+	assert_int_equal(cfg->correlate.verdict_severity, LOG_CRIT);
 }
 
 static void test_defaults(void **unused)
@@ -244,6 +251,72 @@ static void test_unreadable_is_error(void **unused)
 	config_free(&cfg);
 }
 
+static void test_verdict_and_heartbeat(void **unused)
+{
+	struct diag_list d = { 0 };
+	struct config cfg = { 0 };
+	const char *path = write_conf(
+		"[agent]\nheartbeat_interval = 5m\nreassert_interval = 12h\n"
+		"[verdict]\nenabled = yes\nthreshold = 150\nwindow = 2d\n"
+		"min_categories = 3\nseverity = alert\n");
+
+	(void)unused;
+	assert_int_equal(config_init_defaults(&cfg), 0);
+	assert_int_equal(config_load(path, &cfg, &d), 0);
+	assert_int_equal(cfg.heartbeat_ms, 300000);
+	assert_int_equal(cfg.correlate.reassert_ms, 43200000);
+	assert_int_equal(cfg.correlate.verdict_threshold, 150);
+	assert_int_equal(cfg.correlate.verdict_window_ms, 2 * 86400000ULL);
+	assert_int_equal(cfg.correlate.verdict_min_categories, 3);
+	assert_int_equal(cfg.correlate.verdict_severity, LOG_ALERT);
+	config_free(&cfg);
+	unlink(path);
+	/* off switches */
+	path = write_conf("[agent]\nheartbeat_interval = 0\nreassert_interval = 0\n"
+			  "[verdict]\nenabled = no\n");
+	assert_int_equal(config_init_defaults(&cfg), 0);
+	assert_int_equal(config_load(path, &cfg, &d), 0);
+	assert_int_equal(cfg.heartbeat_ms, 0);
+	assert_int_equal(cfg.correlate.reassert_ms, 0);
+	assert_false(cfg.correlate.verdict_enabled);
+	config_free(&cfg);
+	unlink(path);
+	diag_list_clear(&d);
+}
+
+static void test_verdict_errors(void **unused)
+{
+	struct diag_list d = { 0 };
+	struct config cfg = { 0 };
+	const char *path = write_conf(
+		"[agent]\n"			/* 1 */
+		"heartbeat_interval = 10ms\n"	/* 2 */
+		"reassert_interval = soon\n"	/* 3 */
+		"[verdict]\n"			/* 4 */
+		"threshold = 0\n"		/* 5 */
+		"window = forever\n"		/* 6 */
+		"min_categories = 99\n"		/* 7 */
+		"severity = loud\n"		/* 8 */
+		"enabled = maybe\n"		/* 9 */
+		"colour = red\n");		/* 10 */
+
+	(void)unused;
+	assert_int_equal(config_init_defaults(&cfg), 0);
+	assert_int_equal(config_load(path, &cfg, &d), -EINVAL);
+	assert_int_equal(diag_list_errors(&d), 8);
+	assert_non_null(strstr(diag_at(&d, 2)->message, "heartbeat_interval: '10ms' is too short"));
+	assert_non_null(strstr(diag_at(&d, 3)->message, "reassert_interval: 'soon' is not a duration"));
+	assert_non_null(strstr(diag_at(&d, 5)->message, "threshold: '0' is not an integer"));
+	assert_non_null(strstr(diag_at(&d, 6)->message, "window: 'forever' is not a duration"));
+	assert_non_null(strstr(diag_at(&d, 7)->message, "min_categories: '99'"));
+	assert_non_null(strstr(diag_at(&d, 8)->message, "unknown severity 'loud'"));
+	assert_non_null(strstr(diag_at(&d, 9)->message, "enabled: 'maybe' is not yes or no"));
+	assert_non_null(strstr(diag_at(&d, 10)->message, "unknown key 'colour' in [verdict]"));
+	config_free(&cfg);
+	unlink(path);
+	diag_list_clear(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +327,8 @@ int main(void)
 		cmocka_unit_test(test_one_error_rejects_file),
 		cmocka_unit_test(test_syntax_and_long_line),
 		cmocka_unit_test(test_unreadable_is_error),
+		cmocka_unit_test(test_verdict_and_heartbeat),
+		cmocka_unit_test(test_verdict_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -675,6 +675,96 @@ static void test_json_suppressed_only_when_positive(void **state)
 	event_free(ev);
 }
 
+/* Correlation keys: lifecycle, threshold count and values, verdict and
+ * evidence; all absent from an ordinary alert (checked above). */
+static void test_json_correlation_keys(void **state)
+{
+	struct event *ev = pikvm_event();
+	struct alert a = make_alert(&pikvm_rule, ev);
+	static const char *const values[] = { "AnyDesk", "TeamViewer" };
+	struct alert_evidence evid[2] = {
+		{ "ip-kvm-pikvm", "ip-kvm", 80, "PiKVM USB gadget: PiKVM on port 1-1" },
+		{ "remote-access-anydesk", "remote-access", 40, "AnyDesk \"running\"" },
+	};
+	char buf[ALERT_LINE_MAX], cef[ALERT_LINE_MAX];
+	const struct jv *e;
+	struct jv *root;
+	ssize_t n;
+
+	(void)state;
+	a.kind = ALERT_RESOLVED;
+	a.count = 2;
+	a.values = values;
+	a.nvalues = 2;
+	n = run_format("json", &a, buf);
+	root = parse_or_fail(buf, n);
+	assert_json_contract(root, &a);
+	assert_jstr(root, "farmhound.lifecycle", "resolved");
+	assert_jnum(root, "farmhound.count", "2");
+	e = jget(root, "farmhound.values");
+	assert_true(e && e->t == J_ARR && e->kids && e->kids->next);
+	assert_string_equal(e->kids->next->s, "TeamViewer");
+	assert_true(strncmp(jget(root, "message")->s, "resolved: ", 10) == 0);
+	assert_non_null(strstr(jget(root, "message")->s, "(2 distinct: AnyDesk, TeamViewer)"));
+	jv_free(root);
+	assert_true(run_format("cef", &a, cef) > 0);
+	assert_non_null(strstr(cef, "cs4Label=lifecycle cs4=resolved"));
+	assert_non_null(strstr(cef, "cn3Label=count cn3=2"));
+
+	a = make_alert(&pikvm_rule, ev);
+	a.verdict = true;
+	a.verdict_score = 120;
+	a.verdict_threshold = 100;
+	a.verdict_categories = 2;
+	a.verdict_restated = true;
+	a.evidence = evid;
+	a.nevidence = 2;
+	n = run_format("json", &a, buf);
+	root = parse_or_fail(buf, n);
+	assert_jnum(root, "farmhound.verdict.score", "120");
+	assert_jnum(root, "farmhound.verdict.threshold", "100");
+	assert_jnum(root, "farmhound.verdict.categories", "2");
+	assert_jbool(root, "farmhound.verdict.restated", true);
+	e = jget(root, "farmhound.evidence");
+	assert_true(e && e->t == J_ARR && e->kids && e->kids->next);
+	assert_string_equal(jget(e->kids, "rule")->s, "ip-kvm-pikvm");
+	assert_string_equal(jget(e->kids->next, "category")->s, "remote-access");
+	assert_string_equal(jget(e->kids->next, "message")->s, "AnyDesk \"running\"");
+	assert_non_null(strstr(jget(root, "message")->s,
+			       "score 120 (threshold 100, 2 categories) from ip-kvm-pikvm, remote-access-anydesk"));
+	jv_free(root);
+	event_free(ev);
+}
+
+/* Evidence that cannot all fit is cut, never the JSON. */
+static void test_json_evidence_bounded(void **state)
+{
+	struct event *ev = pikvm_event();
+	struct alert a = make_alert(&pikvm_rule, ev);
+	struct alert_evidence evid[16];
+	char buf[ALERT_LINE_MAX], big[400], ids[16][32];
+	struct jv *root;
+	ssize_t n;
+
+	(void)state;
+	memset(big, 'm', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	for (int i = 0; i < 16; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "rule-%d", i);
+		evid[i] = (struct alert_evidence){ ids[i], "cat", 10, big };
+	}
+	a.verdict = true;
+	a.evidence = evid;
+	a.nevidence = 16;
+	n = run_format("json", &a, buf);
+	assert_true(n > 0 && n < ALERT_LINE_MAX);
+	root = parse_or_fail(buf, n);
+	assert_json_contract(root, &a);
+	assert_non_null(jget(root, "farmhound.evidence"));
+	jv_free(root);
+	event_free(ev);
+}
+
 static void test_json_hostile_strings(void **state)
 {
 	struct event *ev = pikvm_event();
@@ -1282,6 +1372,8 @@ int main(void)
 		cmocka_unit_test(test_json_golden),
 		cmocka_unit_test(test_json_contract_typed),
 		cmocka_unit_test(test_json_suppressed_only_when_positive),
+		cmocka_unit_test(test_json_correlation_keys),
+		cmocka_unit_test(test_json_evidence_bounded),
 		cmocka_unit_test(test_json_hostile_strings),
 		cmocka_unit_test(test_json_hostile_rule_and_host),
 		cmocka_unit_test(test_json_truncation_stays_valid),

@@ -71,6 +71,9 @@ static void on_match(void *opaque, const struct match_report *m)
 {
 	struct seen *s = opaque;
 
+	/* Misses (--explain) and the verdict's arithmetic are not matches. */
+	if (m->outcome == MATCH_MISSED || m->outcome == MATCH_VERDICT)
+		return;
 	if (s->matches < 16)
 		s->outcome[s->matches] = m->outcome;
 	if (m->allow_id)

@@ -99,7 +99,25 @@ BAD(test_section_no_id, "section-no-id.rules", 1, 2, "section [rule] needs an id
 BAD(test_section_unclosed, "section-unclosed.rules", 1, 2,
     "section header without closing \"]\"")
 BAD(test_unknown_key, "unknown-key.rules", 1, 6, "unknown key \"colour\" in a [rule] section")
-BAD(test_reserved_key, "reserved-key.rules", 1, 6, "\"count\" is not supported yet")
+BAD(test_count_no_window, "count-no-window.rules", 1, 6,
+    "\"count\" needs a \"window\"")
+BAD(test_window_no_count, "window-no-count.rules", 1, 6,
+    "\"window\" needs \"count\" (a threshold")
+BAD(test_count_too_big, "count-too-big.rules", 1, 5,
+    "bad count \"500\" (an integer from 2 to 32)")
+BAD(test_distinct_unknown_field, "distinct-unknown-field.rules", 1, 7,
+    "distinct: unknown field \"vendor\" for source usb")
+BAD(test_group_by_unknown_field, "group-by-unknown-field.rules", 1, 7,
+    "group_by: unknown field \"colour\" for source usb")
+BAD(test_match_unknown_rule, "match-unknown-rule.rules", 1, 7,
+    "match: unknown rule \"nosuchrule\"")
+BAD(test_match_syntax, "match-syntax.rules", 1, 7, "match: expected \"all of (RULE, ...)")
+BAD(test_match_with_when, "match-with-when.rules", 1, 8,
+    "\"when\" does not go with \"match\"")
+BAD(test_match_nested, "match-nested.rules", 1, 16,
+    "match: \"seq\" is itself a sequence")
+BAD(test_match_too_many, "match-too-many.rules", 1, 7,
+    "match: 3 of 1 rules can never happen")
 BAD(test_unknown_source, "unknown-source.rules", 1, 3, "unknown source \"usbx\"")
 BAD(test_unknown_field, "unknown-field.rules", 1, 4,
     "unknown field \"vendor\" for source usb")
@@ -452,7 +470,16 @@ int main(void)
 		cmocka_unit_test(test_section_no_id),
 		cmocka_unit_test(test_section_unclosed),
 		cmocka_unit_test(test_unknown_key),
-		cmocka_unit_test(test_reserved_key),
+		cmocka_unit_test(test_count_no_window),
+		cmocka_unit_test(test_window_no_count),
+		cmocka_unit_test(test_count_too_big),
+		cmocka_unit_test(test_distinct_unknown_field),
+		cmocka_unit_test(test_group_by_unknown_field),
+		cmocka_unit_test(test_match_unknown_rule),
+		cmocka_unit_test(test_match_syntax),
+		cmocka_unit_test(test_match_with_when),
+		cmocka_unit_test(test_match_nested),
+		cmocka_unit_test(test_match_too_many),
 		cmocka_unit_test(test_unknown_source),
 		cmocka_unit_test(test_unknown_field),
 		cmocka_unit_test(test_type_lt_string),

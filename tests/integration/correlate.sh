@@ -1,0 +1,134 @@
+#!/bin/sh
+# correlate.sh - correlation with the real daemon and the real usb
+# collector (umockdev testbed, tests/integration/uevent.c):
+#
+#  --scan --explain on the PiKVM: each missed rule with its condition, the
+#    verdict arithmetic ("no verdict": a KVM's USB side is one category).
+#  daemon: plug the PiKVM (alerts, no verdict), unplug it (resolved), plug
+#    a Flipper Zero BadUSB (an injector) -> laptop-farm-suspected naming
+#    the PiKVM rule and the injector rule, once; unplug it and plug a
+#    MouseWiggler (a jiggler) -> the usb-hid-injector-burst sequence
+#    (2 of injector/jiggler within 1h, rules/rules.d/05-correlation.rules)
+#    and the verdict re-stated with the new rules.
+. "$(dirname "$0")/lib.sh"
+
+UEVENT="$B/tests/uevent"
+T=$(mktemp -d /tmp/fh-corr.XXXXXX)
+recv_pid="" helper_pid=""
+
+cleanup() {
+	[ -f "$T/fh.pid" ] && kill "$(cat "$T/fh.pid")" 2>/dev/null
+	for p in $helper_pid $recv_pid; do kill "$p" 2>/dev/null; done
+	sleep 0.2
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT PIPE TERM
+
+wait_for() {
+	i=0; n=$((${3:-10} * 10))
+	while [ $i -lt $n ]; do
+		grep -Eq "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+count() { c=$(grep -Ec "$2" "$1" 2>/dev/null); echo "${c:-0}"; }
+ctl() {
+	before=$(count "$T/fh.pid.ack" .)
+	timeout 5 sh -c 'echo "$1" >"$2"' _ "$1" "$T/ctl" || return 1
+	i=0
+	while [ "$(count "$T/fh.pid.ack" .)" -le "$before" ] && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	tail -n 1 "$T/fh.pid.ack" 2>/dev/null | grep -q '^done'
+}
+# The deepest usb_device of a record: the device itself.
+devpath() {
+	awk '/^P: /{ p = $2 } /^E: DEVTYPE=usb_device$/{ print length(p), p }' "$1" |
+		sort -n | tail -n 1 | cut -d' ' -f2
+}
+# evidence N: the rule ids in the evidence of the Nth verdict.
+evidence() {
+	grep '"id":"laptop-farm-suspected"' "$T/out.log" | sed -n "${1}p" | sed 's/^[^{]*//' |
+		python3 -c 'import json, sys
+a = json.loads(sys.stdin.read())
+print(" ".join(sorted(e["rule"] for e in a["farmhound"]["evidence"])))' 2>/dev/null
+}
+
+# ---- --scan --explain ----
+timeout 30 umockdev-run -d "$FIX/usb/pikvm.umockdev" -- \
+	"$FH" --scan --explain -c "$T/absent.conf" -r "$RULES" >"$T/explain.out" 2>"$T/explain.err"
+rc=$?
+check "--scan --explain on the PiKVM exits 1" test "$rc" -eq 1
+check "--explain names the condition a rule missed on" \
+	grep -q '^#   rule ip-kvm-tinypilot: missed: manufacturer i== "tinypilot"$' "$T/explain.out"
+check "--explain says when the field is not set" \
+	grep -Eq '^#   rule [a-z0-9-]+: missed: .* \(field not set\)$' "$T/explain.out"
+check "--explain shows the alert" grep -q '^#   rule ip-kvm-pikvm: alert$' "$T/explain.out"
+check "--explain shows the verdict arithmetic once, at the end" \
+	sh -c "tail -n 2 '$T/explain.out' | grep -Eq '^#   verdict: ip-kvm 80 \(ip-kvm-pikvm\) = 80 < threshold 100, 1 categories \(need 2\): no verdict$'"
+check "no verdict from the PiKVM alone" \
+	test "$(count "$T/explain.out" '"id":"laptop-farm-suspected"')" -eq 0
+
+# ---- the daemon ----
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+while True:
+    d = s.recv(65536)
+    with open(sys.argv[2], "ab") as f:
+        f.write(d + b"\n")
+' "$T/log.sock" "$T/out.log" &
+recv_pid=$!
+i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+cat >"$T/farmhound.conf" <<EOC
+[output]
+format = json
+syslog_socket = $T/log.sock
+[collector.usb]
+settle = 200ms
+EOC
+mkfifo "$T/ctl"
+umockdev-wrapper "$UEVENT" "$T/ctl" "$T/fh.pid" "+$FIX/usb/root-hubs.umockdev" \
+	"$FH" -c "$T/farmhound.conf" -r "$RULES" >"$T/fh.out" 2>"$T/fh.err" &
+helper_pid=$!
+check "daemon started" wait_for "$T/out.log" '"id":"farmhound-started"'
+
+PIKVM="$FIX/usb/pikvm.umockdev"
+FLIPPER="$FIX/usb/flipper-badusb.umockdev"
+WIGGLER="$FIX/usb/ch552-mousewiggler.umockdev"
+check "plug the PiKVM" ctl "add $PIKVM"
+check "PiKVM alert" wait_for "$T/out.log" '"id":"ip-kvm-pikvm"'
+check "unplug the PiKVM" ctl "remove /sys$(devpath "$PIKVM")"
+check "PiKVM resolved" wait_for "$T/out.log" '"id":"ip-kvm-pikvm".*"lifecycle":"resolved"'
+check "no verdict so far" test "$(count "$T/out.log" '"id":"laptop-farm-suspected"')" -eq 0
+
+check "plug a Flipper Zero BadUSB" ctl "add $FLIPPER"
+check "injector alert" wait_for "$T/out.log" '"id":"injector-flipper-zero-badusb"'
+check "laptop-farm-suspected raised (KVM within the window + injector)" \
+	wait_for "$T/out.log" '"id":"laptop-farm-suspected"'
+e1=$(evidence 1)
+check "the verdict evidence has both ($e1)" \
+	sh -c "echo ' $e1 ' | grep -q ' ip-kvm-pikvm ' && echo ' $e1 ' | grep -q ' injector-flipper-zero-badusb '"
+check "the verdict carries score and threshold" \
+	wait_for "$T/out.log" '"verdict":\{"score":120,"threshold":100,"categories":2,"restated":false\}'
+sleep 0.5
+check "raised once" test "$(count "$T/out.log" '"id":"laptop-farm-suspected"')" -eq 1
+
+check "unplug the Flipper" ctl "remove /sys$(devpath "$FLIPPER")"
+check "plug a MouseWiggler" ctl "add $WIGGLER"
+check "jiggler alert" wait_for "$T/out.log" '"id":"jiggler-mousewiggler"'
+check "the sequence fires: two injector/jiggler rules within an hour" \
+	wait_for "$T/out.log" '"id":"usb-hid-injector-burst"'
+check "the sequence names both rules" \
+	sh -c "grep '\"id\":\"usb-hid-injector-burst\"' '$T/out.log' | grep -q 'injector-flipper-zero-badusb' &&
+	       grep '\"id\":\"usb-hid-injector-burst\"' '$T/out.log' | grep -q 'jiggler-mousewiggler'"
+check "the verdict is re-stated with the new evidence" \
+	wait_for "$T/out.log" '"id":"laptop-farm-suspected".*"restated":true'
+check "re-stated once" test "$(count "$T/out.log" '"id":"laptop-farm-suspected"')" -eq 2
+
+kill -TERM "$(cat "$T/fh.pid")"
+check "farmhound-stopping" wait_for "$T/out.log" '"id":"farmhound-stopping"' 5
+finish

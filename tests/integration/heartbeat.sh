@@ -1,0 +1,127 @@
+#!/bin/sh
+# heartbeat.sh - self-monitoring and the alert lifecycle, end to end: the
+# daemon in a umockdev testbed (tests/integration/uevent.c) sending to a
+# unix datagram socket read by a small receiver.
+#
+# Scenario: heartbeat_interval = 1s -> heartbeats with every counter
+# (events per source, alerts, suppressed, undelivered, rules, collectors,
+# memory, uptime); plug the PiKVM -> its alerts, and no laptop-farm verdict
+# (a KVM's USB side alone is one category); SIGHUP (state survives the
+# reload); unplug -> a "resolved" notice for each rule that fired, carrying
+# farmhound.lifecycle = resolved; the heartbeat counts the usb events.
+. "$(dirname "$0")/lib.sh"
+
+UEVENT="$B/tests/uevent"
+PIKVM="$FIX/usb/pikvm.umockdev"
+T=$(mktemp -d /tmp/fh-hb.XXXXXX)
+recv_pid="" helper_pid=""
+
+cleanup() {
+	[ -f "$T/fh.pid" ] && kill "$(cat "$T/fh.pid")" 2>/dev/null
+	for p in $helper_pid $recv_pid; do kill "$p" 2>/dev/null; done
+	sleep 0.2
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT PIPE TERM
+
+wait_for() {
+	i=0; n=$((${3:-10} * 10))
+	while [ $i -lt $n ]; do
+		grep -Eq "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+count() { c=$(grep -Ec "$2" "$1" 2>/dev/null); echo "${c:-0}"; }
+ctl() {
+	before=$(count "$T/fh.pid.ack" .)
+	timeout 5 sh -c 'echo "$1" >"$2"' _ "$1" "$T/ctl" || return 1
+	i=0
+	while [ "$(count "$T/fh.pid.ack" .)" -le "$before" ] && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	tail -n 1 "$T/fh.pid.ack" 2>/dev/null | grep -q '^done'
+}
+# jq_last REGEX EXPR: evaluate a python expression over the JSON of the
+# last line matching REGEX (bound to "a"); prints the result.
+jq_last() {
+	grep -E "$1" "$T/out.log" | tail -n 1 | sed 's/^[^{]*//' |
+		python3 -c 'import json, sys; a = json.loads(sys.stdin.read()); print(eval(sys.argv[1]))' "$2" 2>/dev/null
+}
+alive() { kill -0 "$(cat "$T/fh.pid")" 2>/dev/null; }
+
+# ---- the receiver: one line per datagram ----
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+while True:
+    d = s.recv(65536)
+    with open(sys.argv[2], "ab") as f:
+        f.write(d + b"\n")
+' "$T/log.sock" "$T/out.log" &
+recv_pid=$!
+i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+
+cat >"$T/farmhound.conf" <<EOC
+[agent]
+hostname = fh-hb-host
+heartbeat_interval = 1s
+[output]
+format = json
+syslog_socket = $T/log.sock
+[collector.usb]
+settle = 200ms
+EOC
+mkfifo "$T/ctl"
+umockdev-wrapper "$UEVENT" "$T/ctl" "$T/fh.pid" "+$FIX/usb/root-hubs.umockdev" \
+	"$FH" -c "$T/farmhound.conf" -r "$RULES" >"$T/fh.out" 2>"$T/fh.err" &
+helper_pid=$!
+
+check "farmhound-started names the version and the rule count" \
+	wait_for "$T/out.log" '"id":"farmhound-started".*"version":"[0-9.]+","rule_count":[1-9]'
+check "a heartbeat within 3 s" wait_for "$T/out.log" '"id":"farmhound-heartbeat"' 3
+hb='"id":"farmhound-heartbeat"'
+check "heartbeat counts events per source" \
+	test "$(jq_last "$hb" "[e for e in a['farmhound']['fields']['events'] if e.startswith('usb=')][0]")" != ""
+check "heartbeat carries alerts, suppressed, undelivered, events_total, uptime" \
+	test "$(jq_last "$hb" "all(k in a['farmhound']['fields'] for k in ('alerts','suppressed','undelivered','events_total','uptime','rule_count'))")" = True
+check "heartbeat lists the usb collector as active" \
+	test "$(jq_last "$hb" "'usb' in a['farmhound']['fields']['collectors_active']")" = True
+check "heartbeat reports resident memory (VmRSS) under 8 MB" \
+	test "$(jq_last "$hb" "0 < a['farmhound']['fields']['rss_kb'] < 8192")" = True
+i=0
+while [ "$(count "$T/out.log" "$hb")" -lt 3 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check "heartbeats keep coming (3 within 5 s)" test "$(count "$T/out.log" "$hb")" -ge 3
+
+# ---- plug the PiKVM: alerts, no verdict from its USB side alone ----
+check "testbed helper adds the PiKVM" ctl "add $PIKVM"
+check "the PiKVM alert arrives" wait_for "$T/out.log" '"id":"ip-kvm-pikvm"'
+sleep 1
+check "no laptop-farm verdict from one KVM's USB side" \
+	test "$(count "$T/out.log" '"id":"laptop-farm-suspected"')" -eq 0
+fired=$(grep -E '"source":"usb"' "$T/out.log" | grep -o '"rule":{"id":"[^"]*"' | sort -u | wc -l)
+check "several usb rules fired on the PiKVM ($fired)" test "$fired" -ge 2
+check "a later heartbeat counts the usb alerts" \
+	sh -c "sleep 1.2; test \"\$(grep -E '$hb' '$T/out.log' | tail -n 1 | grep -o '\"alerts\":[0-9]*' | cut -d: -f2)\" -ge $((fired + 1))"
+
+# ---- reload, then unplug: resolved notices ----
+kill -HUP "$(cat "$T/fh.pid")"
+check "reload ok" wait_for "$T/out.log" '"id":"farmhound-reload-ok"'
+dev=$(awk '/^P: /{ p = $2 } /^E: DEVTYPE=usb_device$/{ print length(p), p }' "$PIKVM" |
+	sort -n | tail -n 1 | cut -d' ' -f2)
+check "testbed helper unplugs the PiKVM" ctl "remove /sys$dev"
+check "a resolved notice for the PiKVM rule (state survived the reload)" \
+	wait_for "$T/out.log" '"id":"ip-kvm-pikvm".*"lifecycle":"resolved"'
+resolved=$(grep -c '"lifecycle":"resolved"' "$T/out.log")
+check "one resolved notice per rule that fired ($resolved of $fired)" test "$resolved" -eq "$fired"
+check "the resolved notice is one valid JSON object, message says resolved" \
+	test "$(jq_last '"lifecycle":"resolved"' "a['message'].startswith('resolved: ') and a['event']['action'] == 'remove'")" = True
+check "the resolved notice is not critical (notice level)" \
+	test "$(jq_last '"id":"ip-kvm-pikvm".*"lifecycle":"resolved"' "a['log']['level']")" = notice
+check "daemon still running" alive
+
+kill -TERM "$(cat "$T/fh.pid")"
+check "farmhound-stopping" wait_for "$T/out.log" '"id":"farmhound-stopping"' 5
+finish

@@ -169,25 +169,32 @@ check "fixture: anydesk relocated to /tmp is a name-only warning" \
 	has "$tmp/fx.out" 'rule rmm-name-elsewhere: alert'
 check "fixture: tailscaled is a tunnel warning" \
 	has "$tmp/fx.out" 'rule tunnel-overlay-vpn-daemon: alert'
-# look-alikes: the event line is followed by "no rule matched"
+# The --explain block of the event whose line contains $2: that line and
+# the rule lines under it, up to the next event.
+explain_block() {
+	awk -v pat="$2" 'index($0, "# event ") == 1 { if (p) exit; if (index($0, pat)) p = 1 }
+		p { print }' "$1"
+}
+block_has() { explain_block "$1" "$2" | grep -q "$3"; }
+# look-alikes: their event's block ends with "no rule matched"
 for pid in 300 301 400 401 402 403 700; do
 	check "fixture: pid $pid (look-alike or ordinary) matches no rule" \
-		sh -c "grep -A1 '^# event process: action=\"present\" pid=$pid ' '$tmp/fx.out' | grep -q 'no rule matched'"
+		block_has "$tmp/fx.out" "action=\"present\" pid=$pid " 'no rule matched'
 done
 check "fixture: 7070 listener owned by anydesk found through its fd link" \
 	has "$tmp/fx.out" 'local_port=7070 is_loopback=false pid=100 comm="anydesk" exe="/usr/bin/anydesk"'
 check "fixture: inbound session 203.0.113.10 -> 5900 is an error naming x11vnc" \
-	sh -c "grep -A2 'remote_ip=203.0.113.10 remote_port=50642 direction=\"inbound\"' '$tmp/fx.out' | grep -q 'rule session-inbound-remote-desktop: alert'"
+	block_has "$tmp/fx.out" 'remote_ip=203.0.113.10 remote_port=50642 direction="inbound"' 'rule session-inbound-remote-desktop: alert'
 check "fixture: v4-mapped peer reported as IPv4" \
 	has "$tmp/fx.out" 'local_ip=10.0.2.15 local_port=3389 remote_ip=198.51.100.7 remote_port=50000 direction="inbound"'
 check "fixture: loopback-only 5901 listener is the low rule" \
-	sh -c "grep -A2 'local_ip=127.0.0.1 local_port=5901' '$tmp/fx.out' | grep -q 'rule listener-remote-desktop-port-loopback: alert'"
+	block_has "$tmp/fx.out" 'local_ip=127.0.0.1 local_port=5901' 'rule listener-remote-desktop-port-loopback: alert'
 check "fixture: UDP 41641 bound by tailscaled" \
 	has "$tmp/fx.out" 'protocol="udp" family="ipv4" state="unconnected" listening=true local_ip=0.0.0.0 local_port=41641 is_loopback=false pid=1000 comm="tailscaled"'
 check "fixture: TIME_WAIT and connected UDP sockets are not reported" \
 	sh -c "! grep -Eq 'inode=0\$|inode=7002\$|state=\"time_wait\"' '$tmp/fx.out'"
 check "fixture: outbound DNS connection reported but quiet" \
-	sh -c "grep -A1 'remote_ip=8.8.8.8 remote_port=53 direction=\"outbound\"' '$tmp/fx.out' | grep -q 'no rule matched'"
+	block_has "$tmp/fx.out" 'remote_ip=8.8.8.8 remote_port=53 direction="outbound"' 'no rule matched'
 
 # ---- the plain machine ----
 

@@ -116,9 +116,11 @@ static void test_http_malformed(void **state)
 	assert_int_equal(dissect_http_request_exact("\x16\x03\x01\x00", 4, &h), -EINVAL);
 
 	/* A request line that never ends: given up on, not waited for. */
-	size_t n = 9000;
-	char *big = malloc(n);
-	assert_non_null(big);
+	/* Static, not malloc()ed: gcc -O1 with ASan misjudges the heap
+	 * block's size and warns about the memset below. */
+	static char big[9000];
+	size_t n = sizeof(big);
+
 	memcpy(big, "GET /", 5);
 	memset(big + 5, 'a', n - 5);
 	assert_int_equal(dissect_http_request_exact(big, n, &h), -EINVAL);
@@ -127,7 +129,6 @@ static void test_http_malformed(void **state)
 	for (size_t i = 16; i + 8 <= n; i += 8)
 		memcpy(big + i, "X-A: b\r\n", 8);
 	assert_int_equal(dissect_http_request_exact(big, n, &h), -EINVAL);
-	free(big);
 }
 
 /* Long and odd values: cut to their buffers and escaped. */

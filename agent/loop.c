@@ -990,6 +990,11 @@ static void loop_on_collector(struct loop *l, struct loop_collector *lc,
 		loop_collector_failed(l, lc, "watch", (events & EPOLLERR) ? -EIO : -EPIPE);
 		return;
 	}
+	if (r == -ENODEV) {
+		loop_collector_stop(l, lc);
+		loop_collector_failed(l, lc, "reading events", r);
+		return;
+	}
 	if (r < 0 && r != -EAGAIN && r != -EINTR) {
 		log_msg(LOG_WARNING, "%s: reading events failed: %s", lc->c->name,
 			strerror(-r));

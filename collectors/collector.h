@@ -86,7 +86,10 @@ struct collector {
 	int (*init)(const struct collector_ctx *ctx, void **state);
 	/* The fd to watch for input, or -1 if none (poll-only collectors). */
 	int (*fd)(void *state);
-	/* The fd is readable: drain it without blocking. */
+	/* The fd is readable: drain it without blocking.  -ENODEV: the source
+	 * is gone (capture device removed): the loop stops the collector,
+	 * raises collector-failed and retries it with backoff.  Other errors
+	 * are counted; only a long run of them stops the collector. */
 	int (*on_ready)(void *state);
 	/* Periodic work; now is CLOCK_MONOTONIC in ms.  Returns 0 or -errno. */
 	int (*on_tick)(void *state, uint64_t now_ms);

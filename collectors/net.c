@@ -1339,9 +1339,12 @@ static int net_on_ready(void *state)
 		cb.h = &st->h[k];
 		if (pcap_dispatch(st->h[k].p, NET_BUDGET, net_pcap_cb, (u_char *)&cb) ==
 		    PCAP_ERROR) {
+			/* The interface went away (or the capture broke): the
+			 * handle is dead, so say the source is gone and let
+			 * the loop restart the collector with backoff. */
 			st->ctx.note(st->ctx.opaque, LOG_WARNING, "net", "%s: %s",
 				     st->h[k].ifname, pcap_geterr(st->h[k].p));
-			return -EIO;
+			return -ENODEV;
 		}
 	}
 	return 0;

@@ -4,15 +4,10 @@
 # (process) in one --scan give exactly one laptop-farm-suspected naming
 # all three; the PiKVM alone gives none.
 #
-# Waits for the display and process collectors: until `farmhound --fields`
-# lists their fields and the display fixture exists, every check is
-# skipped (TAP "# SKIP").  To enable at integration: move
-# rules/pending/05-correlation-cross-source.rules into rules/rules.d/ and
-# set DISPLAY_FIX / the rule ids below if the packs chose other names.
 . "$(dirname "$0")/lib.sh"
 
 PIKVM="$FIX/usb/pikvm.umockdev"
-DISPLAY_FIX="${DISPLAY_FIX:-$FIX/display/pikvm-edid.umockdev}"
+DISPLAY_FIX="$FIX/display/pikvm-v4plus.umockdev"
 USB_RULE="${USB_RULE:-ip-kvm-pikvm}"
 T=$(mktemp -d /tmp/fh-verdict.XXXXXX)
 anydesk_pid=""
@@ -22,20 +17,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-skip() { _n=$((_n + 1)); echo "ok $_n - # SKIP $*"; }
-
-if ! "$FH" --fields display 2>/dev/null | grep -q edid_vendor ||
-   ! "$FH" --fields process 2>/dev/null | grep -q comm ||
-   [ ! -f "$DISPLAY_FIX" ]; then
-	skip "display/process collectors or $DISPLAY_FIX not there yet"
-	finish
-	exit $?
-fi
 
 mkdir "$T/rules"
 cp "$RULES"/*.rules "$T/rules/"
-[ -f "$top/rules/pending/05-correlation-cross-source.rules" ] &&
-	cp "$top/rules/pending/05-correlation-cross-source.rules" "$T/rules/"
 
 # A process whose comm is "anydesk" (a copy of sleep under that name).
 cp "$(command -v sleep)" "$T/anydesk"
@@ -63,4 +47,13 @@ kill "$anydesk_pid" 2>/dev/null; anydesk_pid=""
 umockdev-run -d "$PIKVM" -- "$FH" --scan -c "$T/absent.conf" -r "$T/rules" >"$T/one.out" 2>&1
 check "the PiKVM alone: no verdict" \
 	test "$(grep -c '"id":"laptop-farm-suspected"' "$T/one.out")" -eq 0
+check "... although the PiKVM raised its critical alert" \
+	grep -q '"id":"ip-kvm-pikvm"' "$T/one.out"
+umockdev-run -d "$DISPLAY_FIX" -- "$FH" --scan -c "$T/absent.conf" -r "$T/rules" >"$T/edid.out" 2>&1
+check "PiKVM's EDID alone: no verdict" \
+	test "$(grep -c '"id":"laptop-farm-suspected"' "$T/edid.out")" -eq 0
+umockdev-run -d "$PIKVM" -d "$DISPLAY_FIX" -- \
+	"$FH" --scan -c "$T/absent.conf" -r "$T/rules" >"$T/kvm.out" 2>&1
+check "the KVM's two cables (gadget + EDID), no remote-access tool: one verdict" \
+	test "$(grep -c '"id":"laptop-farm-suspected"' "$T/kvm.out")" -eq 1
 finish

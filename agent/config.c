@@ -101,7 +101,8 @@ int config_init_defaults(struct config *cfg)
 		c = &cfg->collectors[cfg->ncollectors++];
 		c->name = collector_registry[i]->name;
 		c->enabled = true;
-		c->rescan_ms = CONFIG_DEFAULT_RESCAN_MS;
+		c->rescan_ms = collector_registry[i]->rescan_default_ms ?
+			       collector_registry[i]->rescan_default_ms : CONFIG_DEFAULT_RESCAN_MS;
 		c->settle_ms = CONFIG_DEFAULT_SETTLE_MS;
 	}
 	return 0;
@@ -367,8 +368,10 @@ static int config_collector_key(struct config_parser *p, struct collector_config
 		return 0;
 	}
 	if (strcmp(name, "rescan_interval") == 0) {
-		if (duration_parse(value, &c->rescan_ms) < 0)
-			config_error(p, "rescan_interval: '%s' is not a duration (e.g. 10m, 0 = never)",
+		/* Below a second a rescan is a busy poll, not a safety net. */
+		if (duration_parse(value, &c->rescan_ms) < 0 ||
+		    (c->rescan_ms != 0 && c->rescan_ms < 1000))
+			config_error(p, "rescan_interval: '%s' is not a duration of at least 1s (e.g. 10m; 0 = never)",
 				     value);
 		return 0;
 	}

@@ -79,6 +79,10 @@ struct collector {
 	const char *name;			/* "usb": [collector.usb], --fields usb */
 	const struct source_def *source;	/* the field table it fills */
 	const struct collector_option *options;	/* NULL: none */
+	/* Default of rescan_interval for this collector; 0: the agent-wide
+	 * 10 minutes.  /proc walkers want seconds, udev-driven ones only a
+	 * safety net. */
+	uint64_t rescan_default_ms;
 
 	/* Allocate state; 0 or -errno.  -ENODEV means "nothing to watch on this
 	 * machine" (no USB bus in a container): not an error, the loop notes it

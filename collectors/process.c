@@ -4,7 +4,7 @@
  * A walk of ctx->procfs (/proc, or a --procfs fixture tree) lists the
  * thread-group leaders; for each, stat gives comm, ppid, flags and the
  * start time, and exe is read with readlink.  The first walk (scan()) emits
- * every process as present; later walks (on_tick, every scan_interval,
+ * every process as present; later walks (on_tick, every rescan_interval,
  * default 15 s) emit add for processes not seen before and remove for those
  * gone, never the whole table again.
  *
@@ -49,7 +49,6 @@
 #define PROCESS_PASSWD_MAX	(1024 * 1024)
 #define PROCESS_USERS_MAX	8192
 #define PROCESS_NAME_MAX	64
-#define PROCESS_INTERVAL_DEFAULT "15s"
 #define PROCESS_DELETED		" (deleted)"
 
 static const struct field_def process_fields[PROCESS__NFIELDS] = {
@@ -100,29 +99,6 @@ const struct source_def process_source = {
 	.nfields = PROCESS__NFIELDS,
 	.entity_fields = process_entity,
 	.describe = process_describe,
-};
-
-/* scan_interval: a duration, 0 (walk at start only) or at least 1 s. */
-static int process_check_interval(const char *value, char *err, size_t errlen)
-{
-	uint64_t ms;
-
-	if (duration_parse(value, &ms) < 0) {
-		snprintf(err, errlen, "is not a duration (e.g. 15s, 1m)");
-		return -EINVAL;
-	}
-	if (ms != 0 && ms < 1000) {
-		snprintf(err, errlen, "is below 1s (0 turns periodic scans off)");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static const struct collector_option process_options[] = {
-	{ "scan_interval", PROCESS_INTERVAL_DEFAULT,
-	  "how often /proc is walked for started and ended processes (0: at start only)",
-	  process_check_interval },
-	{ NULL, NULL, NULL, NULL },
 };
 
 /* ---- state ---- */
@@ -640,7 +616,6 @@ static void process_read_btime(struct process_state *st)
 
 static int process_init(const struct collector_ctx *ctx, void **state)
 {
-	const char *iv;
 	struct process_state *st;
 	const char *root;
 
@@ -659,9 +634,8 @@ static int process_init(const struct collector_ctx *ctx, void **state)
 		free(st);
 		return -ENAMETOOLONG;
 	}
-	iv = collector_option(&process_collector, ctx->config, "scan_interval");
-	if (!iv || duration_parse(iv, &st->interval_ms) < 0)
-		st->interval_ms = 15000;
+	/* rescan_interval (config.c checks 0 or >= 1 s); 15 s by default. */
+	st->interval_ms = ctx->config ? ctx->config->rescan_ms : 15000;
 	st->clk_tck = sysconf(_SC_CLK_TCK);
 	process_read_btime(st);
 	if (ctx->mode == COLLECTOR_DAEMON && st->interval_ms)
@@ -673,7 +647,7 @@ static int process_init(const struct collector_ctx *ctx, void **state)
 const struct collector process_collector = {
 	.name = "process",
 	.source = &process_source,
-	.options = process_options,
+	.rescan_default_ms = 15000,
 	.init = process_init,
 	.on_tick = process_on_tick,
 	.scan = process_scan,

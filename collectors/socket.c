@@ -11,7 +11,7 @@
  * owner left to name).
  *
  * Like the process collector: scan() reports every socket as present,
- * on_tick (every scan_interval, default 15 s) reports add/remove for the
+ * on_tick (every rescan_interval, default 15 s) reports add/remove for the
  * difference.  A socket is identified by its inode plus its addresses, so a
  * new socket reusing a number is a new socket.  The fd walk, the expensive
  * part, runs only when a walk found sockets not seen before, and stops once
@@ -113,28 +113,6 @@ const struct source_def socket_source = {
 	.nfields = SOCKET__NFIELDS,
 	.entity_fields = socket_entity,
 	.describe = socket_describe,
-};
-
-static int socket_check_interval(const char *value, char *err, size_t errlen)
-{
-	uint64_t ms;
-
-	if (duration_parse(value, &ms) < 0) {
-		snprintf(err, errlen, "is not a duration (e.g. 15s, 1m)");
-		return -EINVAL;
-	}
-	if (ms != 0 && ms < 1000) {
-		snprintf(err, errlen, "is below 1s (0 turns periodic scans off)");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static const struct collector_option socket_options[] = {
-	{ "scan_interval", "15s",
-	  "how often /proc/net is read for opened and closed sockets (0: at start only)",
-	  socket_check_interval },
-	{ NULL, NULL, NULL, NULL },
 };
 
 /* ---- state ---- */
@@ -613,7 +591,6 @@ static void socket_free(void *state)
 static int socket_init(const struct collector_ctx *ctx, void **state)
 {
 	struct socket_state *st;
-	const char *iv;
 
 	if (!ctx || !state)
 		return -EINVAL;
@@ -627,9 +604,8 @@ static int socket_init(const struct collector_ctx *ctx, void **state)
 		free(st);
 		return -ENAMETOOLONG;
 	}
-	iv = collector_option(&socket_collector, ctx->config, "scan_interval");
-	if (!iv || duration_parse(iv, &st->interval_ms) < 0)
-		st->interval_ms = 15000;
+	/* rescan_interval (config.c checks 0 or >= 1 s); 15 s by default. */
+	st->interval_ms = ctx->config ? ctx->config->rescan_ms : 15000;
 	if (ctx->mode == COLLECTOR_DAEMON && st->interval_ms)
 		st->next_ms = now_monotonic_ms() + st->interval_ms;
 	*state = st;
@@ -639,7 +615,7 @@ static int socket_init(const struct collector_ctx *ctx, void **state)
 const struct collector socket_collector = {
 	.name = "socket",
 	.source = &socket_source,
-	.options = socket_options,
+	.rescan_default_ms = 15000,
 	.init = socket_init,
 	.on_tick = socket_on_tick,
 	.scan = socket_scan,

@@ -232,12 +232,12 @@ fi
 
 # ---- options ----
 
-printf '[collector.process]\nscan_interval = 5ms\n' >"$tmp/bad.conf"
+printf '[collector.process]\nrescan_interval = 5ms\n' >"$tmp/bad.conf"
 "$FH" -t -c "$tmp/bad.conf" -r "$RULES" >"$tmp/bad.t" 2>&1
-check "config: scan_interval below 1s is a file:line error" \
-	sh -c "grep -q 'bad.conf:2: .*scan_interval' '$tmp/bad.t'"
-printf '[collector.socket]\nscan_interval = 30s\n[collector.process]\nscan_interval = 0\n' >"$tmp/good.conf"
-check "config: scan_interval 30s and 0 accepted" "$FH" -t -c "$tmp/good.conf" -r "$RULES"
+check "config: rescan_interval below 1s is a file:line error" \
+	sh -c "grep -q 'bad.conf:2: .*rescan_interval' '$tmp/bad.t'"
+printf '[collector.socket]\nrescan_interval = 30s\n[collector.process]\nrescan_interval = 0\n' >"$tmp/good.conf"
+check "config: rescan_interval 30s and 0 accepted" "$FH" -t -c "$tmp/good.conf" -r "$RULES"
 "$FH" --fields process >"$tmp/fields.p" 2>&1
 "$FH" --fields socket >"$tmp/fields.s" 2>&1
 for f in pid ppid uid user comm exe cmdline start_time; do

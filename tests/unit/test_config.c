@@ -53,6 +53,10 @@ static void assert_defaults(const struct config *cfg)
 	assert_true(usb->enabled);
 	assert_int_equal(usb->rescan_ms, 600000);
 	assert_int_equal(usb->settle_ms, 500);
+	/* /proc walkers rescan every 15 s unless told otherwise. */
+	assert_int_equal(config_collector(cfg, "process")->rescan_ms, 15000);
+	assert_int_equal(config_collector(cfg, "socket")->rescan_ms, 15000);
+	assert_int_equal(config_collector(cfg, "host")->rescan_ms, 600000);
 	assert_int_equal(cfg->heartbeat_ms, 3600000);
 	assert_int_equal(cfg->correlate.reassert_ms, 86400000);
 	assert_true(cfg->correlate.verdict_enabled);

@@ -18,7 +18,9 @@
  * detection changed or did not change.  Operational chatter goes to the
  * log (stderr) only.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,6 +39,7 @@
 #include "loop.h"
 #include "notify.h"
 #include "sink.h"
+#include "strict.h"
 #include "util.h"
 
 /* Floor between two ticks of one collector: a collector asking for "now"
@@ -684,12 +687,80 @@ static void loop_heartbeat(struct loop *l, uint64_t now)
 
 /* ---- loading ---- */
 
+/* One path through strict_check_path(); a refusal becomes a diag of that
+ * file (line 0), so -t, start-up and reload report it like any error. */
+static int loop_strict_one(const char *path, struct diag_list *diags)
+{
+	char why[512];
+	int r = strict_check_path(path, geteuid(), why, sizeof(why));
+	const char *reason = why;
+	size_t n = strlen(path);
+
+	if (r == 0)
+		return 0;
+	/* The reason names the path; the diag already starts with it. */
+	if (strncmp(why, path, n) == 0 && strncmp(why + n, ": ", 2) == 0)
+		reason = why + n + 2;
+	diag_add(diags, false, path, 0, "refused (StrictModes): %s", reason);
+	return -EPERM;
+}
+
+/* Anyone who can edit the config or a rule file can switch detection off,
+ * so a privileged agent refuses files (and directories above them) that
+ * are not root's or that others may write.  A missing config is judged by
+ * its directory: whoever can create the file there controls the agent.
+ * Checked before reading; the window between check and read needs the
+ * attacker to already own one of the checked directories. */
+static int loop_strict(const struct loop_options *o, struct diag_list *diags)
+{
+	struct dirent *de;
+	char path[PATH_MAX];
+	int r = 0;
+	DIR *d;
+
+	if (!o->strict || !strict_self_privileged())
+		return 0;
+	if (access(o->config_path, F_OK) == 0) {
+		r |= loop_strict_one(o->config_path, diags);
+	} else {
+		char dir[PATH_MAX];
+		char *slash;
+
+		strlcpy_fh(dir, o->config_path, sizeof(dir));
+		slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			if (access(dir, F_OK) == 0)
+				r |= loop_strict_one(dir, diags);
+		}
+	}
+	if (loop_strict_one(o->rules_dir, diags) < 0)
+		return -EPERM;
+	d = opendir(o->rules_dir);
+	if (!d)
+		return r ? -EPERM : 0;	/* the loader reports it */
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n < 7 || strcmp(de->d_name + n - 6, ".rules") != 0)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", o->rules_dir, de->d_name) >=
+		    (int)sizeof(path))
+			continue;
+		r |= loop_strict_one(path, diags);
+	}
+	closedir(d);
+	return r ? -EPERM : 0;
+}
+
 int loop_load(const struct loop_options *o, struct config *cfg,
 	      struct ruleset **rs, struct diag_list *diags)
 {
 	int rc, rr;
 
 	*rs = NULL;
+	if (loop_strict(o, diags) < 0)
+		return -EPERM;
 	/* Both are always read, so one -t run reports every error. */
 	rc = config_load(o->config_path, cfg, diags);
 	rr = ruleset_load_dir(o->rules_dir, time(NULL), rs, diags);

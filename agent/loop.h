@@ -21,6 +21,9 @@ struct loop_options {
 	const char *procfs;	/* NULL: "/proc" */
 	bool explain;		/* --scan/--pcap --explain */
 	const char *pcap_file;	/* --pcap */
+	/* StrictModes (agent/strict.h) when privileged: the daemon, its
+	 * reloads and -t.  --scan/--pcap are an admin's one-off runs. */
+	bool strict;
 };
 
 /* Load the config (over the defaults) and the rules directory, collecting

@@ -216,6 +216,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_init(debug);
+	o.strict = mode == MAIN_DAEMON || mode == MAIN_TEST;
 	switch (mode) {
 	case MAIN_TEST:
 		return main_test(&o);

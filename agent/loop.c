@@ -80,6 +80,7 @@ struct loop_collector {
 	uint64_t due_ms;		/* next on_tick, UINT64_MAX: none */
 	int ready_failures;
 	bool failed;			/* stopped by a failure, being retried */
+	int init_error;			/* last init() failure, 0: none */
 	uint64_t retry_due;		/* UINT64_MAX: none */
 	uint64_t retry_ms;		/* current backoff */
 	uint64_t dropped_seen;		/* stats().dropped already accounted */
@@ -509,6 +510,7 @@ static void loop_collector_start(struct loop *l, struct loop_collector *lc)
 		return;
 	}
 	loop_note_flush(l);
+	lc->init_error = r < 0 ? r : 0;
 	if (r < 0) {
 		loop_collector_failed(l, lc, "init", r);
 		return;
@@ -1225,6 +1227,27 @@ static int loop_run(struct loop *l)
 	return 0;
 }
 
+/* An enabled collector that was denied its source (the net collector
+ * without CAP_NET_RAW) would leave the agent blind to it for good, not
+ * for a while: refuse to start, so systemd shows the failure and IT either
+ * grants the capability or disables the collector on purpose. */
+static bool loop_missing_privilege(struct loop *l)
+{
+	bool missing = false;
+
+	for (int i = 0; i < l->ncol; i++) {
+		struct loop_collector *lc = &l->col[i];
+
+		if (lc->init_error != -EPERM && lc->init_error != -EACCES)
+			continue;
+		log_msg(LOG_ERR, "cannot start: the %s collector lacks a privilege it needs "
+			"(see the line above); grant it (the systemd unit grants CAP_NET_RAW) "
+			"or set [collector.%s] enabled = no", lc->c->name, lc->c->name);
+		missing = true;
+	}
+	return missing;
+}
+
 int loop_daemon(const struct loop_options *o)
 {
 	struct loop l;
@@ -1257,6 +1280,8 @@ int loop_daemon(const struct loop_options *o)
 	rule_state_defer_verdict(l.st, true);
 	for (int i = 0; i < l.ncol; i++)
 		loop_collector_start(&l, &l.col[i]);
+	if (loop_missing_privilege(&l))
+		goto out;
 	ruleset_verdict(l.st, now_monotonic_ms(), l.hostname, loop_on_alert, NULL, &l);
 	l.started_ms = now_monotonic_ms();
 	if (l.cfg.heartbeat_ms)

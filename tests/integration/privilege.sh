@@ -1,0 +1,121 @@
+#!/bin/sh
+# privilege.sh - the agent inside the systemd unit's privileges: an
+# unprivileged user with only CAP_NET_RAW (ambient, bounding set reduced,
+# no-new-privs), as packaging/farmhound.service starts it.  Every collector
+# must still produce events there (the heartbeat counts events per source),
+# and without CAP_NET_RAW the daemon must refuse to start, saying what to
+# grant.  The USB and display collectors see a PiKVM through umockdev; the
+# net collector captures on lo while a VNC banner crosses it.
+. "$(dirname "$0")/lib.sh"
+
+if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null 2>&1; then
+	ok "# SKIP dropping privileges needs root and setpriv"
+	finish
+	exit $?
+fi
+NOBODY=65534
+T=$(mktemp -d /tmp/fh-priv.XXXXXX)
+chmod 0755 "$T"
+rp="" fp="" sp=""
+cleanup() {
+	[ -n "$fp" ] && pkill -TERM -P "$fp" 2>/dev/null
+	for p in $sp $fp $rp; do kill "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+[ -n "${KEEP:-}" ] && trap - EXIT
+trap 'exit 1' HUP INT PIPE TERM
+
+# as_unit CMD...: the unit's user and capabilities.
+as_unit() {
+	setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups \
+		--inh-caps=-all,+net_raw --ambient-caps=-all,+net_raw \
+		--bounding-set=-all,+net_raw --no-new-privs "$@"
+}
+wait_for() {
+	i=0
+	while [ $i -lt $((${3:-5} * 10)) ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+
+mkdir "$T/rules"
+cp "$RULES"/*.rules "$T/rules/"
+cat >"$T/farmhound.conf" <<EOC
+[agent]
+heartbeat_interval = 2s
+[output]
+syslog_socket = $T/log.sock
+[collector.net]
+interfaces = lo
+[collector.process]
+rescan_interval = 1s
+[collector.socket]
+rescan_interval = 1s
+EOC
+chmod 0644 "$T/farmhound.conf" "$T/rules"/*.rules
+python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o666)
+while True:
+    d = s.recv(65536)
+    with open(sys.argv[2], "ab") as f:
+        f.write(d + b"\n")
+' "$T/log.sock" "$T/out.log" &
+rp=$!
+i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+
+# umockdev-run inside the drop, so its testbed belongs to that user.
+as_unit umockdev-run -d "$FIX/usb/pikvm.umockdev" -d "$FIX/display/pikvm-v4plus.umockdev" -- \
+	"$FH" -c "$T/farmhound.conf" -r "$T/rules" 2>"$T/fh.err" &
+fp=$!
+check "the daemon starts as uid $NOBODY with only CAP_NET_RAW" \
+	wait_for "$T/out.log" '"id":"farmhound-started"' 10
+sleep 1
+printf 'RFB 003.008\n' >"$T/rfb.bin"
+socat TCP-LISTEN:5999,bind=127.0.0.1,reuseaddr SYSTEM:"cat '$T/rfb.bin'; sleep 0.3" 2>/dev/null &
+sp=$!
+i=0; while ! ss -ltn 2>/dev/null | grep -q '127.0.0.1:5999 ' && [ $i -lt 50 ]; do sleep 0.05; i=$((i + 1)); done
+socat -t 0.5 - TCP:127.0.0.1:5999 <"$T/rfb.bin" >/dev/null 2>&1
+wait "$sp" 2>/dev/null; sp=""
+check "a heartbeat arrives" wait_for "$T/out.log" '"id":"farmhound-heartbeat"' 6
+sleep 2.5
+hb=$(grep '"id":"farmhound-heartbeat"' "$T/out.log" | tail -1)
+for src in usb display process socket host net; do
+	check "the $src collector produced events inside the sandboxed privileges" \
+		sh -c "printf '%s' '$hb' | python3 -c '
+import json, sys
+line = sys.stdin.read()
+a = json.loads(line[line.index(\"{\"):])
+ev = dict(e.split(\"=\") for e in a[\"farmhound\"][\"fields\"][\"events\"])
+sys.exit(0 if int(ev.get(\"$src\", 0)) > 0 else 1)'"
+done
+check "no collector failed" sh -c "! grep -q 'farmhound-collector-failed' '$T/out.log'"
+check "the PiKVM gadget alert arrived" grep -q '"id":"ip-kvm-pikvm"' "$T/out.log"
+check "the PiKVM EDID alert arrived" grep -q '"id":"display-kvm-pikvm"' "$T/out.log"
+check "the VNC handshake on lo was seen by the capture" \
+	grep -q '"id":"net-inbound-remote-desktop-session".*"kind":"vnc"' "$T/out.log"
+# umockdev-run waits for its child: stop the agent itself.
+pkill -TERM -P "$fp" 2>/dev/null; kill "$fp" 2>/dev/null; wait "$fp" 2>/dev/null; fp=""
+
+# Without CAP_NET_RAW the enabled net collector cannot capture: refuse.
+timeout 10 setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups --inh-caps=-all \
+	--bounding-set=-all --no-new-privs \
+	"$FH" -c "$T/farmhound.conf" -r "$T/rules" >/dev/null 2>"$T/nocap.err"
+rc=$?
+check "without CAP_NET_RAW the daemon refuses to start (exit $rc)" test "$rc" -eq 1
+check "... saying which privilege and which collector" \
+	grep -q 'cannot start: the net collector lacks a privilege it needs.*CAP_NET_RAW.*\[collector.net\] enabled = no' "$T/nocap.err"
+check "... after pcap's own reason" grep -q 'net: cannot capture on lo: .*(needs CAP_NET_RAW)' "$T/nocap.err"
+printf '[collector.net]\nenabled = no\n[output]\nsyslog_socket = %s/log.sock\n' "$T" >"$T/nonet.conf"
+chmod 0644 "$T/nonet.conf"
+timeout 3 setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups --inh-caps=-all \
+	--bounding-set=-all --no-new-privs "$FH" -c "$T/nonet.conf" -r "$T/rules" >/dev/null 2>&1
+rc=$?
+check "with the net collector disabled it runs without any capability (timeout, exit $rc)" \
+	test "$rc" -eq 124
+finish

@@ -591,6 +591,15 @@ static int64_t loop_rss_kb(void)
 	return kb;
 }
 
+/* Drops are read at least as often as the heartbeat reports them, so a
+ * short heartbeat (tests, a SOC that wants minutes) sees them promptly. */
+static uint64_t loop_stats_interval(const struct loop *l)
+{
+	if (l->cfg.heartbeat_ms && l->cfg.heartbeat_ms < LOOP_STATS_MS)
+		return l->cfg.heartbeat_ms;
+	return LOOP_STATS_MS;
+}
+
 /* Read the collectors' drop counters; a capture-dropped notice with the
  * delta, at most once per LOOP_DROPPED_NOTICE_MS. */
 static void loop_check_drops(struct loop *l, uint64_t now)
@@ -1031,7 +1040,7 @@ static void loop_on_timer(struct loop *l)
 		ruleset_tick(l->rs, l->st, now, l->hostname, loop_on_alert, l);
 	if (l->stats_due <= now) {
 		loop_check_drops(l, now);
-		l->stats_due = now + LOOP_STATS_MS;
+		l->stats_due = now + loop_stats_interval(l);
 	}
 	if (l->hb_due <= now) {
 		loop_heartbeat(l, now);
@@ -1288,7 +1297,7 @@ int loop_daemon(const struct loop_options *o)
 		l.hb_due = l.started_ms + l.cfg.heartbeat_ms;
 	for (int i = 0; i < l.ncol; i++)
 		if (l.col[i].running && l.col[i].c->stats)
-			l.stats_due = l.started_ms + LOOP_STATS_MS;
+			l.stats_due = l.started_ms + loop_stats_interval(&l);
 	l.wd_interval = notify_watchdog_interval_ms();
 	l.wd_due = now_monotonic_ms() + l.wd_interval;
 	if (l.wd_interval)

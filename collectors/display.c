@@ -38,6 +38,7 @@
 #include "../agent/util.h"
 #include "display.h"
 #include "edid.h"
+#include "udev_util.h"
 
 #define DISPLAY_SYSFS_CLASS	"/sys/class/drm"
 #define DISPLAY_KNOWN_MAX	32	/* connectors remembered (a laptop has < 10) */
@@ -646,24 +647,8 @@ static void display_free(void *state)
  * change, only later. */
 static void display_monitor_open(struct display_state *st)
 {
-	struct udev_monitor *mon = udev_monitor_new_from_netlink(st->udev, "udev");
-	int fd, flags;
-
-	if (!mon)
-		goto out_fail;
-	if (udev_monitor_filter_add_match_subsystem_devtype(mon, "drm", NULL) < 0 ||
-	    udev_monitor_enable_receiving(mon) < 0)
-		goto out_unref;
-	fd = udev_monitor_get_fd(mon);
-	flags = fcntl(fd, F_GETFL);
-	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
-		goto out_unref;
-	st->mon = mon;
-	return;
-out_unref:
-	udev_monitor_unref(mon);
-out_fail:
-	if (st->ctx.note)
+	st->mon = udev_monitor_open_nonblock(st->udev, "drm", NULL, 0);
+	if (!st->mon && st->ctx.note)
 		st->ctx.note(st->ctx.opaque, LOG_WARNING, "display",
 			     "no udev monitor; display changes are seen at rescans only");
 }

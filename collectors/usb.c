@@ -38,6 +38,7 @@
 #include "../agent/config.h"
 #include "../agent/util.h"
 #include "hid.h"
+#include "udev_util.h"
 #include "usb.h"
 
 #define USB_SYSFS_BUS		"/sys/bus/usb/devices"
@@ -856,26 +857,8 @@ static void usb_free(void *state)
  * rescans still find every change, only later. */
 static void usb_monitor_open(struct usb_state *st)
 {
-	struct udev_monitor *mon = udev_monitor_new_from_netlink(st->udev, "udev");
-	int fd, flags;
-
-	if (!mon)
-		goto out_fail;
-	if (udev_monitor_filter_add_match_subsystem_devtype(mon, "usb", "usb_device") < 0 ||
-	    udev_monitor_enable_receiving(mon) < 0)
-		goto out_unref;
-	/* Best effort: a larger buffer makes ENOBUFS rarer. */
-	udev_monitor_set_receive_buffer_size(mon, USB_RCVBUF);
-	fd = udev_monitor_get_fd(mon);
-	flags = fcntl(fd, F_GETFL);
-	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
-		goto out_unref;
-	st->mon = mon;
-	return;
-out_unref:
-	udev_monitor_unref(mon);
-out_fail:
-	if (st->ctx.note)
+	st->mon = udev_monitor_open_nonblock(st->udev, "usb", "usb_device", USB_RCVBUF);
+	if (!st->mon && st->ctx.note)
 		st->ctx.note(st->ctx.opaque, LOG_WARNING, "usb",
 			     "no udev monitor; USB changes are seen at rescans only");
 }

@@ -113,7 +113,8 @@ bench: all $(TOOL_BIN)
 # corpus.  `make fuzz-build` only builds.  The replay binaries (the same
 # targets with tests/fuzz/replay.c as main, normal compiler) run in
 # `make test` via tests/integration/fuzz_replay.sh.
-DEPS_FUZZ   := clang
+# libFuzzer's runtime is only a Recommends of Debian's clang: named here.
+DEPS_FUZZ   := clang libclang-rt-14-dev
 FUZZ_CC     ?= clang
 FUZZ_TIME   ?= 60
 FUZZ_BUILD  ?= build-fuzz

@@ -221,6 +221,19 @@ CONFIGS = [
 ]
 
 
+def lan_seeds():
+    """An ARP reply and a DHCP OFFER (server side), which the captures lack."""
+    mac = bytes.fromhex("dca632000001")	# a Raspberry Pi block (oui.c)
+    put("dissect_lan", struct.pack(">HHBBH", 1, 0x0800, 6, 4, 2) + mac + bytes([192, 168, 1, 50])
+        + bytes.fromhex("020000000001") + bytes([192, 168, 1, 10]))
+    bootp = struct.pack(">BBBBIHH", 2, 1, 6, 0, 0x1234, 0, 0) + bytes(4) \
+        + bytes([192, 168, 1, 50]) + bytes([192, 168, 1, 1]) + bytes(4) + mac + bytes(10) \
+        + bytes(64) + bytes(128) + bytes.fromhex("63825363")
+    opts = bytes([53, 1, 2, 54, 4, 192, 168, 1, 1, 12, 5]) + b"pikvm" \
+        + bytes([60, 12]) + b"udhcp 1.36.1" + bytes([0, 0, 255])
+    put("dissect_lan", bootp + opts)
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -258,6 +271,7 @@ def main():
         if os.path.isfile(p) and not os.path.islink(p) and os.path.getsize(p) < 8192:
             put("host_parse", read(p), cap=50)
     stun_seeds()
+    lan_seeds()
     from_pcaps(sys.argv[1])
     for t in sorted(os.listdir(OUT)):
         print("%-12s %3d" % (t, len(os.listdir(os.path.join(OUT, t)))))

@@ -85,7 +85,7 @@ deps:
 test: deps
 	@$(MAKE) --no-print-directory check-tests
 
-check-tests: all $(UNIT_BIN) $(HELPER_BIN) $(TOOL_BIN)
+check-tests: all $(UNIT_BIN) $(HELPER_BIN) $(TOOL_BIN) $(REPLAY_BIN)
 	@BUILD=$(BUILD) tests/run.sh
 
 scan: deps
@@ -105,6 +105,59 @@ bench: all $(TOOL_BIN)
 	    || { echo "make bench: cannot install$$missing"; exit 1; }; \
 	fi
 	@for s in tests/bench/*.sh; do BUILD=$(BUILD) sh $$s || exit 1; done
+
+# ---- fuzzing (tests/fuzz; README "Fuzzing") ----
+# `make fuzz` builds every tests/fuzz/fuzz_*.c with clang's libFuzzer and
+# ASan+UBSan into FUZZ_BUILD (its own objects: the sanitizer flags must not
+# leak into build/), then runs each for FUZZ_TIME seconds from its seed
+# corpus.  `make fuzz-build` only builds.  The replay binaries (the same
+# targets with tests/fuzz/replay.c as main, normal compiler) run in
+# `make test` via tests/integration/fuzz_replay.sh.
+# libFuzzer's runtime is only a Recommends of Debian's clang: named here.
+DEPS_FUZZ   := clang libclang-rt-14-dev
+FUZZ_CC     ?= clang
+FUZZ_TIME   ?= 60
+FUZZ_BUILD  ?= build-fuzz
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
+# gcc (the normal build) is the warnings gate; clang warns about other
+# things (designated initializers), which must not stop a fuzz build.
+FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -Wno-error -Wno-missing-field-initializers
+FUZZ_NAMES  := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_BIN    := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
+FUZZ_OBJ    := $(LIB_OBJ:$(BUILD)/obj/%=$(FUZZ_BUILD)/obj/%)
+REPLAY_BIN  := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/replay_%)
+
+.PHONY: fuzz fuzz-build
+
+fuzz-build:
+	@missing=""; for p in $(DEPS_FUZZ); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
+	    || { echo "make fuzz: cannot install$$missing"; exit 1; }; \
+	fi
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz/run.sh $(FUZZ_NAMES)
+
+$(FUZZ_BUILD)/obj/%.o: %.c $(wildcard agent/*.h collectors/*.h rules/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FH_CFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/libfarmhound.a: $(FUZZ_OBJ)
+	rm -f $@
+	ar rcs $@ $(FUZZ_OBJ)
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_BUILD)/libfarmhound.a
+	$(FUZZ_CC) $(FH_CFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
+	  -o $@ $< $(FUZZ_BUILD)/libfarmhound.a $(FH_LIBS)
+
+$(BUILD)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h \
+		$(BUILD)/libfarmhound.a
+	@mkdir -p $(dir $@)
+	$(CC) $(FH_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
+	  $(BUILD)/libfarmhound.a $(FH_LIBS)
 
 clean:
 	rm -rf $(BUILD)

@@ -769,13 +769,16 @@ static bool threshold_keys(struct loader *l, struct raw_section *sec,
 	    (t->distinct_field = field_of(l, sec, K_DISTINCT, src, sec->val[K_DISTINCT])) < 0)
 		ok = false;
 	if (sec->val[K_GROUP_BY] && parse_items(l, sec, K_GROUP_BY, &names, &n) == 0) {
+		/* Too many fields: none is resolved, but all n are freed below. */
+		size_t use = n;
+
 		if (n > THRESHOLD_GROUP_BY_MAX) {
 			lerr(l, sec->file, sec->vline[K_GROUP_BY], "group_by: at most %d fields",
 			     THRESHOLD_GROUP_BY_MAX);
 			ok = false;
-			n = 0;
+			use = 0;
 		}
-		for (size_t i = 0; src && i < n; i++) {
+		for (size_t i = 0; src && i < use; i++) {
 			if ((f = field_of(l, sec, K_GROUP_BY, src, names[i])) < 0)
 				ok = false;
 			t->group_by[i] = f;

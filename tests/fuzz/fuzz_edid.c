@@ -1,0 +1,33 @@
+/*
+ * fuzz_edid.c - EDID blobs (collectors/edid.c), written by a monitor, a KVM
+ * capture chip or an EDID emulator.  Checks edid.h's promises: the strings
+ * are terminated and printable, valid means no problems, and the
+ * fingerprint is a pure function of the bytes.
+ */
+#include "edid.h"
+#include "fuzz.h"
+
+static void check_printable(const char *s, size_t cap)
+{
+	size_t n = strnlen(s, cap);
+
+	FUZZ_CHECK(n < cap);
+	for (size_t i = 0; i < n; i++)
+		FUZZ_CHECK(s[i] >= 0x20 && s[i] < 0x7f);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct edid_info e;
+	bool valid = edid_parse(size ? data : NULL, size, &e);
+
+	FUZZ_CHECK(valid == e.valid);
+	FUZZ_CHECK(valid == (e.problems == 0));
+	FUZZ_CHECK(e.size == size);
+	check_printable(e.vendor, sizeof(e.vendor));
+	check_printable(e.name, sizeof(e.name));
+	check_printable(e.serial_str, sizeof(e.serial_str));
+	check_printable(e.text, sizeof(e.text));
+	FUZZ_CHECK(edid_fingerprint(data, size) == edid_fingerprint(data, size));
+	return 0;
+}

@@ -1,0 +1,21 @@
+/*
+ * fuzz_hid.c - HID report descriptors (collectors/hid.c), the bytes a USB
+ * device hands the host about itself.  Beyond "no crash", checks the
+ * contract of hid.h: the parse never claims more bytes than it was given,
+ * and a report of absolute X/Y carries a non-negative maximum.
+ */
+#include <errno.h>
+
+#include "fuzz.h"
+#include "hid.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct hid_info info;
+	int r = hid_parse(data, size, &info);
+
+	FUZZ_CHECK(r == 0 || r == -ENODATA || r == -EBADMSG || r == -E2BIG);
+	FUZZ_CHECK(info.parsed_len <= size);
+	FUZZ_CHECK(info.n_applications <= info.n_collections);
+	return 0;
+}

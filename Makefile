@@ -32,6 +32,10 @@ HELPER_BIN := $(HELPER_SRC:tests/integration/%.c=$(BUILD)/tests/%)
 # agent's library, so they can reuse its codecs.
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
+# Corpus replay of the fuzz targets (tests/fuzz, "fuzzing" below): defined
+# here because check-tests' prerequisites are expanded where it is read.
+FUZZ_NAMES  := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
+REPLAY_BIN  := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/replay_%)
 # Unit suites that drive umockdev testbeds themselves (libumockdev).
 UMOCK_TESTS := $(BUILD)/tests/test_usb $(BUILD)/tests/test_display
 
@@ -122,10 +126,8 @@ FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
 # gcc (the normal build) is the warnings gate; clang warns about other
 # things (designated initializers), which must not stop a fuzz build.
 FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -Wno-error -Wno-missing-field-initializers
-FUZZ_NAMES  := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_BIN    := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 FUZZ_OBJ    := $(LIB_OBJ:$(BUILD)/obj/%=$(FUZZ_BUILD)/obj/%)
-REPLAY_BIN  := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/replay_%)
 
 .PHONY: fuzz fuzz-build
 

@@ -12,6 +12,8 @@
 #   idle          the daemon (shipped rules, every collector the machine
 #                 has, net on lo) left alone for BENCH_IDLE seconds (60):
 #                 CPU share of one core and VmHWM
+#   processes     BENCH_PROCS (5000) extra processes while the process
+#                 collector walks every second: CPU, VmRSS, VmHWM
 #   bulk traffic  tests/bench/net_live_cpu.sh (iperf3 over lo), its figures
 #   USB storm     the daemon in a umockdev testbed while the PiKVM is
 #                 plugged and unplugged BENCH_USB_CYCLES (100) times: CPU,
@@ -46,10 +48,11 @@ best() {	# best RUNS CMD...: the fastest run, in ms
 	done
 	echo "$b"
 }
-row() { printf '| %-44s | %-22s | %-26s |\n' "$1" "$2" "$3"; }
+row() { printf '| %-50s | %-10s | %-36s |\n' "$1" "$2" "$3"; }
 hz=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hwm() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
+vmrss() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 receiver() {	# receiver SOCK OUT: count datagrams into OUT
 	python3 -c '
 import socket, sys
@@ -65,7 +68,7 @@ while True:
 
 echo "farmhound bench, $(date -u +%F), $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 row "measure" "farmhound" "peer / budget"
-row "--------------------------------------------" "----------------------" "--------------------------"
+row "--------------------------------------------------" "----------" "------------------------------------"
 
 # ---- rule engine ----
 mkdir -p "$T/gen"
@@ -114,8 +117,39 @@ sleep 3
 c0=$(cpu_ticks "$fp"); sleep "$IDLE"; c1=$(cpu_ticks "$fp")
 pct=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v s="$IDLE" 'BEGIN { printf "%.3f", 100 * t / hz / s }')
 row "idle ${IDLE} s: CPU % of one core" "$pct" "ticks $((c1 - c0)) at ${hz} Hz"
-row "idle ${IDLE} s: VmHWM (KiB)" "$(hwm "$fp")" "ceiling 8192 (heartbeat)"
+row "idle ${IDLE} s: VmRSS at the end (KiB)" "$(vmrss "$fp")" "heartbeat test ceiling 8192"
+row "idle ${IDLE} s: VmHWM, start-up scans included (KiB)" "$(hwm "$fp")" ""
 kill "$fp" 2>/dev/null; wait "$fp" 2>/dev/null
+
+# ---- many processes: the process collector walking 1 s with PROCS extra ----
+PROCS=${BENCH_PROCS:-5000}
+cat >"$T/proc.conf" <<EOC
+[agent]
+heartbeat_interval = 10s
+[output]
+format = json
+syslog_socket = $T/proc.sock
+[collector.net]
+enabled = no
+[collector.process]
+rescan_interval = 1s
+EOC
+receiver "$T/proc.sock" "$T/proc.out"
+python3 -c '
+import subprocess, sys, time
+ps = [subprocess.Popen(["sleep", "30"]) for _ in range(int(sys.argv[1]))]
+time.sleep(25)
+' "$PROCS" &
+spawner=$!; pids="$pids $spawner"
+sleep 2
+"$FH" -c "$T/proc.conf" -r "$RULES" >/dev/null 2>&1 &
+fp=$!; pids="$pids $fp"
+sleep 2
+c0=$(cpu_ticks "$fp"); sleep 10; c1=$(cpu_ticks "$fp")
+pct=$(awk -v t=$((c1 - c0)) -v hz="$hz" 'BEGIN { printf "%.1f", 100 * t / hz / 10 }')
+row "$PROCS extra processes, walked every 1 s: CPU %" "$pct" ""
+row "$PROCS extra processes: VmRSS / VmHWM (KiB)" "$(vmrss "$fp")" "VmHWM $(hwm "$fp")"
+kill "$fp" "$spawner" 2>/dev/null; wait "$fp" "$spawner" 2>/dev/null
 
 # ---- bulk traffic (net_live_cpu.sh) ----
 lc=$(sh "$top/tests/bench/net_live_cpu.sh" 2>&1)
@@ -163,8 +197,10 @@ EOC
 	pct=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v w="$wall" 'BEGIN { printf "%.1f", 100 * t / hz / (w / 1000) }')
 	kvm=$(grep '"id":"ip-kvm-pikvm"' "$T/usb.out" | grep -vc '"lifecycle":"resolved"')
 	row "USB storm: $CYCLES PiKVM plug/unplug, CPU %" "$pct" "over ${wall} ms"
-	row "USB storm: VmHWM (KiB)" "$(hwm "$fp")" "ceiling 8192 (heartbeat)"
-	row "USB storm: ip-kvm-pikvm alerts" "$kvm" "of $CYCLES plugs (cooldown)"
+	sleep 5	# one more heartbeat
+	sup=$(grep '"id":"farmhound-heartbeat"' "$T/usb.out" | tail -n 1 | sed -n 's/.*"suppressed":\([0-9]*\).*/\1/p')
+	row "USB storm: VmRSS / VmHWM (KiB)" "$(vmrss "$fp")" "VmHWM $(hwm "$fp"), heartbeat ceiling 8192"
+	row "USB storm: ip-kvm-pikvm alerts" "$kvm" "of $CYCLES plugs; heartbeat suppressed=${sup:-?}"
 	exec 9>&-
 	kill "$fp" 2>/dev/null
 fi

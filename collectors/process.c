@@ -519,7 +519,8 @@ static int process_walk(struct process_state *st, const char *action)
 		process_recs_free(w.recs, w.n);
 		return r;
 	}
-	qsort(w.recs, w.n, sizeof(*w.recs), process_cmp_pid);
+	if (w.n)	/* an empty walk has recs NULL: qsort(NULL, 0) is UB */
+		qsort(w.recs, w.n, sizeof(*w.recs), process_cmp_pid);
 	for (size_t i = 0; i < st->nrecs; i++)
 		if (!st->recs[i].taken)
 			process_report_gone(st, &st->recs[i]);

@@ -508,7 +508,8 @@ static int socket_walk(struct socket_state *st, const char *action)
 
 	for (size_t t = 0; t < sizeof(socket_tables) / sizeof(socket_tables[0]); t++)
 		socket_read_table(st, &w, t);
-	qsort(w.recs, w.n, sizeof(*w.recs), socket_cmp_inode);
+	if (w.n)	/* no sockets: recs is NULL, and qsort(NULL, 0) is UB */
+		qsort(w.recs, w.n, sizeof(*w.recs), socket_cmp_inode);
 	/* The same inode twice is not the kernel's doing: keep the first. */
 	for (size_t i = 1; i < w.n; i++)
 		if (w.recs[i].s.inode == w.recs[i - 1].s.inode) {

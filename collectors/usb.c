@@ -125,6 +125,7 @@ struct usb_state {
 	uint64_t rescan_ms;		/* 0: periodic rescan off */
 	uint64_t next_rescan_ms;	/* 0: none scheduled */
 	uint64_t seq;
+	uint64_t overruns;		/* ENOBUFS from the monitor: stats().dropped */
 	size_t nknown;
 	size_t npending;
 	struct usb_known known[USB_KNOWN_MAX];
@@ -682,6 +683,9 @@ static int usb_on_ready(void *state)
 				 * ever earlier, so a flood cannot postpone it. */
 				uint64_t soon = now_monotonic_ms() + USB_RESCAN_SOON_MS;
 
+				/* Counted, so the loop says input was lost
+				 * (capture-dropped, heartbeat dropped). */
+				st->overruns++;
 				if (!st->next_rescan_ms || soon < st->next_rescan_ms)
 					st->next_rescan_ms = soon;
 				continue;
@@ -838,6 +842,19 @@ static int usb_fd(void *state)
 	return st && st->mon ? udev_monitor_get_fd(st->mon) : -1;
 }
 
+/* dropped: monitor overruns (the number of ENOBUFS, not of lost uevents:
+ * the kernel does not say how many); tracked: devices known. */
+static void usb_stats(void *state, struct collector_stats *out)
+{
+	struct usb_state *st = state;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return;
+	out->dropped = st->overruns;
+	out->tracked = st->nknown;
+}
+
 static void usb_free(void *state)
 {
 	struct usb_state *st = state;
@@ -906,4 +923,5 @@ const struct collector usb_collector = {
 	.scan = usb_scan,
 	.next_tick = usb_next_tick,
 	.free = usb_free,
+	.stats = usb_stats,
 };

@@ -89,8 +89,17 @@ check "heartbeat carries alerts, suppressed, undelivered, events_total, uptime" 
 	test "$(jq_last "$hb" "all(k in a['farmhound']['fields'] for k in ('alerts','suppressed','undelivered','events_total','uptime','rule_count'))")" = True
 check "heartbeat lists the usb collector as active" \
 	test "$(jq_last "$hb" "'usb' in a['farmhound']['fields']['collectors_active']")" = True
-check "heartbeat reports resident memory (VmRSS) under 8 MB" \
-	test "$(jq_last "$hb" "0 < a['farmhound']['fields']['rss_kb'] < 8192")" = True
+# ASan's shadow memory and quarantine inflate RSS: the ceiling holds only for
+# the ordinary build (make test-asan exports FH_SANITIZED=1); the field must
+# still be there and positive.
+if [ -n "${FH_SANITIZED:-}" ]; then
+	check "heartbeat reports resident memory (VmRSS), positive" \
+		test "$(jq_last "$hb" "0 < a['farmhound']['fields']['rss_kb']")" = True
+	ok "# SKIP VmRSS under 8 MB: sanitizer build (FH_SANITIZED)"
+else
+	check "heartbeat reports resident memory (VmRSS) under 8 MB" \
+		test "$(jq_last "$hb" "0 < a['farmhound']['fields']['rss_kb'] < 8192")" = True
+fi
 i=0
 while [ "$(count "$T/out.log" "$hb")" -lt 3 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 check "heartbeats keep coming (3 within 5 s)" test "$(count "$T/out.log" "$hb")" -ge 3

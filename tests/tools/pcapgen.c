@@ -5,6 +5,8 @@
  *   pcapgen DIR            every fixture of tests/integration/net_pcap.sh
  *   pcapgen --bench FILE [N]   a large mixed capture (default 600000
  *                          packets, mostly ordinary traffic) for make bench
+ *   pcapgen --flood dns|flows FILE N   N distinct DNS names, or N distinct
+ *                          flows, for the memory-ceiling floods of make bench
  *
  * Every payload is built here from the protocol documents (RFC 1035 DNS,
  * RFC 6762 mDNS, RFC 1002 NetBIOS, RFC 2131/2132 DHCP, RFC 826 ARP,
@@ -1284,6 +1286,48 @@ static void bench(const char *path, unsigned long n)
 	printf("%lu packets\n", G.count);
 }
 
+/* --flood dns|flows FILE N: resource-bound floods for make bench.
+ * dns: N lookups (query + answer) of N distinct names; flows: N TCP
+ * connection attempts (SYN) from N distinct client address/port pairs.
+ * Every 100000th item is a detectable one (an AnyDesk relay lookup, an
+ * inbound RDP session), so the reader can check alerts keep flowing. */
+static void flood(const char *kind, const char *path, unsigned long n)
+{
+	char dir[4096], name[128], *slash;
+	bool dns = strcmp(kind, "dns") == 0;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	outdir = ".";
+	if (slash) {
+		*slash = '\0';
+		outdir = dir;
+		path = slash + 1;
+	}
+	gen_open(path, DLT_EN10MB);
+	for (unsigned long i = 0; i < n; i++) {
+		if (dns) {
+			if (i % 100000 == 99999)
+				snprintf(name, sizeof(name), "relay-%08lx.net.anydesk.com", i);
+			else
+				snprintf(name, sizeof(name), "h%lu.z%lu.example.com", i, i / 1000);
+			dns_lookup(LAPTOP, RESOLVER, name, (unsigned)i);
+		} else if (i % 100000 == 99999) {
+			rdp_session(&remote4, LAPTOP, "operator", true);
+		} else {
+			/* 10.0.0.0/8 clients: (address, port) distinct for i < 2^24 * 16 */
+			struct addr c = A4(10, (unsigned)(i >> 16) & 0xff,
+					   (unsigned)(i >> 8) & 0xff, (unsigned)i & 0xff);
+			struct tcp t = { .c = c, .s = web4, .cp = 30000 + (unsigned)((i >> 24) & 0xfff),
+					 .sp = 443, .cseq = 1000, .sseq = 50000 };
+
+			tcp_seg(&t, true, F_SYN, NULL, 0);
+		}
+	}
+	gen_close();
+	printf("%lu packets\n", G.count);
+}
+
 int main(int argc, char **argv)
 {
 	laptop4 = A4(192, 168, 1, 10);
@@ -1301,8 +1345,14 @@ int main(int argc, char **argv)
 		bench(argv[2], argc > 3 ? strtoul(argv[3], NULL, 10) : 600000);
 		return 0;
 	}
+	if (argc == 5 && strcmp(argv[1], "--flood") == 0 &&
+	    (strcmp(argv[2], "dns") == 0 || strcmp(argv[2], "flows") == 0)) {
+		flood(argv[2], argv[3], strtoul(argv[4], NULL, 10));
+		return 0;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: pcapgen DIR | pcapgen --bench FILE [PACKETS]\n");
+		fprintf(stderr, "usage: pcapgen DIR | pcapgen --bench FILE [PACKETS]"
+			" | pcapgen --flood dns|flows FILE N\n");
 		return 2;
 	}
 	outdir = argv[1];

@@ -1,0 +1,152 @@
+#!/bin/sh
+# fault_reload.sh - reload faults: the rules directory unreadable at reload
+# (farmhound-reload-failed, the old rules stay in force) and a burst of 50
+# SIGHUPs in a row (the daemon survives and ends with the new rules).
+#
+# root reads a mode-000 directory anyway (CAP_DAC_OVERRIDE), so the daemon
+# runs as nobody (setpriv, no capabilities: with only the process collector
+# it needs none) and the rules directory is nobody's.  The alerts come from
+# the real process collector: a private rule fires on each process started
+# from a copy of sleep(1) named fhprobe.  SKIPs without root or setpriv.
+. "$(dirname "$0")/lib.sh"
+
+NOBODY=65534
+if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null 2>&1; then
+	ok "# SKIP needs root and setpriv to run the daemon as nobody"
+	finish
+	exit $?
+fi
+T=$(mktemp -d /tmp/fh-freload.XXXXXX)
+chmod 0755 "$T"
+recv_pid="" fh_pid=""
+
+cleanup() {
+	[ -n "$fh_pid" ] && kill "$fh_pid" 2>/dev/null
+	[ -n "$recv_pid" ] && kill "$recv_pid" 2>/dev/null
+	[ -f "$T/probe.pids" ] && xargs -r kill 2>/dev/null <"$T/probe.pids"
+	sleep 0.2
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT PIPE TERM
+
+wait_for() {
+	i=0; n=$((${3:-10} * 10))
+	while [ $i -lt $n ]; do
+		grep -Eq "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+count() { c=$(grep -Ec "$2" "$1" 2>/dev/null); echo "${c:-0}"; }
+alive() { kill -0 "$fh_pid" 2>/dev/null; }
+# probe: one fhprobe process; the process collector walks every second.
+probe() { "$T/fhprobe" 600 & echo $! >>"$T/probe.pids"; }
+# rule ID: a rule pack with one rule ID firing on fhprobe.
+rule() {
+	cat >"$T/rules/probe.rules" <<EOR
+[rule $1]
+name        = fault-injection reload probe ($1)
+source      = process
+when        = action == add and comm == "fhprobe"
+severity    = notice
+confidence  = low
+category    = test
+score       = 0
+mitre       = T1059
+references  = tests/integration/fault_reload.sh
+EOR
+	chown -R $NOBODY:$NOBODY "$T/rules"
+}
+
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+while True:
+    d = s.recv(65536)
+    with open(sys.argv[2], "ab") as f:
+        f.write(d + b"\n")
+' "$T/log.sock" "$T/out.log" &
+recv_pid=$!
+i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+chmod 0666 "$T/log.sock"
+
+cp "$(command -v sleep)" "$T/fhprobe"
+chmod 0755 "$T/fhprobe"
+mkdir -p "$T/rules"
+rule fault-reload-old
+cat >"$T/farmhound.conf" <<EOC
+[agent]
+heartbeat_interval = 1s
+[output]
+format = json
+syslog_socket = $T/log.sock
+[collector.usb]
+enabled = no
+[collector.display]
+enabled = no
+[collector.socket]
+enabled = no
+[collector.host]
+enabled = no
+[collector.net]
+enabled = no
+[collector.process]
+rescan_interval = 1s
+EOC
+chmod 0644 "$T/farmhound.conf"
+
+setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups --inh-caps=-all \
+	--bounding-set=-all --no-new-privs \
+	"$FH" -c "$T/farmhound.conf" -r "$T/rules" >"$T/fh.out" 2>"$T/fh.err" &
+fh_pid=$!
+check "daemon started as nobody" wait_for "$T/out.log" '"id":"farmhound-started"' 10
+sleep 1.2
+probe
+check "the original rule fires" wait_for "$T/out.log" '"id":"fault-reload-old"' 5
+
+# ---- the rules directory unreadable at reload ----
+rule fault-reload-new
+chmod 000 "$T/rules"
+check "the rules directory is really unreadable for nobody" \
+	sh -c "! setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups ls '$T/rules' >/dev/null 2>&1"
+kill -HUP "$fh_pid"
+check "reload-failed notice when the rules directory is unreadable" \
+	wait_for "$T/out.log" '"id":"farmhound-reload-failed"' 5
+check "... naming the directory and the reason" \
+	grep -Eq '"id":"farmhound-reload-failed".*rules: cannot open rules directory: Permission denied' "$T/out.log"
+check "daemon still running after the failed reload" alive
+old=$(count "$T/out.log" '"id":"fault-reload-old"')
+probe
+check "the old rules stay in force (a new probe fires the old rule)" \
+	sh -c "i=0; while [ \$(grep -c '\"id\":\"fault-reload-old\"' '$T/out.log') -le $old ] && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i+1)); done;
+		[ \$(grep -c '\"id\":\"fault-reload-old\"' '$T/out.log') -gt $old ]"
+check "the new rule is not in force" test "$(count "$T/out.log" '"id":"fault-reload-new"')" -eq 0
+
+# ---- a burst of 50 SIGHUPs, the directory readable again ----
+chmod 0755 "$T/rules"
+oks=$(count "$T/out.log" '"id":"farmhound-reload-ok"')
+j=0
+while [ $j -lt 50 ]; do kill -HUP "$fh_pid" 2>/dev/null; j=$((j + 1)); done
+check "at least one reload-ok after 50 SIGHUPs" \
+	sh -c "i=0; while [ \$(grep -c farmhound-reload-ok '$T/out.log') -le $oks ] && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i+1)); done;
+		[ \$(grep -c farmhound-reload-ok '$T/out.log') -gt $oks ]"
+sleep 2
+check "daemon survives 50 SIGHUPs in a row" alive
+n=$(($(count "$T/out.log" '"id":"farmhound-reload-ok"') - oks))
+echo "# 50 SIGHUPs -> $n reloads (signals coalesce)"
+check "no more reloads than SIGHUPs ($n <= 50)" test "$n" -le 50
+check "no reload failed during the burst" \
+	test "$(count "$T/out.log" '"id":"farmhound-reload-failed"')" -eq 1
+probe
+check "it ends with the new rules: a probe fires the new rule" \
+	wait_for "$T/out.log" '"id":"fault-reload-new"' 5
+check "heartbeats go on after the burst" \
+	sh -c "n=\$(grep -c farmhound-heartbeat '$T/out.log'); sleep 2.2; test \$(grep -c farmhound-heartbeat '$T/out.log') -gt \$n"
+
+kill -TERM "$fh_pid"
+wait "$fh_pid"; rc=$?
+fh_pid=""
+check "daemon exits cleanly on SIGTERM (status $rc)" test "$rc" -eq 0
+finish

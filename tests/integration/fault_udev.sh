@@ -1,0 +1,158 @@
+#!/bin/sh
+# fault_udev.sh - a udev monitor overrun (ENOBUFS): uevents the kernel
+# dropped are reported and recovered, not lost silently.
+#
+# umockdev delivers uevents over a unix socket, whose sender waits when the
+# reader is full, so it cannot make libudev see ENOBUFS.  A small LD_PRELOAD
+# shim (compiled here) wraps udev_monitor_receive_device(): while
+# $T/drop holds a positive count, it takes the real device off the monitor,
+# throws it away and fails with ENOBUFS -- what libudev returns when the
+# kernel dropped uevents.  The PiKVM is plugged while every uevent is
+# dropped: no live alert can come; the USB collector counts the overrun
+# (stats().dropped -> farmhound-capture-dropped notice, heartbeat dropped)
+# and its early rescan (10 s after ENOBUFS) finds the PiKVM and alerts.
+. "$(dirname "$0")/lib.sh"
+
+UEVENT="$B/tests/uevent"
+PIKVM="$FIX/usb/pikvm.umockdev"
+T=$(mktemp -d /tmp/fh-fudev.XXXXXX)
+recv_pid="" helper_pid=""
+
+cleanup() {
+	[ -f "$T/fh.pid" ] && kill "$(cat "$T/fh.pid")" 2>/dev/null
+	for p in $helper_pid $recv_pid; do kill "$p" 2>/dev/null; done
+	sleep 0.2
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT PIPE TERM
+
+wait_for() {
+	i=0; n=$((${3:-10} * 10))
+	while [ $i -lt $n ]; do
+		grep -Eq "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+count() { c=$(grep -Ec "$2" "$1" 2>/dev/null); echo "${c:-0}"; }
+ctl() {
+	before=$(count "$T/fh.pid.ack" .)
+	timeout 5 sh -c 'echo "$1" >"$2"' _ "$1" "$T/ctl" || return 1
+	i=0
+	while [ "$(count "$T/fh.pid.ack" .)" -le "$before" ] && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	tail -n 1 "$T/fh.pid.ack" 2>/dev/null | grep -q '^done'
+}
+alive() { kill -0 "$(cat "$T/fh.pid")" 2>/dev/null; }
+
+cat >"$T/udevdrop.c" <<'EOC'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct udev_device;
+struct udev_monitor;
+
+/* Drop count in $UDEVDROP_FILE: > 0 means "the kernel overran". */
+static long drops(void)
+{
+	const char *p = getenv("UDEVDROP_FILE");
+	FILE *f = p ? fopen(p, "re") : NULL;
+	long v = 0;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+struct udev_device *udev_monitor_receive_device(struct udev_monitor *m)
+{
+	static struct udev_device *(*real)(struct udev_monitor *);
+	static struct udev_device *(*unref)(struct udev_device *);
+	struct udev_device *d;
+
+	if (!real) {
+		real = (struct udev_device *(*)(struct udev_monitor *))
+			dlsym(RTLD_NEXT, "udev_monitor_receive_device");
+		unref = (struct udev_device *(*)(struct udev_device *))
+			dlsym(RTLD_NEXT, "udev_device_unref");
+	}
+	d = real(m);
+	if (d && drops() > 0) {
+		unref(d);
+		errno = ENOBUFS;
+		return NULL;
+	}
+	return d;
+}
+EOC
+if ! ${CC:-cc} -shared -fPIC -O2 -o "$T/udevdrop.so" "$T/udevdrop.c" -ldl 2>"$T/cc.err"; then
+	not_ok "cannot build the overrun shim: $(head -n 1 "$T/cc.err")"
+	finish
+	exit $?
+fi
+
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+while True:
+    d = s.recv(65536)
+    with open(sys.argv[2], "ab") as f:
+        f.write(d + b"\n")
+' "$T/log.sock" "$T/out.log" &
+recv_pid=$!
+i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+
+cat >"$T/farmhound.conf" <<EOC
+[agent]
+heartbeat_interval = 1s
+[output]
+format = json
+syslog_socket = $T/log.sock
+[collector.usb]
+settle = 200ms
+[collector.net]
+enabled = no
+[collector.process]
+enabled = no
+[collector.socket]
+enabled = no
+EOC
+echo 0 >"$T/drop"
+mkfifo "$T/ctl"
+LD_PRELOAD="$T/udevdrop.so${LD_PRELOAD:+:$LD_PRELOAD}" UDEVDROP_FILE="$T/drop" \
+	umockdev-wrapper "$UEVENT" "$T/ctl" "$T/fh.pid" "+$FIX/usb/root-hubs.umockdev" \
+	"$FH" -c "$T/farmhound.conf" -r "$RULES" >"$T/fh.out" 2>"$T/fh.err" &
+helper_pid=$!
+check "daemon started in the testbed" wait_for "$T/out.log" '"id":"farmhound-started"' 10
+sleep 1
+
+# ---- every uevent of the PiKVM is dropped ----
+echo 1000000 >"$T/drop"
+check "testbed helper plugs the PiKVM" ctl "add $PIKVM"
+sleep 1.5
+echo 0 >"$T/drop"
+check "the shim really dropped them: no live PiKVM alert" \
+	test "$(count "$T/out.log" '"id":"ip-kvm-pikvm"')" -eq 0
+check "the overrun is reported: capture-dropped notice naming usb" \
+	wait_for "$T/out.log" '"id":"farmhound-capture-dropped".*"usb"' 5
+check "a heartbeat counts it (dropped > 0)" \
+	wait_for "$T/out.log" '"id":"farmhound-heartbeat".*"dropped":[1-9]' 3
+check "the early rescan finds the PiKVM and alerts (within 15 s)" \
+	wait_for "$T/out.log" '"id":"ip-kvm-pikvm"' 15
+check "daemon still running" alive
+
+kill -TERM "$(cat "$T/fh.pid")"
+check "farmhound-stopping" wait_for "$T/out.log" '"id":"farmhound-stopping"' 5
+wait "$helper_pid"; rc=$?
+helper_pid=""
+check "daemon exited cleanly (status $rc)" test "$rc" -eq 0
+finish

@@ -4,7 +4,8 @@
 #   FUZZ_BUILD=build-fuzz FUZZ_TIME=60 tests/fuzz/run.sh TARGET...
 #
 # Each target starts from its committed seeds (tests/fuzz/corpus/T) and
-# regression inputs (tests/fuzz/regress/T); what it finds goes to a scratch
+# regression inputs (tests/fuzz/regress/T), with tests/fuzz/T.dict as
+# libFuzzer dictionary when there is one; what it finds goes to a scratch
 # corpus ($FUZZ_BUILD/corpus/T, first on the command line, so libFuzzer
 # writes there and never into the repository) and crashing inputs to
 # $FUZZ_BUILD/artifacts/T/.  The log of each run is $FUZZ_LOGDIR/T.log.
@@ -25,11 +26,13 @@ for t in "$@"; do
 	mkdir -p "$FUZZ_BUILD/corpus/$t" "$FUZZ_BUILD/artifacts/$t"
 	dirs="$FUZZ_BUILD/corpus/$t $here/corpus/$t"
 	[ -d "$here/regress/$t" ] && dirs="$dirs $here/regress/$t"
+	dict=
+	[ -f "$here/$t.dict" ] && dict="-dict=$here/$t.dict"
 	# -timeout: an input taking 10 s is a hang, reported like a crash.
 	# shellcheck disable=SC2086
 	"$bin" -max_total_time="$FUZZ_TIME" -print_final_stats=1 -timeout=10 \
 		-rss_limit_mb=2048 -artifact_prefix="$FUZZ_BUILD/artifacts/$t/" \
-		$dirs >"$log" 2>&1
+		$dict $dirs >"$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	last=$(grep -E '^#[0-9]+' "$log" | tail -n 1)

@@ -73,6 +73,16 @@ format = json
 syslog_socket = $T/log.sock
 [collector.usb]
 settle = 200ms
+# Only the USB side is under test: what the machine's own processes,
+# sockets and traffic look like must not add evidence to the verdict.
+[collector.process]
+enabled = no
+[collector.socket]
+enabled = no
+[collector.host]
+enabled = no
+[collector.net]
+enabled = no
 EOC
 mkfifo "$T/ctl"
 umockdev-wrapper "$UEVENT" "$T/ctl" "$T/fh.pid" "+$FIX/usb/root-hubs.umockdev" \

@@ -21,14 +21,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' HUP INT PIPE TERM
-wait_for() {
-	i=0
-	while [ $i -lt $((${3:-5} * 10)) ]; do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	return 1
-}
 
 cat >"$T/farmhound.conf" <<EOC
 [agent]

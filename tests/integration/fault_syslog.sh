@@ -31,14 +31,6 @@ pkill_burst() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
-wait_for() {
-	i=0; n=$((${3:-10} * 10))
-	while [ $i -lt $n ]; do
-		grep -Eq "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	return 1
-}
 count() { c=$(grep -Ec "$2" "$1" 2>/dev/null); echo "${c:-0}"; }
 # wait_count FILE REGEX N SECONDS: until FILE has at least N matching lines.
 wait_count() {

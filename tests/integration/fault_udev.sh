@@ -27,14 +27,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
-wait_for() {
-	i=0; n=$((${3:-10} * 10))
-	while [ $i -lt $n ]; do
-		grep -Eq "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	return 1
-}
 count() { c=$(grep -Ec "$2" "$1" 2>/dev/null); echo "${c:-0}"; }
 ctl() {
 	before=$(count "$T/fh.pid.ack" .)

@@ -293,12 +293,6 @@ if command -v turnserver >/dev/null; then
 	printf 'stun_server = 127.0.0.1:%s\n' "$port" >>"$T/daemon.conf"
 	daemon_stun=1
 fi
-# wait_for FILE REGEX: up to 10 s.
-wait_for() {
-	i=0
-	while [ $i -lt 100 ]; do grep -Eq "$2" "$1" 2>/dev/null && return 0; sleep 0.1; i=$((i + 1)); done
-	return 1
-}
 # The shipped rules plus one that alerts on every change event, so an
 # event no shipped rule cares about is still seen here.
 mkdir "$T/rules"

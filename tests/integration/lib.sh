@@ -13,3 +13,13 @@ not_ok() { _n=$((_n + 1)); _fail=$((_fail + 1)); echo "not ok $_n - $*"; }
 # check "description" command...: ok if the command succeeds.
 check() { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 finish() { echo "1..$_n"; [ "$_fail" -eq 0 ]; }
+# wait_for FILE REGEX [SECONDS]: poll FILE (every 0.1 s, up to SECONDS,
+# default 10) until a line matches the extended regex REGEX.
+wait_for() {
+	i=0; n=$((${3:-10} * 10))
+	while [ $i -lt $n ]; do
+		grep -Eq "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}

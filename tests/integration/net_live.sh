@@ -32,6 +32,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
+# lib.sh polls every 0.1 s; the one-second latency check wants a finer
+# clock, so this suite polls every 0.05 s.
 wait_for() {
 	i=0; n=$((${3:-10} * 20))
 	while [ $i -lt $n ]; do

@@ -32,14 +32,6 @@ as_unit() {
 		--inh-caps=-all,+net_raw --ambient-caps=-all,+net_raw \
 		--bounding-set=-all,+net_raw --no-new-privs "$@"
 }
-wait_for() {
-	i=0
-	while [ $i -lt $((${3:-5} * 10)) ]; do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	return 1
-}
 
 mkdir "$T/rules"
 cp "$RULES"/*.rules "$T/rules/"

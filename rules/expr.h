@@ -60,10 +60,37 @@ bool expr_eval(const struct expr *e, const struct event *ev,
 bool expr_explain(const struct expr *e, const struct event *ev,
 		  struct expr_runtime *rt, char *buf, size_t len);
 
-/* A conjunct "field == literal" every match needs (see expr.c), on a
- * field other than skip_field (and want_field if >= 0); for the
- * ruleset's index. */
-bool expr_key_eq(const struct expr *e, int skip_field, int want_field,
-		 int *field, const char **lit);
+/* The rule index (rule_index.c) files a rule under literals its
+ * condition cannot hold without.  One such literal, an "atom": the
+ * event's string field equals lit (EXACT; compared ASCII-case-folded when
+ * icase) or contains it (SUBSTR: the operand of contains/startswith/
+ * endswith, or the literal a glob or regex forces, see literal.c; always
+ * compared folded).  lit is valid during the callback only. */
+enum expr_key_kind {
+	EXPR_KEY_EXACT,
+	EXPR_KEY_SUBSTR,
+};
+
+struct expr_key {
+	enum expr_key_kind kind;
+	int field;
+	bool icase;
+	const char *lit;
+};
+
+/* Calls fn with every atom of e outside a "not". */
+void expr_index_atoms(const struct expr *e,
+		      void (*fn)(void *opaque, const struct expr_key *k),
+		      void *opaque);
+
+/* A set of atoms one of which holds whenever e holds, the cheapest by
+ * cost() (UINT64_MAX: an atom not to be used): an "and" needs only one
+ * side's set, an "or" both sides', "x in (a, b)" both atoms.  Calls emit
+ * with each atom of it and returns its cost; UINT64_MAX and no call when
+ * e has no such set (then the rule must be tried on every event). */
+uint64_t expr_index_plan(const struct expr *e,
+			 uint64_t (*cost)(void *opaque, const struct expr_key *k),
+			 void (*emit)(void *opaque, const struct expr_key *k),
+			 void *opaque);
 
 #endif

@@ -46,10 +46,7 @@ void ruleset_free(struct ruleset *rs)
 	for (size_t i = 0; i < SOURCE__MAX; i++) {
 		struct source_index *ix = &rs->by_source[i];
 
-		for (size_t b = 0; b < ix->nbuckets; b++)
-			free(ix->buckets[b].pos);
-		free(ix->buckets);
-		free(ix->unkeyed);
+		rule_index_free(ix->index);
 		free(rs->by_source[i].rules);
 		free(rs->by_source[i].allows);
 	}
@@ -333,41 +330,20 @@ static inline bool rule_matches(struct eval *e, const struct rule *r)
 	return expr_eval(r->when, e->ev, e->rs->rt);
 }
 
-const struct key_bucket *source_index_bucket(const struct source_index *ix,
-					     const char *key)
+struct visit {
+	struct eval *e;
+	const struct source_index *ix;
+	const struct allow *allow;
+	bool allow_checked;
+};
+
+static void visit_candidate(void *opaque, uint32_t pos)
 {
-	uint64_t h = rule_key_hash(key, strlen(key));
-	size_t i = h & (ix->nbuckets - 1);
+	struct visit *v = opaque;
+	struct rule *r = v->ix->rules[pos];
 
-	if (!ix->nbuckets)
-		return NULL;
-	for (size_t k = 0; k < ix->nbuckets && ix->buckets[i].key; k++) {
-		if (strcmp(ix->buckets[i].key, key) == 0)
-			return &ix->buckets[i];
-		i = (i + 1) & (ix->nbuckets - 1);
-	}
-	return NULL;
-}
-
-/* The unkeyed rules and the event's bucket, merged into file order. */
-static void eval_indexed(struct eval *e, const struct source_index *ix)
-{
-	const char *v = event_get_str(e->ev, ix->key_field);
-	const struct key_bucket *b = v ? source_index_bucket(ix, v) : NULL;
-	const struct allow *allow = NULL;
-	bool allow_checked = false;
-	size_t i = 0, k = 0, nb = b ? b->n : 0;
-
-	while (i < ix->nunkeyed || k < nb) {
-		uint32_t p;
-
-		if (k >= nb || (i < ix->nunkeyed && ix->unkeyed[i] < b->pos[k]))
-			p = ix->unkeyed[i++];
-		else
-			p = b->pos[k++];
-		if (expr_eval(ix->rules[p]->when, e->ev, e->rs->rt))
-			matched(e, ix, ix->rules[p], &allow, &allow_checked);
-	}
+	if (expr_eval(r->when, v->e->ev, v->e->rs->rt))
+		matched(v->e, v->ix, r, &v->allow, &v->allow_checked);
 }
 
 int ruleset_eval(const struct ruleset *rs, struct rule_state *st,
@@ -394,8 +370,10 @@ int ruleset_eval(const struct ruleset *rs, struct rule_state *st,
 		return 0;
 	if (e.co && action_is(ev, EVENT_ACTION_REMOVE))
 		correlate_remove(e.co, ix, ev, on_resolved, &e);
-	if (ix->key_field >= 0 && !on_match) {
-		eval_indexed(&e, ix);
+	if (ix->index && !on_match) {
+		struct visit v = { .e = &e, .ix = ix };
+
+		rule_index_visit(ix->index, ev, visit_candidate, &v);
 	} else {
 		for (size_t i = 0; i < ix->nrules; i++)
 			if (rule_matches(&e, ix->rules[i]))

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "expr.h"
+#include "rule_index.h"
 #include "rules.h"
 
 /* Thresholds (count, window, distinct, group_by): the rule alerts when
@@ -72,33 +73,16 @@ struct allow {
 	time_t expires;			/* end of the expiry day (UTC); 0: never */
 };
 
-/* Rules keyed by one literal of the index field. */
-struct key_bucket {
-	const char *key;		/* owned by a rule's expression */
-	uint32_t *pos;			/* positions in rules[], ascending */
-	size_t n;
-};
-
-/* Rules and allows of one source, in file order.  The index: rules that
- * need "key_field == literal" (a top-level conjunct) sit in the bucket of
- * their literal; an event only visits the bucket of its own value and the
- * unkeyed rules, merged back into file order.  Most events match nothing,
- * and this is what keeps them from visiting every rule. */
+/* Rules and allows of one source, in file order, and the index that
+ * finds the few rules an event can match (rule_index.c). */
 struct source_index {
 	const struct source_def *source;
 	struct rule **rules;
 	size_t nrules;
 	struct allow **allows;
 	size_t nallows;
-	int key_field;			/* -1: no index */
-	uint32_t *unkeyed;
-	size_t nunkeyed;
-	struct key_bucket *buckets;	/* open addressing, nbuckets a power of two */
-	size_t nbuckets;
+	struct rule_index *index;	/* NULL: try every rule */
 };
-
-const struct key_bucket *source_index_bucket(const struct source_index *ix,
-					     const char *key);
 
 struct ruleset {
 	struct rule **rules;

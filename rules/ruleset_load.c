@@ -1084,68 +1084,21 @@ static void build_allow(struct loader *l, struct raw_section *sec)
 	}
 }
 
-static int push_pos(uint32_t **v, size_t *n, uint32_t p)
-{
-	uint32_t *nv = realloc(*v, (*n + 1) * sizeof(*nv));
-
-	if (!nv)
-		return -ENOMEM;
-	nv[(*n)++] = p;
-	*v = nv;
-	return 0;
-}
-
-/* The key field: the one most rules of the source need a literal of. */
-static int pick_key_field(const struct source_index *ix)
-{
-	int counts[256] = { 0 }, best = -1, f;
-	const char *lit;
-
-	for (size_t i = 0; i < ix->nrules; i++)
-		if (expr_key_eq(ix->rules[i]->when, 0, -1, &f, &lit) && f < 256)
-			counts[f]++;
-	for (int k = 0; k < 256; k++)
-		if (counts[k] && (best < 0 || counts[k] > counts[best]))
-			best = k;
-	/* Not worth it for a handful. */
-	return best >= 0 && counts[best] >= 4 ? best : -1;
-}
-
 static int index_source(struct source_index *ix)
 {
-	size_t cap = 16;
-	const char *lit;
-	int f;
+	const struct expr **whens;
+	int r;
 
-	ix->key_field = pick_key_field(ix);
-	for (size_t i = 0; i < ix->nrules; i++) {
-		struct key_bucket *b;
-		uint64_t h;
-
-		if (ix->key_field < 0 ||
-		    !expr_key_eq(ix->rules[i]->when, 0, ix->key_field, &f, &lit)) {
-			if (push_pos(&ix->unkeyed, &ix->nunkeyed, (uint32_t)i) < 0)
-				return -ENOMEM;
-			continue;
-		}
-		while (cap < 2 * ix->nrules)
-			cap *= 2;
-		if (!ix->buckets) {
-			ix->buckets = calloc(cap, sizeof(*ix->buckets));
-			if (!ix->buckets)
-				return -ENOMEM;
-			ix->nbuckets = cap;
-		}
-		h = rule_key_hash(lit, strlen(lit));
-		for (b = &ix->buckets[h & (ix->nbuckets - 1)];
-		     b->key && strcmp(b->key, lit) != 0;
-		     b = &ix->buckets[(size_t)(b - ix->buckets + 1) & (ix->nbuckets - 1)])
-			;
-		b->key = lit;
-		if (push_pos(&b->pos, &b->n, (uint32_t)i) < 0)
-			return -ENOMEM;
-	}
-	return 0;
+	if (!ix->nrules)
+		return 0;
+	whens = calloc(ix->nrules, sizeof(*whens));
+	if (!whens)
+		return -ENOMEM;
+	for (size_t i = 0; i < ix->nrules; i++)
+		whens[i] = ix->rules[i]->when;
+	r = rule_index_build(whens, ix->nrules, &ix->index);
+	free(whens);
+	return r;
 }
 
 /* by_source: every rule and allow under its source's id. */

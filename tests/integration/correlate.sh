@@ -49,8 +49,20 @@ print(" ".join(sorted(e["rule"] for e in a["farmhound"]["evidence"])))' 2>/dev/n
 }
 
 # ---- --scan --explain ----
+# Only the USB side: the machine's own processes, sockets and traffic (a
+# remote-access test running beside this one) must not add evidence.
+cat >"$T/usb-only.conf" <<EOC
+[collector.process]
+enabled = no
+[collector.socket]
+enabled = no
+[collector.host]
+enabled = no
+[collector.net]
+enabled = no
+EOC
 timeout 30 umockdev-run -d "$FIX/usb/pikvm.umockdev" -- \
-	"$FH" --scan --explain -c "$T/absent.conf" -r "$RULES" >"$T/explain.out" 2>"$T/explain.err"
+	"$FH" --scan --explain -c "$T/usb-only.conf" -r "$RULES" >"$T/explain.out" 2>"$T/explain.err"
 rc=$?
 check "--scan --explain on the PiKVM exits 1" test "$rc" -eq 1
 check "--explain names the condition a rule missed on" \

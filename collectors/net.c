@@ -1125,15 +1125,15 @@ static void net_pcap_cb(u_char *user, const struct pcap_pkthdr *ph, const u_char
 
 static int net_set_filter(struct net_state *st, struct net_handle *h)
 {
-	char text[16384];
+	char text[16384], err[PCAP_ERRBUF_SIZE];
 	struct bpf_program prog;
 	int r = 0;
 
 	if (!net_filter_text(h->dlt, text, sizeof(text)))
 		return -ENAMETOOLONG;
-	if (pcap_compile(h->p, &prog, text, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+	if (net_filter_compile(h->p, text, &prog, err, sizeof(err)) < 0) {
 		st->ctx.note(st->ctx.opaque, LOG_ERR, "net", "filter for link type %s: %s",
-			     pcap_datalink_val_to_name(h->dlt), pcap_geterr(h->p));
+			     pcap_datalink_val_to_name(h->dlt), err);
 		return -EINVAL;
 	}
 	if (pcap_setfilter(h->p, &prog) < 0) {

@@ -43,7 +43,15 @@
  * them.  Offsets: ip6[6] next header, ip6[4:2] payload length, ip6[52]
  * TCP data offset, ip6[53] TCP flags, ip6[42:2] TCP destination port.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "net_decode.h"
 #include "net_filter.h"
@@ -90,4 +98,135 @@ const char *net_filter_text(int dlt, char *buf, size_t len)
 	else
 		n = snprintf(buf, len, "%s", net_filter_core);
 	return n < 0 || (size_t)n >= len ? NULL : buf;
+}
+
+/* ---- compiling it ---- */
+
+/* More instructions than the kernel accepts (BPF_MAXINSNS is 4096). */
+#define NET_FILTER_MAX_INSNS 65536
+
+struct compiled_head {
+	int32_t status;			/* 0, or the length of an error message */
+	uint32_t len;			/* instructions that follow */
+};
+
+static bool write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+static bool read_all(int fd, void *buf, size_t n)
+{
+	char *p = buf;
+
+	while (n) {
+		ssize_t r = read(fd, p, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		p += r;
+		n -= (size_t)r;
+	}
+	return true;
+}
+
+static void compile_child(int fd, pcap_t *p, const char *text)
+{
+	struct bpf_program prog;
+	struct compiled_head h = { 0 };
+	bool ok;
+
+	if (pcap_compile(p, &prog, text, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		const char *msg = pcap_geterr(p);
+
+		h.status = (int32_t)strlen(msg);
+		ok = write_all(fd, &h, sizeof(h)) && write_all(fd, msg, (size_t)h.status);
+	} else {
+		h.len = prog.bf_len;
+		ok = write_all(fd, &h, sizeof(h)) &&
+		     write_all(fd, prog.bf_insns, prog.bf_len * sizeof(*prog.bf_insns));
+	}
+	_exit(ok ? 0 : 1);
+}
+
+static int compile_here(pcap_t *p, const char *text, struct bpf_program *prog,
+			char *err, size_t errlen)
+{
+	if (pcap_compile(p, prog, text, 1, PCAP_NETMASK_UNKNOWN) == 0)
+		return 0;
+	snprintf(err, errlen, "%s", pcap_geterr(p));
+	return -EINVAL;
+}
+
+/* The child's answer; -EIO if it died or said something malformed. */
+static int compile_read(int fd, struct bpf_program *prog, char *err, size_t errlen)
+{
+	struct compiled_head h;
+	char msg[PCAP_ERRBUF_SIZE];
+
+	if (!read_all(fd, &h, sizeof(h)))
+		return -EIO;
+	if (h.status) {
+		if (h.status < 0 || (size_t)h.status >= sizeof(msg) ||
+		    !read_all(fd, msg, (size_t)h.status))
+			return -EIO;
+		msg[h.status] = '\0';
+		snprintf(err, errlen, "%s", msg);
+		return -EINVAL;
+	}
+	if (!h.len || h.len > NET_FILTER_MAX_INSNS)
+		return -EIO;
+	prog->bf_insns = calloc(h.len, sizeof(*prog->bf_insns));
+	if (!prog->bf_insns)
+		return -ENOMEM;
+	prog->bf_len = h.len;
+	if (!read_all(fd, prog->bf_insns, h.len * sizeof(*prog->bf_insns))) {
+		pcap_freecode(prog);
+		return -EIO;
+	}
+	return 0;
+}
+
+int net_filter_compile(pcap_t *p, const char *text, struct bpf_program *prog,
+		       char *err, size_t errlen)
+{
+	int fds[2], r, status;
+	pid_t pid;
+
+	memset(prog, 0, sizeof(*prog));
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return compile_here(p, text, prog, err, errlen);
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return compile_here(p, text, prog, err, errlen);
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		compile_child(fds[1], p, text);
+	}
+	close(fds[1]);
+	r = compile_read(fds[0], prog, err, errlen);
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	/* A child that died (killed, out of memory): try here. */
+	if (r == -EIO)
+		return compile_here(p, text, prog, err, errlen);
+	return r;
 }

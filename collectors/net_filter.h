@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include <pcap/pcap.h>
+
 /* Largest TCP payload to port 443 passed whatever its first bytes (the
  * tail of a split ClientHello; see net_filter.c). */
 #define NET_FILTER_SMALL_PAYLOAD 512
@@ -14,5 +16,17 @@
  * everywhere, repeated under one and two VLAN tags on Ethernet, where
  * libpcap supports "vlan".  Returns buf, or NULL if len is too small. */
 const char *net_filter_text(int dlt, char *buf, size_t len);
+
+/* pcap_compile(p, prog, text, optimize) in a short-lived child process,
+ * the program handed back through a pipe: libpcap's optimizer needs
+ * about 3.6 MB for a moment for the Ethernet filter (three copies under
+ * VLAN tags), and that moment would stay in the daemon's resident peak
+ * for its whole life.  The child compiles on its copy of the live handle,
+ * so the code is what the live handle would get (Linux VLAN handling).
+ * Falls back to compiling in this process when fork() fails.  Returns 0,
+ * or -EINVAL with libpcap's message in err; free prog with
+ * pcap_freecode(). */
+int net_filter_compile(pcap_t *p, const char *text, struct bpf_program *prog,
+		       char *err, size_t errlen);
 
 #endif

@@ -2,7 +2,9 @@
  * test_net_filter.c - the net collector's BPF filter (collectors/
  * net_filter.c), compiled by libpcap for each link type and run with
  * pcap_offline_filter() over hand-built frames: what the dissectors need
- * passes, bulk data does not.
+ * passes, bulk data does not.  The programs come from net_filter_compile()
+ * (compiled in a child process, as the collector does), which must give
+ * exactly what pcap_compile() gives in this process.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -26,12 +28,12 @@ struct filt {
 
 static void filt_open(struct filt *f, int dlt)
 {
-	char text[16384];
+	char text[16384], err[PCAP_ERRBUF_SIZE];
 
 	f->p = pcap_open_dead(dlt, 65535);
 	assert_non_null(f->p);
 	assert_non_null(net_filter_text(dlt, text, sizeof(text)));
-	assert_int_equal(pcap_compile(f->p, &f->prog, text, 1, PCAP_NETMASK_UNKNOWN), 0);
+	assert_int_equal(net_filter_compile(f->p, text, &f->prog, err, sizeof(err)), 0);
 }
 
 static void filt_close(struct filt *f)
@@ -76,6 +78,40 @@ static void test_filter_compiles_for_every_link_type(void **unused)
 		filt_close(&f);
 	}
 	assert_null(net_filter_text(DLT_EN10MB, small, sizeof(small)));
+}
+
+/* The child's program is the one compiled here, instruction for
+ * instruction; a bad expression comes back as libpcap's message. */
+static void test_child_compile_same_program(void **unused)
+{
+	static const int dlts[] = { DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW };
+	char text[16384], err[PCAP_ERRBUF_SIZE] = "";
+
+	(void)unused;
+	for (size_t i = 0; i < sizeof(dlts) / sizeof(dlts[0]); i++) {
+		struct bpf_program here, child;
+		pcap_t *p = pcap_open_dead(dlts[i], 65535);
+
+		assert_non_null(p);
+		assert_non_null(net_filter_text(dlts[i], text, sizeof(text)));
+		assert_int_equal(pcap_compile(p, &here, text, 1, PCAP_NETMASK_UNKNOWN), 0);
+		assert_int_equal(net_filter_compile(p, text, &child, err, sizeof(err)), 0);
+		assert_int_equal(child.bf_len, here.bf_len);
+		assert_memory_equal(child.bf_insns, here.bf_insns,
+				    here.bf_len * sizeof(*here.bf_insns));
+		pcap_freecode(&here);
+		pcap_freecode(&child);
+		pcap_close(p);
+	}
+	{
+		struct bpf_program prog;
+		pcap_t *p = pcap_open_dead(DLT_EN10MB, 65535);
+
+		assert_int_equal(net_filter_compile(p, "tcp and and", &prog, err, sizeof(err)),
+				 -EINVAL);
+		assert_non_null(strstr(err, "syntax"));
+		pcap_close(p);
+	}
 }
 
 static void test_name_services_and_lan_pass(void **unused)
@@ -264,6 +300,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_filter_compiles_for_every_link_type),
+		cmocka_unit_test(test_child_compile_same_program),
 		cmocka_unit_test(test_name_services_and_lan_pass),
 		cmocka_unit_test(test_handshakes_pass),
 		cmocka_unit_test(test_bulk_does_not_pass),

@@ -38,4 +38,24 @@ static inline unsigned char literal_fold(unsigned char c)
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
 }
 
+/* What the index relies on: subject s (n bytes) contains lit, both
+ * folded.  For tests that hold literal.c to it against PCRE2/fnmatch. */
+static inline bool literal_in(const char *s, size_t n, const char *lit)
+{
+	size_t m = 0;
+
+	while (lit[m])
+		m++;
+	for (size_t i = 0; i + m <= n; i++) {
+		size_t k = 0;
+
+		while (k < m && literal_fold((unsigned char)s[i + k]) ==
+				literal_fold((unsigned char)lit[k]))
+			k++;
+		if (k == m)
+			return true;
+	}
+	return false;
+}
+
 #endif

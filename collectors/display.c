@@ -20,7 +20,9 @@
  * is reported as `add` (after a `remove` of the monitor it replaced); one
  * that was connected and is not any more is reported as `remove` with what
  * we last saw on it.  A periodic rescan (rescan_interval) does the same, so
- * lost uevents (ENOBUFS) and EDIDs that appear late are caught.  --scan
+ * lost uevents (ENOBUFS) and EDIDs that appear late are caught.  A
+ * connector that vanishes while we read it is skipped and counted
+ * (stats().skipped), not reported half-read.  --scan
  * reports every connector once as `present` and opens no monitor.
  */
 #include <errno.h>
@@ -117,7 +119,8 @@ struct display_state {
 	uint64_t rescan_ms;		/* 0: periodic rescan off */
 	uint64_t next_rescan_ms;	/* 0: none scheduled */
 	uint64_t reconcile_ms;		/* 0: no uevent waiting */
-	uint64_t skipped;		/* invalid EDIDs reported */
+	uint64_t skipped;		/* invalid EDIDs reported, connectors
+					 * gone while read (not reported) */
 	size_t nknown;
 	struct display_known known[DISPLAY_KNOWN_MAX];
 };
@@ -260,6 +263,22 @@ static void display_now_load(struct display_now *c, struct udev_device *dev)
 	strstrip(c->status);
 	c->connected = strcmp(c->status, "connected") == 0;
 	display_read_edid(c);
+}
+
+/*
+ * Is the connector still in sysfs, after we read it?  One that vanished
+ * between the enumeration and the EDID read (a DP MST hub unplugged, the
+ * driver unbound) reads as "connected, no EDID": a half-read connector
+ * that would pass for a monitor hiding its identity.  Looked at through
+ * the file system (libudev caches the status it already read).
+ */
+static bool display_still_there(const struct display_now *c)
+{
+	char path[4096];
+
+	if (snprintf(path, sizeof(path), "%s/status", c->syspath) >= (int)sizeof(path))
+		return false;
+	return access(path, F_OK) == 0;
 }
 
 static void display_now_clear(struct display_now *c)
@@ -507,6 +526,14 @@ static int display_enumerate(struct display_state *st, bool present)
 			continue;
 		if (display_is_connector(dev, type, sizeof(type))) {
 			display_now_load(&c, dev);
+			/* Gone while read: skipped and counted; not marked
+			 * seen, so a known one is reported removed below. */
+			if (!display_still_there(&c)) {
+				st->skipped++;
+				display_now_clear(&c);
+				udev_device_unref(dev);
+				continue;
+			}
 			r = present ? display_report(st, &c, EVENT_ACTION_PRESENT)
 				    : display_reconcile_one(st, &c);
 			display_now_clear(&c);

@@ -17,7 +17,8 @@
  * syspath) and report that.  Netlink drops messages when its buffer fills
  * (ENOBUFS); a periodic rescan, and an early one after ENOBUFS, reconciles
  * the table with sysfs, reporting only devices that appeared, vanished or
- * changed identity.
+ * changed identity.  A device unplugged while we read it is skipped and
+ * counted (stats().skipped), never reported half-read.
  *
  * Everything read from sysfs below a device is device-controlled (strings,
  * descriptors): bounded by the event setters and hid.c, never trusted for
@@ -126,6 +127,7 @@ struct usb_state {
 	uint64_t next_rescan_ms;	/* 0: none scheduled */
 	uint64_t seq;
 	uint64_t overruns;		/* ENOBUFS from the monitor: stats().dropped */
+	uint64_t vanished;		/* unplugged while read: stats().skipped */
 	size_t nknown;
 	size_t npending;
 	struct usb_known known[USB_KNOWN_MAX];
@@ -559,13 +561,40 @@ static void usb_known_put(struct usb_state *st, const char *syspath, struct even
 	st->known[st->nknown++] = (struct usb_known){ key, ev, ++st->seq, true };
 }
 
-/* Build, remember and emit the event of a present device. */
+/*
+ * Is the device still in sysfs, after we read it?  A device unplugged
+ * between the enumeration and our reads loses its attributes one by one:
+ * what we read then is a half-empty event (ids without names, a hub
+ * without its class, a keyboard without its report descriptor) that would
+ * pass for a real device.  The kernel removes the attributes before the
+ * device's directory, so idVendor (every usb_device has it) is looked at,
+ * not the directory, and through the file system: libudev caches the
+ * values it already read.  Gone now means some read may have missed.
+ */
+static bool usb_still_there(struct udev_device *dev)
+{
+	char path[4096];
+
+	if (snprintf(path, sizeof(path), "%s/idVendor", udev_device_get_syspath(dev)) >=
+	    (int)sizeof(path))
+		return false;
+	return access(path, F_OK) == 0;
+}
+
+/* Build, remember and emit the event of a present device.  One unplugged
+ * while we read it is skipped and counted: its remove uevent, or the
+ * rescan, reports it gone. */
 static int usb_report(struct usb_state *st, struct udev_device *dev, const char *action)
 {
 	struct event *ev = usb_build(st, dev, action);
 
 	if (!ev)
 		return -ENOMEM;
+	if (!usb_still_there(dev)) {
+		event_free(ev);
+		st->vanished++;
+		return 0;
+	}
 	usb_known_put(st, udev_device_get_syspath(dev), usb_event_copy(ev));
 	usb_emit(st, ev);
 	return 0;
@@ -751,8 +780,10 @@ static int usb_enumerate(struct usb_state *st, bool present)
 		int k;
 
 		dev = udev_device_new_from_syspath(st->udev, udev_list_entry_get_name(e));
-		if (!dev)
+		if (!dev) {
+			st->vanished++;	/* unplugged since the enumeration */
 			continue;
+		}
 		if (!usb_is_device(dev) || usb_pending_find(st, udev_device_get_syspath(dev)) >= 0) {
 			udev_device_unref(dev);	/* a pending add reports itself */
 			continue;
@@ -843,7 +874,8 @@ static int usb_fd(void *state)
 }
 
 /* dropped: monitor overruns (the number of ENOBUFS, not of lost uevents:
- * the kernel does not say how many); tracked: devices known. */
+ * the kernel does not say how many); skipped: devices unplugged while we
+ * read them; tracked: devices known. */
 static void usb_stats(void *state, struct collector_stats *out)
 {
 	struct usb_state *st = state;
@@ -852,6 +884,7 @@ static void usb_stats(void *state, struct collector_stats *out)
 	if (!st)
 		return;
 	out->dropped = st->overruns;
+	out->skipped = st->vanished;
 	out->tracked = st->nknown;
 }
 

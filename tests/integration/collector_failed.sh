@@ -5,16 +5,31 @@
 # farmhound-collector-recovered once the source is back.
 #
 # The source killed here is the net collector's live capture: a veth pair
-# in a private network namespace (unshare -n), the capture on one end,
-# which is then deleted (the pcap fd reports an error / hang-up).  Waits
-# for the real net collector: SKIPs while `farmhound --fields net` does
-# not list dst_ip, or when network namespaces / veth are unavailable.
+# in a private network namespace, the capture on one end, which is then
+# deleted (the pcap fd reports an error / hang-up).  Waits for the real net
+# collector: SKIPs while `farmhound --fields net` does not list dst_ip, or
+# when network namespaces / veth are unavailable.
 # NET_IFACE_OPTION names the net collector's interface option.
+#
+# Every step waits for the previous one to have happened, not for a fixed
+# time: the namespace is held by a sleeping process and entered with
+# nsenter, so the waits are the ordinary wait_for on the receiver's log.
+# (The first version slept 1 s after farmhound-started, which the daemon
+# sends before its collectors start, and waited at most 5 s for it: on a
+# loaded machine the veth could be deleted and re-created before the net
+# collector had even opened it, and no notice came at all.)
 . "$(dirname "$0")/lib.sh"
 
 NET_IFACE_OPTION="${NET_IFACE_OPTION:-interfaces}"
 T=$(mktemp -d /tmp/fh-cfail.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+ns_pid="" recv_pid="" fh_pid=""
+cleanup() {
+	for p in $fh_pid $recv_pid $ns_pid; do kill "$p" 2>/dev/null; done
+	sleep 0.2
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT PIPE TERM
 skip() { _n=$((_n + 1)); echo "ok $_n - # SKIP $*"; }
 
 if ! "$FH" --fields net 2>/dev/null | grep -q dst_ip; then
@@ -22,25 +37,23 @@ if ! "$FH" --fields net 2>/dev/null | grep -q dst_ip; then
 	finish
 	exit $?
 fi
-if ! unshare -n sh -c 'ip link add fhA type veth peer name fhB' 2>/dev/null; then
-	skip "no network namespace or veth here"
+if ! unshare -n sh -c 'ip link add fhA type veth peer name fhB' 2>/dev/null ||
+   ! command -v nsenter >/dev/null; then
+	skip "no network namespace, veth or nsenter here"
 	finish
 	exit $?
 fi
 
-cat >"$T/farmhound.conf" <<EOC
-[agent]
-heartbeat_interval = 1s
-[output]
-format = json
-syslog_socket = $T/log.sock
-[collector.net]
-$NET_IFACE_OPTION = fhA
-EOC
-# Everything runs in one private network namespace: the receiver, the
-# daemon, and the interface that is deleted under it.
-cat >"$T/run.sh" <<'EOS'
-T=$1 FH=$2 RULES=$3
+# The private network namespace: alive as long as this sleep is.
+unshare -n sleep 600 &
+ns_pid=$!
+inns() { nsenter -t "$ns_pid" -n "$@"; }
+i=0; until inns true 2>/dev/null || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+veth_up() {
+	inns ip link add fhA type veth peer name fhB && inns ip link set fhA up &&
+		inns ip link set fhB up
+}
+
 python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -50,30 +63,50 @@ while True:
     with open(sys.argv[2], "ab") as f:
         f.write(d + b"\n")
 ' "$T/log.sock" "$T/out.log" &
-rp=$!
-sleep 0.3
-ip link add fhA type veth peer name fhB
-ip link set fhA up; ip link set fhB up
-"$FH" -c "$T/farmhound.conf" -r "$RULES" 2>"$T/fh.err" &
-fp=$!
-echo "$fp" >"$T/fh.pid"
-i=0; while ! grep -q farmhound-started "$T/out.log" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
-sleep 1
-ip link del fhA
-i=0; while ! grep -q farmhound-collector-failed "$T/out.log" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
-sleep 1.5
-kill -0 "$fp" && echo alive >"$T/alive"
-ip link add fhA type veth peer name fhB
-ip link set fhA up; ip link set fhB up
-i=0; while ! grep -q farmhound-collector-recovered "$T/out.log" 2>/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i+1)); done
-kill "$fp"; sleep 0.5; kill "$rp"
-EOS
-timeout 60 unshare -n sh "$T/run.sh" "$T" "$FH" "$RULES"
+recv_pid=$!
+i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 
+# Only the net collector: the others add start-up time and nothing here.
+cat >"$T/farmhound.conf" <<EOC
+[agent]
+heartbeat_interval = 1s
+[output]
+format = json
+syslog_socket = $T/log.sock
+[collector.net]
+$NET_IFACE_OPTION = fhA
+[collector.usb]
+enabled = no
+[collector.display]
+enabled = no
+[collector.process]
+enabled = no
+[collector.socket]
+enabled = no
+[collector.host]
+enabled = no
+EOC
+check "veth pair created in the private namespace" veth_up
+# nsenter execs farmhound: $! is the daemon itself.
+nsenter -t "$ns_pid" -n "$FH" -c "$T/farmhound.conf" -r "$RULES" 2>"$T/fh.err" &
+fh_pid=$!
+# The first heartbeat comes after every collector's init: net is capturing.
+check "the net collector is capturing (a heartbeat lists it active)" \
+	wait_for "$T/out.log" '"id":"farmhound-heartbeat".*"collectors_active":\["net"\]' 30
+inns ip link del fhA
 check "collector-failed notice for net" \
-	grep -q '"id":"farmhound-collector-failed".*"collector":"net"' "$T/out.log"
-check "the daemon kept running" test -f "$T/alive"
-check "a heartbeat lists net as failed" grep -q '"collectors_failed":\["net"\]' "$T/out.log"
+	wait_for "$T/out.log" '"id":"farmhound-collector-failed".*"collector":"net"' 30
+check "a heartbeat lists net as failed" \
+	wait_for "$T/out.log" '"collectors_failed":\["net"\]' 10
+check "the daemon kept running" kill -0 "$fh_pid"
+check "veth pair created again" veth_up
+# Retries at 5 s, then 10 s, 20 s... after the failure: the first or second
+# one finds the interface back.
 check "collector-recovered once the interface is back (retry with backoff)" \
-	grep -q '"id":"farmhound-collector-recovered".*"collector":"net"' "$T/out.log"
+	wait_for "$T/out.log" '"id":"farmhound-collector-recovered".*"collector":"net"' 40
+
+kill -TERM "$fh_pid"
+wait "$fh_pid"; rc=$?
+fh_pid=""
+check "daemon exits cleanly on SIGTERM (status $rc)" test "$rc" -eq 0
 finish

@@ -23,3 +23,13 @@ wait_for() {
 	done
 	return 1
 }
+# collectors_only NAME...: configuration lines turning every other
+# collector off, for a suite about one source: the machine's own
+# processes, listeners and traffic (another suite running beside it) must
+# not add alerts.  Print into a config file or a heredoc.
+collectors_only() {
+	for _c in usb display process socket host net; do
+		case " $* " in *" $_c "*) continue ;; esac
+		printf '[collector.%s]\nenabled = no\n' "$_c"
+	done
+}

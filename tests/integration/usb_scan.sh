@@ -59,6 +59,7 @@ ordinary    ordinary-laptop         -                              -
 SCAN_TIMEOUT=60
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
+collectors_only usb >"$tmp/usb-only.conf"
 
 # alerts FILE: one "rule-id level" line per JSON alert in FILE, or
 # "BAD-JSON <line number>" for a line that is not a JSON alert.
@@ -80,9 +81,11 @@ with open(sys.argv[1], encoding="utf-8", errors="replace") as f:
 # scan NAME [FILE]: run the scan over fixture NAME (or the umockdev FILE);
 # sets $rc, leaves the alerts summary in $tmp/NAME.alerts and stderr in
 # $tmp/NAME.err.
+# Only the USB collector: the machine's own processes, listeners and
+# traffic (another suite's remote-access test) are not these fixtures.
 scan() {
 	timeout "$SCAN_TIMEOUT" umockdev-run -d "${2:-$FIX/usb/$1.umockdev}" -- \
-		"$FH" --scan -r "$RULES" >"$tmp/$1.out" 2>"$tmp/$1.err" </dev/null
+		"$FH" --scan -c "$tmp/usb-only.conf" -r "$RULES" >"$tmp/$1.out" 2>"$tmp/$1.err" </dev/null
 	rc=$?
 	alerts "$tmp/$1.out" >"$tmp/$1.alerts"
 }

@@ -666,8 +666,9 @@ static void loop_check_drops(struct loop *l, uint64_t now)
 	l->dropped_notice_ms = now;
 }
 
-/* "; N input records skipped (process=N, net=N)": which collectors skipped
- * input, for the heartbeat's message (the field carries the total only).
+/* "; N input records skipped as malformed or vanished (process=N, net=N)":
+ * which collectors skipped input, for the heartbeat's message (the field
+ * carries the total only).
  * Nothing when none did; cut short, never overrun, if buf is too small. */
 static void loop_skipped_text(const struct loop *l, char *buf, size_t len)
 {

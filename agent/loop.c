@@ -84,6 +84,8 @@ struct loop_collector {
 	uint64_t retry_due;		/* UINT64_MAX: none */
 	uint64_t retry_ms;		/* current backoff */
 	uint64_t dropped_seen;		/* stats().dropped already accounted */
+	uint64_t skipped_seen;		/* stats().skipped already accounted */
+	uint64_t skipped_total;		/* since start, across restarts */
 };
 
 struct loop {
@@ -113,6 +115,7 @@ struct loop {
 	uint64_t stats_due;		/* next read of collectors' drop counters */
 	uint64_t dropped_pending;	/* drops not yet in a notice */
 	uint64_t dropped_total;
+	uint64_t skipped_total;		/* malformed or vanished input, all collectors */
 	uint64_t dropped_notice_ms;	/* last capture-dropped notice, 0: none */
 	/* Notes a collector makes during init are held back until init
 	 * returns: for -ENODEV, the note and "skipping" become one line. */
@@ -426,10 +429,14 @@ static void loop_collector_schedule(struct loop_collector *lc, uint64_t now)
 	lc->due_ms = ms > UINT64_MAX - now ? UINT64_MAX : now + ms;
 }
 
+static bool loop_collector_account(struct loop *l, struct loop_collector *lc);
+
 static void loop_collector_stop(struct loop *l, struct loop_collector *lc)
 {
 	if (!lc->running)
 		return;
+	loop_collector_account(l, lc);
+	lc->dropped_seen = lc->skipped_seen = 0;
 	if (lc->fd >= 0 && l->epfd >= 0)
 		epoll_ctl(l->epfd, EPOLL_CTL_DEL, lc->fd, NULL);
 	lc->c->free(lc->state);
@@ -600,26 +607,43 @@ static uint64_t loop_stats_interval(const struct loop *l)
 	return LOOP_STATS_MS;
 }
 
-/* Read the collectors' drop counters; a capture-dropped notice with the
- * delta, at most once per LOOP_DROPPED_NOTICE_MS. */
+/* Add what one collector counted since the last read to the totals.  The
+ * collector's counters start again at 0 when it is restarted (reload,
+ * retry), so loop_collector_stop() reads them one last time and resets
+ * the marks: nothing counted before a restart is lost or counted twice. */
+static bool loop_collector_account(struct loop *l, struct loop_collector *lc)
+{
+	struct collector_stats cs = { 0 };
+	bool dropped = false;
+
+	if (!lc->running || !lc->c->stats)
+		return false;
+	lc->c->stats(lc->state, &cs);
+	if (cs.dropped > lc->dropped_seen) {
+		l->dropped_pending += cs.dropped - lc->dropped_seen;
+		l->dropped_total += cs.dropped - lc->dropped_seen;
+		dropped = true;
+	}
+	if (cs.skipped > lc->skipped_seen) {
+		lc->skipped_total += cs.skipped - lc->skipped_seen;
+		l->skipped_total += cs.skipped - lc->skipped_seen;
+	}
+	lc->dropped_seen = cs.dropped;
+	lc->skipped_seen = cs.skipped;
+	return dropped;
+}
+
+/* Read the collectors' counters; a capture-dropped notice with the drops'
+ * delta, at most once per LOOP_DROPPED_NOTICE_MS.  (Skipped input has no
+ * notice of its own: malformed packets and processes gone mid-read are
+ * routine, the heartbeat carries their totals.) */
 static void loop_check_drops(struct loop *l, uint64_t now)
 {
 	const char *who = NULL;
 
-	for (int i = 0; i < l->ncol; i++) {
-		struct loop_collector *lc = &l->col[i];
-		struct collector_stats cs = { 0 };
-
-		if (!lc->running || !lc->c->stats)
-			continue;
-		lc->c->stats(lc->state, &cs);
-		if (cs.dropped > lc->dropped_seen) {
-			l->dropped_pending += cs.dropped - lc->dropped_seen;
-			l->dropped_total += cs.dropped - lc->dropped_seen;
-			who = lc->c->name;
-		}
-		lc->dropped_seen = cs.dropped;
-	}
+	for (int i = 0; i < l->ncol; i++)
+		if (loop_collector_account(l, &l->col[i]))
+			who = l->col[i].c->name;
 	if (!l->dropped_pending || (l->dropped_notice_ms &&
 				    now - l->dropped_notice_ms < LOOP_DROPPED_NOTICE_MS))
 		return;
@@ -642,6 +666,34 @@ static void loop_check_drops(struct loop *l, uint64_t now)
 	l->dropped_notice_ms = now;
 }
 
+/* "; N input records skipped as malformed or vanished (process=N, net=N)":
+ * which collectors skipped input, for the heartbeat's message (the field
+ * carries the total only).
+ * Nothing when none did; cut short, never overrun, if buf is too small. */
+static void loop_skipped_text(const struct loop *l, char *buf, size_t len)
+{
+	size_t n;
+	int w;
+
+	buf[0] = '\0';
+	if (!l->skipped_total)
+		return;
+	w = snprintf(buf, len, "; %llu input records skipped as malformed or vanished (",
+		     (unsigned long long)l->skipped_total);
+	for (int i = 0; i < l->ncol && w > 0 && (size_t)w < len; i++) {
+		const struct loop_collector *lc = &l->col[i];
+
+		if (!lc->skipped_total)
+			continue;
+		n = (size_t)w;
+		w = snprintf(buf + n, len - n, "%s%s=%llu", buf[n - 1] == '(' ? "" : ", ",
+			     lc->c->name, (unsigned long long)lc->skipped_total);
+		w = w < 0 ? w : (int)n + w;
+	}
+	if (w > 0 && (size_t)w < len)
+		snprintf(buf + w, len - (size_t)w, ")");
+}
+
 /* The heartbeat: counters a SOC can alert on, and alert on the absence of. */
 static void loop_heartbeat(struct loop *l, uint64_t now)
 {
@@ -649,7 +701,7 @@ static void loop_heartbeat(struct loop *l, uint64_t now)
 	struct syslog_sink_stats sst = { 0 };
 	uint64_t total = 0;
 	int active = 0, failed = 0;
-	char item[96], msg[256];
+	char item[96], skipped[256], msg[512];
 	struct event *ev;
 	int r = 0;
 
@@ -663,9 +715,10 @@ static void loop_heartbeat(struct loop *l, uint64_t now)
 		active += l->col[i].running;
 		failed += l->col[i].failed;
 	}
-	snprintf(msg, sizeof(msg), "farmhound %s alive: %llu events, %llu alerts, %d collectors running, %d failed",
+	loop_skipped_text(l, skipped, sizeof(skipped));
+	snprintf(msg, sizeof(msg), "farmhound %s alive: %llu events, %llu alerts, %d collectors running, %d failed%s",
 		 FARMHOUND_VERSION, (unsigned long long)total, (unsigned long long)l->alerts,
-		 active, failed);
+		 active, failed, skipped);
 	ev = loop_notice_event(l, "heartbeat", NULL, msg);
 	if (!ev)
 		return;
@@ -690,6 +743,7 @@ static void loop_heartbeat(struct loop *l, uint64_t now)
 	r |= event_set_int(ev, AGENT_UNDELIVERED, (int64_t)sst.undelivered);
 	r |= event_set_int(ev, AGENT_RSS_KB, loop_rss_kb());
 	r |= event_set_int(ev, AGENT_DROPPED, (int64_t)l->dropped_total);
+	r |= event_set_int(ev, AGENT_SKIPPED, (int64_t)l->skipped_total);
 	r |= event_set_int(ev, AGENT_UPTIME, (int64_t)((now - l->started_ms) / 1000));
 	if (r)
 		log_msg(LOG_WARNING, "heartbeat incomplete (out of memory)");

@@ -25,6 +25,7 @@ enum agent_field {
 	AGENT_COLLECTORS_FAILED,	/* list of names */
 	AGENT_RSS_KB,
 	AGENT_DROPPED,		/* input lost (capture drops): total, or the delta in a notice */
+	AGENT_SKIPPED,		/* heartbeat: malformed or vanished input skipped, total */
 	AGENT_UPTIME,		/* seconds */
 	AGENT__NFIELDS,
 };

@@ -88,6 +88,9 @@ static const struct field_def agent_fields[AGENT__NFIELDS] = {
 	[AGENT_RSS_KB] = { "rss_kb", FIELD_INT, "heartbeat: resident memory (VmRSS), KiB" },
 	[AGENT_DROPPED] = { "dropped", FIELD_INT,
 		"input lost before farmhound saw it (capture drops, udev overruns)" },
+	[AGENT_SKIPPED] = { "skipped", FIELD_INT,
+		"heartbeat: input records skipped since start as malformed or vanished mid-read "
+		"(hostile EDIDs, truncated packets, processes gone during a /proc walk)" },
 	[AGENT_UPTIME] = { "uptime", FIELD_INT, "heartbeat: seconds since start" },
 };
 

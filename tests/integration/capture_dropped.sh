@@ -40,17 +40,8 @@ enabled = no
 [collector.host]
 enabled = no
 EOC
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-while True:
-    d = s.recv(65536)
-    with open(sys.argv[2], "ab") as f:
-        f.write(d + b"\n")
-' "$T/log.sock" "$T/out.log" &
-rp=$!
-i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+dgram_receiver "$T/log.sock" "$T/out.log"
+rp=$recv_pid
 "$FH" -c "$T/farmhound.conf" -r "$RULES" 2>"$T/fh.err" &
 fp=$!
 check "the daemon captures on lo" wait_for "$T/out.log" '"id":"farmhound-started"' 10
@@ -77,4 +68,7 @@ check "... naming the net collector and a count" \
 check "a later heartbeat carries the total dropped" \
 	sh -c "sleep 1.5; grep '\"id\":\"farmhound-heartbeat\"' '$T/out.log' | tail -1 | grep -q '\"dropped\":[1-9]'"
 check "the daemon kept running" kill -0 "$fp"
+stop_daemon "$fp"
+fp=""
+check "daemon exits cleanly on SIGTERM (status $rc)" test "$rc" = 0
 finish

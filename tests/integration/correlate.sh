@@ -76,17 +76,7 @@ check "no verdict from the PiKVM alone" \
 	test "$(count "$T/explain.out" '"id":"laptop-farm-suspected"')" -eq 0
 
 # ---- the daemon ----
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-while True:
-    d = s.recv(65536)
-    with open(sys.argv[2], "ab") as f:
-        f.write(d + b"\n")
-' "$T/log.sock" "$T/out.log" &
-recv_pid=$!
-i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+dgram_receiver "$T/log.sock" "$T/out.log"
 cat >"$T/farmhound.conf" <<EOC
 [output]
 format = json
@@ -143,6 +133,8 @@ check "the verdict is re-stated with the new evidence" \
 	wait_for "$T/out.log" '"id":"laptop-farm-suspected".*"restated":true'
 check "re-stated once" test "$(count "$T/out.log" '"id":"laptop-farm-suspected"')" -eq 2
 
-kill -TERM "$(cat "$T/fh.pid")"
+stop_daemon "$(cat "$T/fh.pid")" "$helper_pid"
+helper_pid=""
+check "daemon exits cleanly on SIGTERM (status $rc)" test "$rc" = 0
 check "farmhound-stopping" wait_for "$T/out.log" '"id":"farmhound-stopping"' 5
 finish

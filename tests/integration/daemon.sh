@@ -72,17 +72,8 @@ check "rsyslogd loaded imuxsock but neither imklog nor imjournal" \
 		! grep -Eq 'imklog|imjournal' /proc/\$(cat '$T/rsyslog.pid')/maps"
 
 # ---- sd_notify receiver ----
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-while True:
-    d = s.recv(4096)
-    with open(sys.argv[2], "ab") as f:
-        f.write(d + b"\n")
-' "$T/notify.sock" "$T/notify.log" &
-notify_pid=$!
-i=0; while [ ! -S "$T/notify.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+dgram_receiver "$T/notify.sock" "$T/notify.log"
+notify_pid=$recv_pid
 
 # ---- farmhound in a umockdev testbed ----
 mkdir "$T/rules"
@@ -180,17 +171,9 @@ check "the new rule is in force after the reload" \
 	wait_for "$T/out.log" '"rule":\{"id":"test-kvm-unplug"'
 
 # ---- stop ----
-kill -TERM "$(cat "$T/fh.pid")"
-i=0
-while kill -0 "$helper_pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-if kill -0 "$helper_pid" 2>/dev/null; then
-	kill -KILL "$(cat "$T/fh.pid")" 2>/dev/null
-	rc=timeout
-else
-	wait "$helper_pid"; rc=$?
-fi
+stop_daemon "$(cat "$T/fh.pid")" "$helper_pid"
 helper_pid=""
-check "SIGTERM: exit status 0 within 10 s" test "$rc" = 0
+check "SIGTERM: daemon exits cleanly within 10 s (status $rc)" test "$rc" = 0
 check "STOPPING=1 sent" grep -q '^STOPPING=1' "$T/notify.log"
 check "farmhound-stopping alert reaches rsyslog" \
 	wait_for "$T/out.log" '"rule":\{"id":"farmhound-stopping"' 5

@@ -50,17 +50,7 @@ hb_more() {
 	test $(($(count "$T/out.log" "$HB") - n0)) -ge "$1"
 }
 
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-while True:
-    d = s.recv(65536)
-    with open(sys.argv[2], "ab") as f:
-        f.write(d + b"\n")
-' "$T/log.sock" "$T/out.log" &
-recv_pid=$!
-i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+dgram_receiver "$T/log.sock" "$T/out.log"
 
 # ---- the shim ----
 cat >"$T/walljump.c" <<'EOC'
@@ -199,8 +189,7 @@ echo 0 >"$T/offset"
 check "heartbeats keep their period back on the real clock" hb_more 2 3.2
 check "... dated today again" test "$(hb_date)" = "$today"
 
-kill -TERM "$fh_pid"
-wait "$fh_pid"; rc=$?
+stop_daemon "$fh_pid"
 fh_pid=""
-check "daemon exits cleanly on SIGTERM (status $rc)" test "$rc" -eq 0
+check "daemon exits cleanly on SIGTERM (status $rc)" test "$rc" = 0
 finish

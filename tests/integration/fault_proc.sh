@@ -40,17 +40,7 @@ check "vanished entries were skipped and counted ($(field skipped) > 0)" test "$
 check "no walk error" test "$(field errors)" -eq 0
 
 # ---- 2. the daemon through the churn ----
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-while True:
-    d = s.recv(65536)
-    with open(sys.argv[2], "ab") as f:
-        f.write(d + b"\n")
-' "$T/log.sock" "$T/out.log" &
-recv_pid=$!
-i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+dgram_receiver "$T/log.sock" "$T/out.log"
 
 cp "$(command -v sleep)" "$T/fhprobe"
 mkdir -p "$T/rules"
@@ -103,8 +93,7 @@ probe_pid=$!
 check "a process started after the churn still alerts" \
 	wait_for "$T/out.log" '"id":"fault-proc-probe"' 5
 
-kill -TERM "$fh_pid"
-wait "$fh_pid"; rc=$?
+stop_daemon "$fh_pid"
 fh_pid=""
-check "daemon exits cleanly on SIGTERM (status $rc)" test "$rc" -eq 0
+check "daemon exits cleanly on SIGTERM (status $rc)" test "$rc" = 0
 finish

@@ -51,18 +51,7 @@ EOR
 	chown -R $NOBODY:$NOBODY "$T/rules"
 }
 
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-while True:
-    d = s.recv(65536)
-    with open(sys.argv[2], "ab") as f:
-        f.write(d + b"\n")
-' "$T/log.sock" "$T/out.log" &
-recv_pid=$!
-i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-chmod 0666 "$T/log.sock"
+dgram_receiver "$T/log.sock" "$T/out.log" 0666
 
 cp "$(command -v sleep)" "$T/fhprobe"
 chmod 0755 "$T/fhprobe"
@@ -137,8 +126,7 @@ check "it ends with the new rules: a probe fires the new rule" \
 check "heartbeats go on after the burst" \
 	sh -c "n=\$(grep -c farmhound-heartbeat '$T/out.log'); sleep 2.2; test \$(grep -c farmhound-heartbeat '$T/out.log') -gt \$n"
 
-kill -TERM "$fh_pid"
-wait "$fh_pid"; rc=$?
+stop_daemon "$fh_pid"
 fh_pid=""
-check "daemon exits cleanly on SIGTERM (status $rc)" test "$rc" -eq 0
+check "daemon exits cleanly on SIGTERM (status $rc)" test "$rc" = 0
 finish

@@ -45,17 +45,7 @@ hb_max() {
 		sort -n | tail -n 1
 }
 start_receiver() {
-	python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-while True:
-    d = s.recv(65536)
-    with open(sys.argv[2], "ab") as f:
-        f.write(d + b"\n")
-' "$T/log.sock" "$T/out.log" &
-	recv_pid=$!
-	i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	dgram_receiver "$T/log.sock" "$T/out.log"
 }
 # burst N: N processes named fhburst, sleeping until killed.
 burst() {
@@ -172,9 +162,8 @@ check "heartbeats flow again" \
 		[ \$(grep -c farmhound-heartbeat '$T/out.log') -gt $n ]"
 pkill_burst
 
-kill -TERM "$fh_pid"
-wait "$fh_pid"; rc=$?
+stop_daemon "$fh_pid"
 fh_pid=""
-check "daemon exits cleanly on SIGTERM (status $rc)" test "$rc" -eq 0
+check "daemon exits cleanly on SIGTERM (status $rc)" test "$rc" = 0
 check "farmhound-stopping delivered" wait_for "$T/out.log" '"id":"farmhound-stopping"' 5
 finish

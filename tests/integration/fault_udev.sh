@@ -91,17 +91,7 @@ if ! ${CC:-cc} -shared -fPIC -O2 -o "$T/udevdrop.so" "$T/udevdrop.c" -ldl 2>"$T/
 	exit $?
 fi
 
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-while True:
-    d = s.recv(65536)
-    with open(sys.argv[2], "ab") as f:
-        f.write(d + b"\n")
-' "$T/log.sock" "$T/out.log" &
-recv_pid=$!
-i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+dgram_receiver "$T/log.sock" "$T/out.log"
 
 cat >"$T/farmhound.conf" <<EOC
 [agent]
@@ -142,9 +132,8 @@ check "the early rescan finds the PiKVM and alerts (within 15 s)" \
 	wait_for "$T/out.log" '"id":"ip-kvm-pikvm"' 15
 check "daemon still running" alive
 
-kill -TERM "$(cat "$T/fh.pid")"
-check "farmhound-stopping" wait_for "$T/out.log" '"id":"farmhound-stopping"' 5
-wait "$helper_pid"; rc=$?
+stop_daemon "$(cat "$T/fh.pid")" "$helper_pid"
 helper_pid=""
-check "daemon exited cleanly (status $rc)" test "$rc" -eq 0
+check "farmhound-stopping" wait_for "$T/out.log" '"id":"farmhound-stopping"' 5
+check "daemon exited cleanly (status $rc)" test "$rc" = 0
 finish

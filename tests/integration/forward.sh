@@ -13,13 +13,15 @@
 # Checks: the example itself is valid rsyslog configuration (rsyslogd -N1);
 # the agent's alerts reach the SIEM as the same JSON the laptop received
 # (parsed with python3 and compared object for object, and byte for byte);
-# a message from another program is not forwarded.  Neither rsyslogd reads
-# the host's socket, kernel log or journal.
+# a message from another program is not forwarded; SIGTERM -> farmhound
+# exits with status 0.  Neither rsyslogd reads the host's socket, kernel
+# log or journal.
 . "$(dirname "$0")/lib.sh"
 
 EXAMPLE="$top/packaging/rsyslog/60-farmhound.conf"
 PIKVM="$FIX/usb/pikvm.umockdev"
 T=$(mktemp -d /tmp/fh-forward.XXXXXX)
+run_pid=""
 
 cleanup() {
 	[ -f "$T/fh.pid" ] && kill "$(cat "$T/fh.pid")" 2>/dev/null
@@ -89,6 +91,7 @@ syslog_socket = $T/log.sock
 EOC
 umockdev-run -d "$PIKVM" -- sh -c 'echo $$ >"$1"; shift; exec "$@"' _ "$T/fh.pid" \
 	"$FH" -c "$T/farmhound.conf" -r "$RULES" >"$T/fh.out" 2>"$T/fh.err" &
+run_pid=$!
 check "farmhound-started reaches the SIEM" \
 	wait_for "$T/siem.log" '"rule":\{"id":"farmhound-started"'
 check "the PiKVM alert reaches the SIEM" \
@@ -140,4 +143,8 @@ for key, (msg, obj) in laptop.items():
 EOP
 }
 check "every alert arrives at the SIEM intact (JSON parsed and compared)" compare
+
+# umockdev-run exits with farmhound's status (the signal number if killed).
+stop_daemon "$(cat "$T/fh.pid")" "$run_pid"
+check "farmhound exits cleanly on SIGTERM (status $rc)" test "$rc" = 0
 finish

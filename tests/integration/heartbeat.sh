@@ -5,10 +5,14 @@
 #
 # Scenario: heartbeat_interval = 1s -> heartbeats with every counter
 # (events per source, alerts, suppressed, undelivered, rules, collectors,
-# memory, uptime); plug the PiKVM -> its alerts, and no laptop-farm verdict
-# (a KVM's USB side alone is one category); SIGHUP (state survives the
-# reload); unplug -> a "resolved" notice for each rule that fired, carrying
-# farmhound.lifecycle = resolved; the heartbeat counts the usb events.
+# memory, uptime, skipped); a garbage stat appears in the process
+# collector's --procfs fixture tree -> skipped counts it, and the message
+# names the collector; plug the PiKVM -> its alerts, and no laptop-farm
+# verdict (a KVM's USB side alone is one category); SIGHUP (state survives
+# the reload; the process collector, its settings changed, is restarted and
+# the skipped total goes on from where it was); unplug -> a "resolved"
+# notice for each rule that fired, carrying farmhound.lifecycle = resolved;
+# the heartbeat counts the usb events; SIGTERM -> exit status 0.
 . "$(dirname "$0")/lib.sh"
 
 UEVENT="$B/tests/uevent"
@@ -44,17 +48,12 @@ jq_last() {
 alive() { kill -0 "$(cat "$T/fh.pid")" 2>/dev/null; }
 
 # ---- the receiver: one line per datagram ----
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-while True:
-    d = s.recv(65536)
-    with open(sys.argv[2], "ab") as f:
-        f.write(d + b"\n")
-' "$T/log.sock" "$T/out.log" &
-recv_pid=$!
-i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+dgram_receiver "$T/log.sock" "$T/out.log"
+
+# The process collector walks a fixture tree (--procfs), never the machine's
+# /proc: empty but for the boot time, until a garbage entry is put in.
+mkdir -p "$T/proc"
+printf 'cpu  10 0 10 100 0 0 0 0 0 0\nbtime 1795434600\n' >"$T/proc/stat"
 
 cat >"$T/farmhound.conf" <<EOC
 [agent]
@@ -65,10 +64,10 @@ format = json
 syslog_socket = $T/log.sock
 [collector.usb]
 settle = 200ms
-# Only the USB side is under test: what the machine's own processes,
-# sockets and traffic look like must not add evidence to the verdict.
+# Only the USB side and the fixture /proc are under test: the machine's own
+# sockets and traffic must not add evidence to the verdict.
 [collector.process]
-enabled = no
+rescan_interval = 1s
 [collector.socket]
 enabled = no
 [collector.host]
@@ -78,7 +77,7 @@ enabled = no
 EOC
 mkfifo "$T/ctl"
 umockdev-wrapper "$UEVENT" "$T/ctl" "$T/fh.pid" "+$FIX/usb/root-hubs.umockdev" \
-	"$FH" -c "$T/farmhound.conf" -r "$RULES" >"$T/fh.out" 2>"$T/fh.err" &
+	"$FH" -c "$T/farmhound.conf" -r "$RULES" --procfs "$T/proc" >"$T/fh.out" 2>"$T/fh.err" &
 helper_pid=$!
 
 check "farmhound-started names the version and the rule count" \
@@ -87,8 +86,10 @@ check "a heartbeat within 3 s" wait_for "$T/out.log" '"id":"farmhound-heartbeat"
 hb='"id":"farmhound-heartbeat"'
 check "heartbeat counts events per source" \
 	test "$(jq_last "$hb" "[e for e in a['farmhound']['fields']['events'] if e.startswith('usb=')][0]")" != ""
-check "heartbeat carries alerts, suppressed, undelivered, events_total, uptime" \
-	test "$(jq_last "$hb" "all(k in a['farmhound']['fields'] for k in ('alerts','suppressed','undelivered','events_total','uptime','rule_count'))")" = True
+check "heartbeat carries alerts, suppressed, undelivered, events_total, uptime, dropped, skipped" \
+	test "$(jq_last "$hb" "all(k in a['farmhound']['fields'] for k in ('alerts','suppressed','undelivered','events_total','uptime','rule_count','dropped','skipped'))")" = True
+check "skipped is 0 while no input was malformed, and the message names none" \
+	test "$(jq_last "$hb" "a['farmhound']['fields']['skipped'] == 0 and 'skipped' not in a['message']")" = True
 check "heartbeat lists the usb collector as active" \
 	test "$(jq_last "$hb" "'usb' in a['farmhound']['fields']['collectors_active']")" = True
 # ASan's shadow memory and quarantine inflate RSS: the ceiling holds only for
@@ -106,6 +107,19 @@ i=0
 while [ "$(count "$T/out.log" "$hb")" -lt 3 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 check "heartbeats keep coming (3 within 5 s)" test "$(count "$T/out.log" "$hb")" -ge 3
 
+# ---- malformed input: a /proc entry whose stat does not parse ----
+# (cut short before the ')' that ends comm: procfs_parse_stat rejects it,
+# so every walk skips it and counts it.)
+mkdir "$T/proc/4242"
+printf '4242 (fh-garbage S 1' >"$T/proc/4242/stat"
+check "a heartbeat counts the skipped entry (skipped > 0)" \
+	wait_for "$T/out.log" "$hb"'.*"skipped":[1-9]' 5
+sk='"id":"farmhound-heartbeat".*"skipped":[1-9]'
+check "the message names the collector that skipped, with the total" \
+	test "$(jq_last "$sk" "('(process=%d)' % a['farmhound']['fields']['skipped']) in a['message'] and ('%d input records skipped' % a['farmhound']['fields']['skipped']) in a['message']")" = True
+check "the garbage entry raised no process event" \
+	test "$(jq_last "$sk" "[e for e in a['farmhound']['fields']['events'] if e.startswith('process=')][0]")" = process=0
+
 # ---- plug the PiKVM: alerts, no verdict from its USB side alone ----
 check "testbed helper adds the PiKVM" ctl "add $PIKVM"
 check "the PiKVM alert arrives" wait_for "$T/out.log" '"id":"ip-kvm-pikvm"'
@@ -118,8 +132,26 @@ check "a later heartbeat counts the usb alerts" \
 	sh -c "sleep 1.2; test \"\$(grep -E '$hb' '$T/out.log' | tail -n 1 | grep -o '\"alerts\":[0-9]*' | cut -d: -f2)\" -ge $((fired + 1))"
 
 # ---- reload, then unplug: resolved notices ----
+# The process collector's settings change: the reload restarts it, and its
+# own counter starts again at 0.  With a 10 s walk, only the restart's
+# inventory walks before the next heartbeats: the total goes on from the
+# last read (the counter is read once more when the collector stops).
+sed -i 's/^rescan_interval = 1s$/rescan_interval = 10s/' "$T/farmhound.conf"
 kill -HUP "$(cat "$T/fh.pid")"
 check "reload ok" wait_for "$T/out.log" '"id":"farmhound-reload-ok"'
+# skipped_of WHICH: the skipped field of the last heartbeat before the
+# reload-ok notice (before), or of the first one after it (after).
+skipped_of() {
+	if [ "$1" = before ]; then
+		sed -n '/"id":"farmhound-reload-ok"/q; /"id":"farmhound-heartbeat"/p' "$T/out.log" | tail -n 1
+	else
+		sed '1,/"id":"farmhound-reload-ok"/d' "$T/out.log" | grep '"id":"farmhound-heartbeat"' | head -n 1
+	fi | sed -n 's/.*"skipped":\([0-9]*\).*/\1/p'
+}
+i=0; while [ -z "$(skipped_of after)" ] && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
+sk_before=$(skipped_of before) sk_after=$(skipped_of after)
+check "skipped is a total across the restart ($sk_before before, $sk_after after the reload)" \
+	test "${sk_after:-0}" -gt "${sk_before:-0}"
 dev=$(awk '/^P: /{ p = $2 } /^E: DEVTYPE=usb_device$/{ print length(p), p }' "$PIKVM" |
 	sort -n | tail -n 1 | cut -d' ' -f2)
 check "testbed helper unplugs the PiKVM" ctl "remove /sys$dev"
@@ -133,6 +165,8 @@ check "the resolved notice is not critical (notice level)" \
 	test "$(jq_last '"id":"ip-kvm-pikvm".*"lifecycle":"resolved"' "a['log']['level']")" = notice
 check "daemon still running" alive
 
-kill -TERM "$(cat "$T/fh.pid")"
+stop_daemon "$(cat "$T/fh.pid")" "$helper_pid"
+helper_pid=""
+check "daemon exits cleanly on SIGTERM (status $rc)" test "$rc" = 0
 check "farmhound-stopping" wait_for "$T/out.log" '"id":"farmhound-stopping"' 5
 finish

@@ -270,15 +270,8 @@ fi
 # while the daemon runs with rescan_interval = 1s; the alerts go to a unix
 # datagram socket this script reads.
 cp -r "$HFIX/kr-farm/proc" "$T/proc"
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])
-with open(sys.argv[2], "ab", buffering=0) as f:
-    while True:
-        f.write(s.recv(65536) + b"\n")
-' "$T/log.sock" "$T/sink.log" &
-sink_pid=$!
-i=0; until [ -S "$T/log.sock" ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+dgram_receiver "$T/log.sock" "$T/sink.log"
+sink_pid=$recv_pid
 printf '[output]\nsyslog_socket = %s\n\n[collector.host]\nrescan_interval = 1s\n' "$T/log.sock" >"$T/daemon.conf"
 # With coturn, the daemon's non-blocking STUN round is exercised too.
 daemon_stun=""
@@ -332,8 +325,8 @@ grep -v '^192.168.0.1 ' "$T/proc/net/arp" >"$T/arp.new" && cat "$T/arp.new" >"$T
 sleep 1.5
 check "daemon: an expired ARP entry for the same gateway is not a change" \
 	test "$(grep -c 'zz-test-host-change' "$T/sink.log")" -eq 1
-kill "$fh_pid"; wait "$fh_pid"; rc=$?; fh_pid=""
-check "daemon: exits 0 on SIGTERM" test "$rc" -eq 0
+stop_daemon "$fh_pid"; fh_pid=""
+check "daemon: exits 0 on SIGTERM (status $rc)" test "$rc" = 0
 
 # A bad stun_server is a config error (file:line), caught by -t.
 printf '[collector.host]\nstun_server = no-port-here\n' >"$T/bad.conf"

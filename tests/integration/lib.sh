@@ -33,3 +33,42 @@ collectors_only() {
 		printf '[collector.%s]\nenabled = no\n' "$_c"
 	done
 }
+# dgram_receiver SOCKET FILE [MODE]: bind a unix datagram socket at SOCKET
+# (the daemon's syslog_socket, or NOTIFY_SOCKET) and append every datagram
+# to FILE as one line, in the background; its pid is left in recv_pid.
+# Returns once the socket is there (up to 5 s; 1 if it never came), chmod'ed
+# to MODE if given (for a daemon running as another user).
+dgram_receiver() {
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+while True:
+    d = s.recv(65536)
+    with open(sys.argv[2], "ab") as f:
+        f.write(d + b"\n")
+' "$1" "$2" &
+	recv_pid=$!
+	i=0; while [ ! -S "$1" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -S "$1" ] || return 1
+	[ -z "${3:-}" ] || chmod "$3" "$1"
+}
+# stop_daemon PID [WAITPID]: SIGTERM to PID (the daemon), then wait up to
+# 10 s for WAITPID (default PID; a child of this shell: the daemon itself,
+# or the testbed helper that exits with the daemon's status) and leave its
+# exit status in rc, "timeout" if it had to be killed.  Suites assert rc is
+# 0: under make test-asan a leak or error report at exit aborts the daemon
+# (status 134), which nothing else would notice.
+stop_daemon() {
+	kill -TERM "$1" 2>/dev/null
+	_w=${2:-$1}
+	i=0
+	while kill -0 "$_w" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	if kill -0 "$_w" 2>/dev/null; then
+		kill -KILL "$1" "$_w" 2>/dev/null
+		wait "$_w" 2>/dev/null
+		rc=timeout
+	else
+		wait "$_w"; rc=$?
+	fi
+}

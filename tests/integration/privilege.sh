@@ -48,18 +48,8 @@ rescan_interval = 1s
 rescan_interval = 1s
 EOC
 chmod 0644 "$T/farmhound.conf" "$T/rules"/*.rules
-python3 -c '
-import os, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-os.chmod(sys.argv[1], 0o666)
-while True:
-    d = s.recv(65536)
-    with open(sys.argv[2], "ab") as f:
-        f.write(d + b"\n")
-' "$T/log.sock" "$T/out.log" &
-rp=$!
-i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+dgram_receiver "$T/log.sock" "$T/out.log" 0666
+rp=$recv_pid
 
 # umockdev-run inside the drop, so its testbed belongs to that user.
 as_unit umockdev-run -d "$FIX/usb/pikvm.umockdev" -d "$FIX/display/pikvm-v4plus.umockdev" -- \

@@ -29,16 +29,7 @@ heartbeat_interval = 1s
 syslog_socket = $T/log.sock
 [collector.net]
 interfaces = lo
-[collector.usb]
-enabled = no
-[collector.display]
-enabled = no
-[collector.process]
-enabled = no
-[collector.socket]
-enabled = no
-[collector.host]
-enabled = no
+$(collectors_only net)
 EOC
 dgram_receiver "$T/log.sock" "$T/out.log"
 rp=$recv_pid

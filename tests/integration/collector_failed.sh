@@ -54,17 +54,7 @@ veth_up() {
 		inns ip link set fhB up
 }
 
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-while True:
-    d = s.recv(65536)
-    with open(sys.argv[2], "ab") as f:
-        f.write(d + b"\n")
-' "$T/log.sock" "$T/out.log" &
-recv_pid=$!
-i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+dgram_receiver "$T/log.sock" "$T/out.log"
 
 # Only the net collector: the others add start-up time and nothing here.
 cat >"$T/farmhound.conf" <<EOC
@@ -75,16 +65,7 @@ format = json
 syslog_socket = $T/log.sock
 [collector.net]
 $NET_IFACE_OPTION = fhA
-[collector.usb]
-enabled = no
-[collector.display]
-enabled = no
-[collector.process]
-enabled = no
-[collector.socket]
-enabled = no
-[collector.host]
-enabled = no
+$(collectors_only net)
 EOC
 check "veth pair created in the private namespace" veth_up
 # nsenter execs farmhound: $! is the daemon itself.
@@ -105,8 +86,7 @@ check "veth pair created again" veth_up
 check "collector-recovered once the interface is back (retry with backoff)" \
 	wait_for "$T/out.log" '"id":"farmhound-collector-recovered".*"collector":"net"' 40
 
-kill -TERM "$fh_pid"
-wait "$fh_pid"; rc=$?
+stop_daemon "$fh_pid"
 fh_pid=""
 check "daemon exits cleanly on SIGTERM (status $rc)" test "$rc" -eq 0
 finish

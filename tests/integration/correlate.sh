@@ -52,14 +52,7 @@ print(" ".join(sorted(e["rule"] for e in a["farmhound"]["evidence"])))' 2>/dev/n
 # Only the USB side: the machine's own processes, sockets and traffic (a
 # remote-access test running beside this one) must not add evidence.
 cat >"$T/usb-only.conf" <<EOC
-[collector.process]
-enabled = no
-[collector.socket]
-enabled = no
-[collector.host]
-enabled = no
-[collector.net]
-enabled = no
+$(collectors_only usb display)
 EOC
 timeout 30 umockdev-run -d "$FIX/usb/pikvm.umockdev" -- \
 	"$FH" --scan --explain -c "$T/usb-only.conf" -r "$RULES" >"$T/explain.out" 2>"$T/explain.err"
@@ -85,14 +78,7 @@ syslog_socket = $T/log.sock
 settle = 200ms
 # The scenario is the USB side: the machine's own processes, sockets and
 # traffic must not add evidence to the verdict.
-[collector.process]
-enabled = no
-[collector.socket]
-enabled = no
-[collector.host]
-enabled = no
-[collector.net]
-enabled = no
+$(collectors_only usb display)
 EOC
 mkfifo "$T/ctl"
 umockdev-wrapper "$UEVENT" "$T/ctl" "$T/fh.pid" "+$FIX/usb/root-hubs.umockdev" \

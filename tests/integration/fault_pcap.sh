@@ -142,17 +142,7 @@ if ! ${CC:-cc} -shared -fPIC -O2 -o "$T/pcapfail.so" "$T/pcapfail.c" -ldl -lpcap
 	exit $?
 fi
 
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-while True:
-    d = s.recv(65536)
-    with open(sys.argv[2], "ab") as f:
-        f.write(d + b"\n")
-' "$T/log.sock" "$T/out.log" &
-recv_pid=$!
-i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+dgram_receiver "$T/log.sock" "$T/out.log"
 
 mkdir "$T/rules"
 cat >"$T/rules/probe.rules" <<EOR
@@ -175,16 +165,7 @@ format = json
 syslog_socket = $T/log.sock
 [collector.net]
 interfaces = fhA
-[collector.usb]
-enabled = no
-[collector.display]
-enabled = no
-[collector.process]
-enabled = no
-[collector.socket]
-enabled = no
-[collector.host]
-enabled = no
+$(collectors_only net)
 EOC
 # nsenter execs farmhound: $! is the daemon itself.
 LD_PRELOAD="$T/pcapfail.so${LD_PRELOAD:+:$LD_PRELOAD}" PCAPFAIL_FILE="$T/pcapfail" \
@@ -274,8 +255,7 @@ check "errors over: a new RDP handshake alerts again (capture resumed)" \
 check "socat's server answered every handshake" \
 	sh -c "for n in before afterdown during after; do cmp -s '$T/reply-'\$n.bin '$T/cc.bin' || exit 1; done"
 
-kill -TERM "$fh_pid"
-wait "$fh_pid"; rc=$?
+stop_daemon "$fh_pid"
 fh_pid=""
 check "daemon exits cleanly on SIGTERM (status $rc)" test "$rc" -eq 0
 finish

@@ -62,16 +62,7 @@ heartbeat_interval = 1s
 [output]
 format = json
 syslog_socket = $T/log.sock
-[collector.usb]
-enabled = no
-[collector.display]
-enabled = no
-[collector.socket]
-enabled = no
-[collector.host]
-enabled = no
-[collector.net]
-enabled = no
+$(collectors_only process)
 [collector.process]
 rescan_interval = 1s
 EOC

@@ -264,17 +264,7 @@ check "display, gone at its EDID: eDP-1 and DP-1 are reported" \
 	sh -c "[ $(events disp1) -eq 2 ] && grep -q ' connector=card0-eDP-1 .*edid_vendor=BOE' '$T/disp1.out'"
 
 # ---- 2. the daemon: the PiKVM vanishes during the start-up inventory ----
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-while True:
-    d = s.recv(65536)
-    with open(sys.argv[2], "ab") as f:
-        f.write(d + b"\n")
-' "$T/log.sock" "$T/out.log" &
-recv_pid=$!
-i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+dgram_receiver "$T/log.sock" "$T/out.log"
 
 ctl() {
 	before=$(count "$T/fh.pid.ack" .)
@@ -295,16 +285,7 @@ format = json
 syslog_socket = $T/log.sock
 [collector.usb]
 settle = 200ms
-[collector.display]
-enabled = no
-[collector.net]
-enabled = no
-[collector.process]
-enabled = no
-[collector.socket]
-enabled = no
-[collector.host]
-enabled = no
+$(collectors_only usb)
 EOC
 mkfifo "$T/ctl"
 LD_PRELOAD="$T/vanish.so${LD_PRELOAD:+:$LD_PRELOAD}" VANISH_DEV="$USB1/1-1" \

@@ -101,12 +101,7 @@ format = json
 syslog_socket = $T/log.sock
 [collector.usb]
 settle = 200ms
-[collector.net]
-enabled = no
-[collector.process]
-enabled = no
-[collector.socket]
-enabled = no
+$(collectors_only usb display host)
 EOC
 echo 0 >"$T/drop"
 mkfifo "$T/ctl"

@@ -68,12 +68,7 @@ settle = 200ms
 # sockets and traffic must not add evidence to the verdict.
 [collector.process]
 rescan_interval = 1s
-[collector.socket]
-enabled = no
-[collector.host]
-enabled = no
-[collector.net]
-enabled = no
+$(collectors_only usb display process)
 EOC
 mkfifo "$T/ctl"
 umockdev-wrapper "$UEVENT" "$T/ctl" "$T/fh.pid" "+$FIX/usb/root-hubs.umockdev" \

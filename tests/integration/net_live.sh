@@ -81,16 +81,7 @@ format = json
 syslog_socket = $T/log.sock
 [collector.net]
 interfaces = lo
-[collector.usb]
-enabled = no
-[collector.display]
-enabled = no
-[collector.process]
-enabled = no
-[collector.socket]
-enabled = no
-[collector.host]
-enabled = no
+$(collectors_only net)
 EOC
 "$FH" -c "$T/farmhound.conf" -r "$T/rules" >"$T/fh.out" 2>"$T/fh.err" &
 fh_pid=$!
@@ -156,16 +147,7 @@ if command -v setpriv >/dev/null 2>&1; then
 syslog_socket = $T/nobody.sock
 [collector.net]
 interfaces = lo
-[collector.usb]
-enabled = no
-[collector.display]
-enabled = no
-[collector.process]
-enabled = no
-[collector.socket]
-enabled = no
-[collector.host]
-enabled = no
+$(collectors_only net)
 EOC
 	chmod 755 "$T"
 	chmod 644 "$T/nocap.conf" "$T"/rules/*.rules

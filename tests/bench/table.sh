@@ -212,3 +212,21 @@ EOC
 	exec 9>&-
 	kill "$fp" 2>/dev/null
 fi
+
+# ---- floods of a million (tests/integration/fault_flood*.sh at full size) ----
+# make test runs the process flood at a million already and the USB flood
+# at 100,000 (a million takes ~90 s through umockdev); here both at 1M.
+if [ "${BENCH_FLOODS:-1}" = 1 ]; then
+	fl=$(FLOOD_N=1000000 BUILD=${BUILD:-build} sh "$top/tests/integration/fault_flood_usb.sh" 2>&1)
+	n=$(echo "$fl" | sed -n 's/^# done flood 1000000 uevents=\([0-9]*\).*seconds=\([0-9.]*\).*/\1 in \2 s/p')
+	h=$(echo "$fl" | sed -n 's/^# VmHWM: after 1000 uevents \([0-9]*\) KiB, after [0-9]* more \([0-9]*\) KiB.*/\2 (1000 uevents: \1)/p')
+	bad=$(echo "$fl" | grep -c '^not ok')
+	row "USB flood: uevents (add/remove)" "${n:-failed}" "$bad failed checks"
+	row "USB flood: VmHWM (KiB)" "${h%% *}" "${h#* }"
+	fl=$(BUILD=${BUILD:-build} sh "$top/tests/integration/fault_flood_proc.sh" 2>&1)
+	n=$(echo "$fl" | sed -n 's/.*end (\([0-9]*\) processes) \([0-9]*\) KiB.*/\1/p')
+	h=$(echo "$fl" | sed -n 's/.*after generation 0 (\([0-9]*\) processes) \([0-9]*\) KiB.*end ([0-9]* processes) \([0-9]*\) KiB.*/\3 (first walk, \1 live: \2)/p')
+	bad=$(echo "$fl" | grep -c '^not ok')
+	row "process flood: distinct processes" "${n:-failed}" "$bad failed checks"
+	row "process flood: VmHWM (KiB)" "${h%% *}" "${h#* }"
+fi

@@ -2,8 +2,9 @@
 # fault_udev.sh - a udev monitor overrun (ENOBUFS): uevents the kernel
 # dropped are reported and recovered, not lost silently.
 #
-# umockdev delivers uevents over a unix socket, whose sender waits when the
-# reader is full, so it cannot make libudev see ENOBUFS.  A small LD_PRELOAD
+# umockdev (0.17) cannot make libudev see ENOBUFS: it sends each uevent on a
+# non-blocking socket and, when the reader's queue is full, the sending
+# process exits (fault_flood_usb.sh paces it for that reason).  A small LD_PRELOAD
 # shim (compiled here) wraps udev_monitor_receive_device(): while
 # $T/drop holds a positive count, it takes the real device off the monitor,
 # throws it away and fails with ENOBUFS -- what libudev returns when the

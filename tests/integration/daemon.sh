@@ -33,7 +33,6 @@ trap cleanup EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
 # count FILE REGEX: matching lines.
-count() { c=$(grep -Ec "$2" "$1" 2>/dev/null); echo "${c:-0}"; }
 # ctl COMMAND: send a command to the testbed helper and wait for its ack.
 ctl() {
 	before=$(count "$T/fh.pid.ack" .)

@@ -34,7 +34,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
-count() { c=$(grep -Ec "$2" "$1" 2>/dev/null); echo "${c:-0}"; }
 alive() { kill -0 "$fh_pid" 2>/dev/null; }
 probe() { "$T/fhprobe" 600 & probes="$probes $!"; }
 HB='"id":"farmhound-heartbeat"'

@@ -40,7 +40,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
-count() { c=$(grep -Ec "$2" "$1" 2>/dev/null); echo "${c:-0}"; }
 # hwm_at G: the daemon's VmHWM (KiB) that procflood saw after generation G
 hwm_at() { sed -n "s/^generation $1 [0-9]* vmhwm_kb=\([0-9-]*\)$/\1/p" "$T/flood.out"; }
 # jq_last REGEX EXPR: a python expression over the JSON of the last line
@@ -50,17 +49,7 @@ jq_last() {
 		python3 -c 'import json, sys; a = json.loads(sys.stdin.read()); print(eval(sys.argv[1]))' "$2" 2>/dev/null
 }
 
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-while True:
-    d = s.recv(65536)
-    with open(sys.argv[2], "ab") as f:
-        f.write(d + b"\n")
-' "$T/log.sock" "$T/out.log" &
-recv_pid=$!
-i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+dgram_receiver "$T/log.sock" "$T/out.log"
 
 cat >"$T/farmhound.conf" <<EOC
 [agent]
@@ -68,16 +57,7 @@ heartbeat_interval = 1s
 [output]
 format = json
 syslog_socket = $T/log.sock
-[collector.usb]
-enabled = no
-[collector.display]
-enabled = no
-[collector.socket]
-enabled = no
-[collector.host]
-enabled = no
-[collector.net]
-enabled = no
+$(collectors_only process)
 [collector.process]
 rescan_interval = 1s
 EOC

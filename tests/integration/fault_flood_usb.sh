@@ -38,19 +38,8 @@ USBFLOOD="$B/tests/usbflood"
 N=${FLOOD_N:-100000}
 POOL=${FLOOD_POOL:-60}
 WINDOW=${FLOOD_WINDOW:-50}
-T=$(mktemp -d /tmp/fh-fflusb.XXXXXX)
-recv_pid="" helper_pid=""
+testbed_scratch fflusb
 
-cleanup() {
-	[ -f "$T/fh.pid" ] && kill "$(cat "$T/fh.pid")" 2>/dev/null
-	for p in $helper_pid $recv_pid; do kill "$p" 2>/dev/null; done
-	sleep 0.2
-	[ -n "${KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT PIPE TERM
-
-count() { c=$(grep -Ec "$2" "$1" 2>/dev/null); echo "${c:-0}"; }
 alive() { kill -0 "$(cat "$T/fh.pid")" 2>/dev/null; }
 hwm() { awk '/^VmHWM/ { print $2 }' "/proc/$(cat "$T/fh.pid")/status"; }
 # flood N EVERY: one flood, acknowledged in fh.pid.ack (SECONDS to wait)
@@ -121,17 +110,7 @@ if ! ${CC:-cc} -shared -fPIC -O2 -o "$T/udevcount.so" "$T/udevcount.c" -ldl 2>"$
 	exit $?
 fi
 
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-while True:
-    d = s.recv(65536)
-    with open(sys.argv[2], "ab") as f:
-        f.write(d + b"\n")
-' "$T/log.sock" "$T/out.log" &
-recv_pid=$!
-i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+dgram_receiver "$T/log.sock" "$T/out.log"
 
 cat >"$T/farmhound.conf" <<EOC
 [agent]
@@ -141,16 +120,7 @@ format = json
 syslog_socket = $T/log.sock
 [collector.usb]
 settle = 200ms
-[collector.process]
-enabled = no
-[collector.socket]
-enabled = no
-[collector.host]
-enabled = no
-[collector.net]
-enabled = no
-[collector.display]
-enabled = no
+$(collectors_only usb)
 EOC
 mkfifo "$T/ctl"
 t0=$(date +%s)

@@ -53,7 +53,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
-count() { c=$(grep -Ec "$2" "$1" 2>/dev/null); echo "${c:-0}"; }
 alive() { kill -0 "$fh_pid" 2>/dev/null; }
 # CPU time (user + system) of the daemon, in clock ticks.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$fh_pid/stat"; }

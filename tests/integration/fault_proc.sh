@@ -25,7 +25,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
-count() { c=$(grep -Ec "$2" "$1" 2>/dev/null); echo "${c:-0}"; }
 alive() { kill -0 "$fh_pid" 2>/dev/null; }
 field() { sed -n "s/.*$1=\([0-9]*\).*/\1/p" "$T/churn.out"; }
 

@@ -30,7 +30,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
-count() { c=$(grep -Ec "$2" "$1" 2>/dev/null); echo "${c:-0}"; }
 alive() { kill -0 "$fh_pid" 2>/dev/null; }
 # probe: one fhprobe process; the process collector walks every second.
 probe() { "$T/fhprobe" 600 & echo $! >>"$T/probe.pids"; }

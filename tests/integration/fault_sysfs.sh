@@ -35,19 +35,8 @@ PIKVM="$FIX/usb/pikvm.umockdev"
 DISPLAY="$FIX/display/pikvm-v4plus.umockdev"
 USB1=/sys/devices/pci0000:00/0000:00:14.0/usb1
 CARD0=/sys/devices/pci0000:00/0000:00:02.0/drm/card0
-T=$(mktemp -d /tmp/fh-fsysfs.XXXXXX)
-recv_pid="" helper_pid=""
+testbed_scratch fsysfs
 
-cleanup() {
-	[ -f "$T/fh.pid" ] && kill "$(cat "$T/fh.pid")" 2>/dev/null
-	for p in $helper_pid $recv_pid; do kill "$p" 2>/dev/null; done
-	sleep 0.2
-	[ -n "${KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT PIPE TERM
-
-count() { c=$(grep -Ec "$2" "$1" 2>/dev/null); echo "${c:-0}"; }
 
 cat >"$T/vanish.c" <<'EOC'
 #define _GNU_SOURCE

@@ -31,7 +31,6 @@ pkill_burst() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
-count() { c=$(grep -Ec "$2" "$1" 2>/dev/null); echo "${c:-0}"; }
 # wait_count FILE REGEX N SECONDS: until FILE has at least N matching lines.
 wait_count() {
 	i=0; n=$(($4 * 10))

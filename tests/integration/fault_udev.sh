@@ -16,19 +16,8 @@
 
 UEVENT="$B/tests/uevent"
 PIKVM="$FIX/usb/pikvm.umockdev"
-T=$(mktemp -d /tmp/fh-fudev.XXXXXX)
-recv_pid="" helper_pid=""
+testbed_scratch fudev
 
-cleanup() {
-	[ -f "$T/fh.pid" ] && kill "$(cat "$T/fh.pid")" 2>/dev/null
-	for p in $helper_pid $recv_pid; do kill "$p" 2>/dev/null; done
-	sleep 0.2
-	[ -n "${KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT PIPE TERM
-
-count() { c=$(grep -Ec "$2" "$1" 2>/dev/null); echo "${c:-0}"; }
 ctl() {
 	before=$(count "$T/fh.pid.ack" .)
 	timeout 5 sh -c 'echo "$1" >"$2"' _ "$1" "$T/ctl" || return 1

@@ -72,3 +72,22 @@ stop_daemon() {
 		wait "$_w"; rc=$?
 	fi
 }
+# count FILE REGEX: how many lines of FILE match the extended REGEX (0
+# when none, or no file yet).
+count() { c=$(grep -Ec "$2" "$1" 2>/dev/null); echo "${c:-0}"; }
+# testbed_scratch NAME: for a suite running the daemon in a umockdev
+# testbed through tests/integration/uevent.c (which writes the daemon's
+# pid to $T/fh.pid): T, a fresh directory, and an exit trap that stops the
+# daemon, $helper_pid and $recv_pid and removes $T (KEEP=1 keeps it).
+testbed_scratch() {
+	T=$(mktemp -d "/tmp/fh-$1.XXXXXX") || exit 2
+	recv_pid="" helper_pid=""
+	trap _testbed_cleanup EXIT
+	trap 'exit 1' HUP INT PIPE TERM
+}
+_testbed_cleanup() {
+	[ -f "$T/fh.pid" ] && kill "$(cat "$T/fh.pid")" 2>/dev/null
+	for _p in $helper_pid $recv_pid; do kill "$_p" 2>/dev/null; done
+	sleep 0.2
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+}

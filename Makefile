@@ -68,7 +68,7 @@ $(filter $(UMOCK_TESTS),$(UNIT_BIN)): $(BUILD)/tests/test_%: tests/unit/test_%.c
 	  $(shell pkg-config --libs $(TEST_PKGS) $(UMOCK_PKGS))
 
 # Integration helpers (C programs driving umockdev testbeds).
-$(BUILD)/tests/%: tests/integration/%.c
+$(BUILD)/tests/%: tests/integration/%.c tests/integration/testbed.h
 	@mkdir -p $(dir $@)
 	$(CC) $(FH_CFLAGS) -Wno-deprecated-declarations $(shell pkg-config --cflags $(UMOCK_PKGS)) \
 	  $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(shell pkg-config --libs $(UMOCK_PKGS))

@@ -36,8 +36,9 @@
 #include <glib.h>
 #include <umockdev.h>
 
+#include "testbed.h"
+
 #define UEVENT_MAX_DEVICES 256
-#define UEVENT_LINE_MAX 4096
 
 static UMockdevTestbed *tb;
 static char *known[UEVENT_MAX_DEVICES];	/* syspaths added so far */
@@ -206,22 +207,9 @@ static void run_command(char *line)
 		ack("failed %s: %s", line, "unknown command");
 }
 
-static int exit_status(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 1;
-}
-
 int main(int argc, char **argv)
 {
-	char buf[UEVENT_LINE_MAX], *nl;
-	size_t have = 0;
-	FILE *pidf;
-	pid_t child;
-	int fifo, status, prog = 3;
+	int prog = 3, r;
 
 	if (argc < 4) {
 		fprintf(stderr, "usage: %s CONTROL_FIFO PIDFILE [+FILE...] PROGRAM [ARGS...]\n",
@@ -237,50 +225,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: no program to run\n", argv[0]);
 		return 2;
 	}
-	/* O_RDWR: we are a writer too, so the fifo never reads EOF between
-	 * two commands of the test script. */
-	fifo = open(argv[1], O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (fifo < 0) {
-		perror(argv[1]);
-		return 2;
-	}
-	child = fork();
-	if (child < 0) {
-		perror("fork");
-		return 2;
-	}
-	if (child == 0) {
-		execvp(argv[prog], argv + prog);
-		perror(argv[prog]);
-		_exit(127);
-	}
-	pidf = fopen(argv[2], "w");
-	if (pidf) {
-		fprintf(pidf, "%d\n", (int)child);
-		fclose(pidf);
-	}
-	for (;;) {
-		struct pollfd pfd = { .fd = fifo, .events = POLLIN };
-		ssize_t n;
-
-		if (waitpid(child, &status, WNOHANG) == child)
-			break;
-		if (poll(&pfd, 1, 100) <= 0)
-			continue;
-		n = read(fifo, buf + have, sizeof(buf) - 1 - have);
-		if (n <= 0)
-			continue;
-		have += (size_t)n;
-		buf[have] = '\0';
-		while ((nl = strchr(buf, '\n'))) {
-			*nl = '\0';
-			run_command(buf);
-			have -= (size_t)(nl + 1 - buf);
-			memmove(buf, nl + 1, have + 1);
-		}
-		if (have == sizeof(buf) - 1)
-			have = 0;	/* an endless line: drop it */
-	}
+	r = testbed_serve(argv[1], argv[2], argv + prog, run_command);
 	g_object_unref(tb);
-	return exit_status(status);
+	return r;
 }

@@ -64,8 +64,9 @@
 #include <glib.h>
 #include <umockdev.h>
 
+#include "testbed.h"
+
 #define USBFLOOD_KVMS	32
-#define USBFLOOD_LINE_MAX 256
 #define USBFLOOD_AHEAD	6	/* unread uevents at most (queue: 10) */
 #define USBFLOOD_STALL_S	20.0
 #define USBFLOOD_HCD	"/sys/devices/pci0000:00/0000:00:14.0"
@@ -315,22 +316,9 @@ static void run_command(char *line)
 		ack("failed %s: unknown command", line);
 }
 
-static int exit_status(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 1;
-}
-
 int main(int argc, char **argv)
 {
-	char buf[USBFLOOD_LINE_MAX], *nl;
-	size_t have = 0;
-	FILE *pidf;
-	pid_t child;
-	int fifo, status;
+	int r;
 
 	if (argc < 6) {
 		fprintf(stderr, "usage: %s CONTROL_FIFO PIDFILE ROOT_HUBS POOL PROGRAM [ARGS...]\n",
@@ -341,49 +329,7 @@ int main(int argc, char **argv)
 	tb = umockdev_testbed_new();
 	if (map_counter() < 0 || build_testbed(argv[3], atol(argv[4])) < 0)
 		return 2;
-	/* O_RDWR: a writer too, so the fifo never reads EOF. */
-	fifo = open(argv[1], O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (fifo < 0) {
-		perror(argv[1]);
-		return 2;
-	}
-	child = fork();
-	if (child < 0) {
-		perror("fork");
-		return 2;
-	}
-	if (child == 0) {
-		execvp(argv[5], argv + 5);
-		perror(argv[5]);
-		_exit(127);
-	}
-	pidf = fopen(argv[2], "w");
-	if (pidf) {
-		fprintf(pidf, "%d\n", (int)child);
-		fclose(pidf);
-	}
-	for (;;) {
-		struct pollfd pfd = { .fd = fifo, .events = POLLIN };
-		ssize_t n;
-
-		if (waitpid(child, &status, WNOHANG) == child)
-			break;
-		if (poll(&pfd, 1, 100) <= 0)
-			continue;
-		n = read(fifo, buf + have, sizeof(buf) - 1 - have);
-		if (n <= 0)
-			continue;
-		have += (size_t)n;
-		buf[have] = '\0';
-		while ((nl = strchr(buf, '\n'))) {
-			*nl = '\0';
-			run_command(buf);
-			have -= (size_t)(nl + 1 - buf);
-			memmove(buf, nl + 1, have + 1);
-		}
-		if (have == sizeof(buf) - 1)
-			have = 0;	/* an endless line: drop it */
-	}
+	r = testbed_serve(argv[1], argv[2], argv + 5, run_command);
 	g_object_unref(tb);
-	return exit_status(status);
+	return r;
 }

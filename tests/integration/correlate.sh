@@ -15,15 +15,6 @@
 UEVENT="$B/tests/uevent"
 testbed_scratch corr
 
-ctl() {
-	before=$(count "$T/fh.pid.ack" .)
-	timeout 5 sh -c 'echo "$1" >"$2"' _ "$1" "$T/ctl" || return 1
-	i=0
-	while [ "$(count "$T/fh.pid.ack" .)" -le "$before" ] && [ $i -lt 50 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
-	tail -n 1 "$T/fh.pid.ack" 2>/dev/null | grep -q '^done'
-}
 # The deepest usb_device of a record: the device itself.
 devpath() {
 	awk '/^P: /{ p = $2 } /^E: DEVTYPE=usb_device$/{ print length(p), p }' "$1" |

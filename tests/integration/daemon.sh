@@ -34,17 +34,6 @@ trap 'exit 1' HUP INT PIPE TERM
 
 # count FILE REGEX: matching lines.
 # ctl COMMAND: send a command to the testbed helper and wait for its ack.
-ctl() {
-	before=$(count "$T/fh.pid.ack" .)
-	# Opening a fifo for writing blocks while nobody reads it (the helper
-	# died): bound it.
-	timeout 5 sh -c 'echo "$1" >"$2"' _ "$1" "$T/ctl" || return 1
-	i=0
-	while [ "$(count "$T/fh.pid.ack" .)" -le "$before" ] && [ $i -lt 50 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
-	tail -n 1 "$T/fh.pid.ack" 2>/dev/null | grep -q '^done'
-}
 # json_ok REGEX: the message of the last rsyslog line matching REGEX (after
 # "host app-name ") parses as JSON.
 json_ok() {

@@ -112,11 +112,7 @@ time_t time(time_t *t)
 	return ts.tv_sec;
 }
 EOC
-if ! ${CC:-cc} -shared -fPIC -O2 -o "$T/walljump.so" "$T/walljump.c" -ldl 2>"$T/cc.err"; then
-	not_ok "cannot build the wall-clock shim: $(head -n 1 "$T/cc.err")"
-	finish
-	exit $?
-fi
+build_shim walljump
 
 cp "$(command -v sleep)" "$T/fhprobe"
 mkdir -p "$T/rules"

@@ -104,11 +104,7 @@ struct udev_device *udev_monitor_receive_device(struct udev_monitor *m)
 	return d;
 }
 EOC
-if ! ${CC:-cc} -shared -fPIC -O2 -o "$T/udevcount.so" "$T/udevcount.c" -ldl 2>"$T/cc.err"; then
-	not_ok "cannot build the pacing shim: $(head -n 1 "$T/cc.err")"
-	finish
-	exit $?
-fi
+build_shim udevcount
 
 dgram_receiver "$T/log.sock" "$T/out.log"
 

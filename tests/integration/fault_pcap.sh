@@ -135,11 +135,7 @@ char *pcap_geterr(pcap_t *p)
 	return injected ? msg : real(p);
 }
 EOC
-if ! ${CC:-cc} -shared -fPIC -O2 -o "$T/pcapfail.so" "$T/pcapfail.c" -ldl -lpcap 2>"$T/cc.err"; then
-	not_ok "cannot build the pcap error shim: $(head -n 1 "$T/cc.err")"
-	finish
-	exit $?
-fi
+build_shim pcapfail -lpcap
 
 dgram_receiver "$T/log.sock" "$T/out.log"
 

@@ -161,11 +161,7 @@ int open(const char *path, int flags, ...)
 	return real(path, flags, mode);
 }
 EOC
-if ! ${CC:-cc} -shared -fPIC -O2 -o "$T/vanish.so" "$T/vanish.c" -ldl 2>"$T/cc.err"; then
-	not_ok "cannot build the vanish shim: $(head -n 1 "$T/cc.err")"
-	finish
-	exit $?
-fi
+build_shim vanish
 
 # scan NAME FIXTURE SOURCE DEV AT: run sysfs_scan in a testbed of FIXTURE
 # with the shim; output in $T/NAME.out, shim log in $T/NAME.log.  DEV empty:
@@ -255,15 +251,6 @@ check "display, gone at its EDID: eDP-1 and DP-1 are reported" \
 # ---- 2. the daemon: the PiKVM vanishes during the start-up inventory ----
 dgram_receiver "$T/log.sock" "$T/out.log"
 
-ctl() {
-	before=$(count "$T/fh.pid.ack" .)
-	timeout 5 sh -c 'echo "$1" >"$2"' _ "$1" "$T/ctl" || return 1
-	i=0
-	while [ "$(count "$T/fh.pid.ack" .)" -le "$before" ] && [ $i -lt 50 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
-	tail -n 1 "$T/fh.pid.ack" 2>/dev/null | grep -q '^done'
-}
 alive() { kill -0 "$(cat "$T/fh.pid")" 2>/dev/null; }
 
 cat >"$T/farmhound.conf" <<EOC

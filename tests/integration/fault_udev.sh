@@ -18,15 +18,6 @@ UEVENT="$B/tests/uevent"
 PIKVM="$FIX/usb/pikvm.umockdev"
 testbed_scratch fudev
 
-ctl() {
-	before=$(count "$T/fh.pid.ack" .)
-	timeout 5 sh -c 'echo "$1" >"$2"' _ "$1" "$T/ctl" || return 1
-	i=0
-	while [ "$(count "$T/fh.pid.ack" .)" -le "$before" ] && [ $i -lt 50 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
-	tail -n 1 "$T/fh.pid.ack" 2>/dev/null | grep -q '^done'
-}
 alive() { kill -0 "$(cat "$T/fh.pid")" 2>/dev/null; }
 
 cat >"$T/udevdrop.c" <<'EOC'
@@ -75,11 +66,7 @@ struct udev_device *udev_monitor_receive_device(struct udev_monitor *m)
 	return d;
 }
 EOC
-if ! ${CC:-cc} -shared -fPIC -O2 -o "$T/udevdrop.so" "$T/udevdrop.c" -ldl 2>"$T/cc.err"; then
-	not_ok "cannot build the overrun shim: $(head -n 1 "$T/cc.err")"
-	finish
-	exit $?
-fi
+build_shim udevdrop
 
 dgram_receiver "$T/log.sock" "$T/out.log"
 

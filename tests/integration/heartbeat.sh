@@ -19,15 +19,6 @@ UEVENT="$B/tests/uevent"
 PIKVM="$FIX/usb/pikvm.umockdev"
 testbed_scratch hb
 
-ctl() {
-	before=$(count "$T/fh.pid.ack" .)
-	timeout 5 sh -c 'echo "$1" >"$2"' _ "$1" "$T/ctl" || return 1
-	i=0
-	while [ "$(count "$T/fh.pid.ack" .)" -le "$before" ] && [ $i -lt 50 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
-	tail -n 1 "$T/fh.pid.ack" 2>/dev/null | grep -q '^done'
-}
 # jq_last REGEX EXPR: evaluate a python expression over the JSON of the
 # last line matching REGEX (bound to "a"); prints the result.
 jq_last() {

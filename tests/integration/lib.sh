@@ -91,3 +91,26 @@ _testbed_cleanup() {
 	sleep 0.2
 	[ -n "${KEEP:-}" ] || rm -rf "$T"
 }
+# ctl COMMAND: one command to the testbed helper (uevent.c) through
+# $T/ctl; true once it acknowledged it "done" in $T/fh.pid.ack.
+ctl() {
+	before=$(count "$T/fh.pid.ack" .)
+	# Opening a fifo for writing blocks while nobody reads it (the helper
+	# died): bound it.
+	timeout 5 sh -c 'echo "$1" >"$2"' _ "$1" "$T/ctl" || return 1
+	i=0
+	while [ "$(count "$T/fh.pid.ack" .)" -le "$before" ] && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	tail -n 1 "$T/fh.pid.ack" 2>/dev/null | grep -q '^done'
+}
+# build_shim NAME [LIBS...]: compile $T/NAME.c into the LD_PRELOAD
+# library $T/NAME.so; if the compiler refuses, the suite fails here
+# (not_ok, finish, exit).
+build_shim() {
+	_s=$1; shift
+	${CC:-cc} -shared -fPIC -O2 -o "$T/$_s.so" "$T/$_s.c" -ldl "$@" 2>"$T/$_s.cc.err" && return 0
+	not_ok "cannot build the $_s shim: $(head -n 1 "$T/$_s.cc.err")"
+	finish
+	exit $?
+}

@@ -429,6 +429,21 @@ static void loop_collector_schedule(struct loop_collector *lc, uint64_t now)
 	lc->due_ms = ms > UINT64_MAX - now ? UINT64_MAX : now + ms;
 }
 
+/* After events were read: the collector may need its tick sooner (an
+ * add to settle), never later.  Rescheduling an overdue tick from now on
+ * every wake-up postponed it for as long as events kept coming: under a
+ * uevent flood the USB collector's settle tick starved, and a PiKVM plugged
+ * for a second was dropped unreported by its remove (fault_flood_usb.sh).
+ * An early tick that finds nothing due costs nothing. */
+static void loop_collector_schedule_sooner(struct loop_collector *lc, uint64_t now)
+{
+	uint64_t was = lc->due_ms;
+
+	loop_collector_schedule(lc, now);
+	if (was < lc->due_ms && lc->running)
+		lc->due_ms = was;
+}
+
 static bool loop_collector_account(struct loop *l, struct loop_collector *lc);
 
 static void loop_collector_stop(struct loop *l, struct loop_collector *lc)
@@ -1142,7 +1157,7 @@ static void loop_on_collector(struct loop *l, struct loop_collector *lc,
 	} else {
 		lc->ready_failures = 0;
 	}
-	loop_collector_schedule(lc, now_monotonic_ms());
+	loop_collector_schedule_sooner(lc, now_monotonic_ms());
 }
 
 /* Swap in a validated config and ruleset.  The rule_state stays, so

@@ -832,8 +832,10 @@ static int usb_on_tick(void *state, uint64_t now_ms)
 			continue;
 		dev = udev_device_new_from_syspath(st->udev, st->pending[i].syspath);
 		usb_pending_drop(st, i);
-		if (!dev)
-			continue;	/* gone already; its remove says so */
+		if (!dev) {
+			st->vanished++;	/* gone already; its remove says so */
+			continue;
+		}
 		q = usb_report(st, dev, EVENT_ACTION_ADD);
 		udev_device_unref(dev);
 		if (r == 0)

@@ -116,29 +116,9 @@ build_shim walljump
 
 cp "$(command -v sleep)" "$T/fhprobe"
 mkdir -p "$T/rules"
-cat >"$T/rules/probe.rules" <<EOR
-[rule fault-clock-probe]
-name        = fault-injection clock probe
-source      = process
-when        = action == add and comm == "fhprobe"
-severity    = notice
-confidence  = low
-category    = test
-score       = 0
-mitre       = T1059
-cooldown    = 1h
-references  = tests/integration/fault_clock.sh
-EOR
-cat >"$T/farmhound.conf" <<EOC
-[agent]
-heartbeat_interval = 1s
-[output]
-format = json
-syslog_socket = $T/log.sock
-$(collectors_only process)
-[collector.process]
-rescan_interval = 1s
-EOC
+test_rule fault-clock-probe process T1059 'action == add and comm == "fhprobe"' \
+	'cooldown    = 1h' >"$T/rules/probe.rules"
+process_probe_conf >"$T/farmhound.conf"
 
 echo 0 >"$T/offset"
 today=$(date -u +%F)

@@ -140,18 +140,7 @@ build_shim pcapfail -lpcap
 dgram_receiver "$T/log.sock" "$T/out.log"
 
 mkdir "$T/rules"
-cat >"$T/rules/probe.rules" <<EOR
-[rule fault-pcap-rdp]
-name        = fault-injection RDP probe
-source      = net
-when        = kind == rdp and session
-severity    = notice
-confidence  = low
-category    = test
-score       = 0
-mitre       = T1021.001
-references  = tests/integration/fault_pcap.sh
-EOR
+test_rule fault-pcap-rdp net T1021.001 'kind == rdp and session' >"$T/rules/probe.rules"
 cat >"$T/farmhound.conf" <<EOC
 [agent]
 heartbeat_interval = 1s

@@ -43,28 +43,9 @@ dgram_receiver "$T/log.sock" "$T/out.log"
 
 cp "$(command -v sleep)" "$T/fhprobe"
 mkdir -p "$T/rules"
-cat >"$T/rules/probe.rules" <<EOR
-[rule fault-proc-probe]
-name        = fault-injection process probe
-source      = process
-when        = action == add and comm == "fhprobe"
-severity    = notice
-confidence  = low
-category    = test
-score       = 0
-mitre       = T1059
-references  = tests/integration/fault_proc.sh
-EOR
-cat >"$T/farmhound.conf" <<EOC
-[agent]
-heartbeat_interval = 1s
-[output]
-format = json
-syslog_socket = $T/log.sock
-$(collectors_only process)
-[collector.process]
-rescan_interval = 1s
-EOC
+test_rule fault-proc-probe process T1059 'action == add and comm == "fhprobe"' \
+	>"$T/rules/probe.rules"
+process_probe_conf >"$T/farmhound.conf"
 "$FH" -c "$T/farmhound.conf" -r "$T/rules" >"$T/fh.out" 2>"$T/fh.err" &
 fh_pid=$!
 check "daemon started" wait_for "$T/out.log" '"id":"farmhound-started"' 10

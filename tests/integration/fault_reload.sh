@@ -35,18 +35,8 @@ alive() { kill -0 "$fh_pid" 2>/dev/null; }
 probe() { "$T/fhprobe" 600 & echo $! >>"$T/probe.pids"; }
 # rule ID: a rule pack with one rule ID firing on fhprobe.
 rule() {
-	cat >"$T/rules/probe.rules" <<EOR
-[rule $1]
-name        = fault-injection reload probe ($1)
-source      = process
-when        = action == add and comm == "fhprobe"
-severity    = notice
-confidence  = low
-category    = test
-score       = 0
-mitre       = T1059
-references  = tests/integration/fault_reload.sh
-EOR
+	test_rule "$1" process T1059 'action == add and comm == "fhprobe"' \
+		>"$T/rules/probe.rules"
 	chown -R $NOBODY:$NOBODY "$T/rules"
 }
 
@@ -56,16 +46,7 @@ cp "$(command -v sleep)" "$T/fhprobe"
 chmod 0755 "$T/fhprobe"
 mkdir -p "$T/rules"
 rule fault-reload-old
-cat >"$T/farmhound.conf" <<EOC
-[agent]
-heartbeat_interval = 1s
-[output]
-format = json
-syslog_socket = $T/log.sock
-$(collectors_only process)
-[collector.process]
-rescan_interval = 1s
-EOC
+process_probe_conf >"$T/farmhound.conf"
 chmod 0644 "$T/farmhound.conf"
 
 setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups --inh-caps=-all \

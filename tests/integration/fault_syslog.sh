@@ -59,29 +59,9 @@ BURST='"id":"fault-burst"'
 
 cp "$(command -v sleep)" "$T/fhburst"
 mkdir -p "$T/rules"
-cat >"$T/rules/burst.rules" <<EOR
-[rule fault-burst]
-name        = fault-injection burst process
-source      = process
-when        = action == add and comm == "fhburst"
-severity    = notice
-confidence  = low
-category    = test
-score       = 0
-mitre       = T1059
-references  = tests/integration/fault_syslog.sh
-EOR
-cat >"$T/farmhound.conf" <<EOC
-[agent]
-hostname = fh-fault-host
-heartbeat_interval = 1s
-[output]
-format = json
-syslog_socket = $T/log.sock
-$(collectors_only process)
-[collector.process]
-rescan_interval = 1s
-EOC
+test_rule fault-burst process T1059 'action == add and comm == "fhburst"' \
+	>"$T/rules/burst.rules"
+process_probe_conf 'hostname = fh-fault-host' >"$T/farmhound.conf"
 check "the test rule pack validates (-t)" "$FH" -t -c "$T/farmhound.conf" -r "$T/rules"
 
 # ---- missing at start: the daemon runs, alerts wait in the backlog ----

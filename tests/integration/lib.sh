@@ -114,3 +114,25 @@ build_shim() {
 	finish
 	exit $?
 }
+# test_rule ID SOURCE MITRE WHEN [LINE...]: a rule for a suite's own
+# probe (notice, category test, score 0), on stdout; LINEs ("cooldown =
+# 1h") are appended to it.
+test_rule() {
+	printf '[rule %s]\nname        = test probe %s\nsource      = %s\nwhen        = %s\n' \
+		"$1" "$1" "$2" "$4"
+	printf 'severity    = notice\nconfidence  = low\ncategory    = test\nscore       = 0\n'
+	printf 'mitre       = %s\nreferences  = tests/integration/%s\n' "$3" "$(basename "$0")"
+	shift 4
+	for _l in "$@"; do printf '%s\n' "$_l"; done
+}
+# process_probe_conf [LINE...]: the configuration of the suites that watch
+# processes start, on stdout: heartbeats every second, JSON alerts to
+# $T/log.sock, only the process collector, walking /proc every second;
+# LINEs go into [agent].
+process_probe_conf() {
+	printf '[agent]\nheartbeat_interval = 1s\n'
+	for _l in "$@"; do printf '%s\n' "$_l"; done
+	printf '[output]\nformat = json\nsyslog_socket = %s/log.sock\n' "$T"
+	collectors_only process
+	printf '[collector.process]\nrescan_interval = 1s\n'
+}

@@ -58,11 +58,7 @@ dgram_receiver "$T/log.sock" "$T/out.log"
 
 # Only the net collector: the others add start-up time and nothing here.
 cat >"$T/farmhound.conf" <<EOC
-[agent]
-heartbeat_interval = 1s
-[output]
-format = json
-syslog_socket = $T/log.sock
+$(json_daemon_conf)
 [collector.net]
 $NET_IFACE_OPTION = fhA
 $(collectors_only net)

@@ -52,11 +52,7 @@ jq_last() {
 dgram_receiver "$T/log.sock" "$T/out.log"
 
 cat >"$T/farmhound.conf" <<EOC
-[agent]
-heartbeat_interval = 1s
-[output]
-format = json
-syslog_socket = $T/log.sock
+$(json_daemon_conf)
 $(collectors_only process)
 [collector.process]
 rescan_interval = 1s

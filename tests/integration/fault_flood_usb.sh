@@ -109,11 +109,7 @@ build_shim udevcount
 dgram_receiver "$T/log.sock" "$T/out.log"
 
 cat >"$T/farmhound.conf" <<EOC
-[agent]
-heartbeat_interval = 1s
-[output]
-format = json
-syslog_socket = $T/log.sock
+$(json_daemon_conf)
 [collector.usb]
 settle = 200ms
 $(collectors_only usb)

@@ -142,11 +142,7 @@ dgram_receiver "$T/log.sock" "$T/out.log"
 mkdir "$T/rules"
 test_rule fault-pcap-rdp net T1021.001 'kind == rdp and session' >"$T/rules/probe.rules"
 cat >"$T/farmhound.conf" <<EOC
-[agent]
-heartbeat_interval = 1s
-[output]
-format = json
-syslog_socket = $T/log.sock
+$(json_daemon_conf)
 [collector.net]
 interfaces = fhA
 $(collectors_only net)

@@ -254,11 +254,7 @@ dgram_receiver "$T/log.sock" "$T/out.log"
 alive() { kill -0 "$(cat "$T/fh.pid")" 2>/dev/null; }
 
 cat >"$T/farmhound.conf" <<EOC
-[agent]
-heartbeat_interval = 1s
-[output]
-format = json
-syslog_socket = $T/log.sock
+$(json_daemon_conf)
 [collector.usb]
 settle = 200ms
 $(collectors_only usb)

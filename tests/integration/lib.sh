@@ -125,14 +125,20 @@ test_rule() {
 	shift 4
 	for _l in "$@"; do printf '%s\n' "$_l"; done
 }
+# json_daemon_conf [LINE...]: the head of a daemon configuration, on
+# stdout: heartbeats every second, JSON alerts to $T/log.sock; LINEs go
+# into [agent].
+json_daemon_conf() {
+	printf '[agent]\nheartbeat_interval = 1s\n'
+	for _l in "$@"; do printf '%s\n' "$_l"; done
+	printf '[output]\nformat = json\nsyslog_socket = %s/log.sock\n' "$T"
+}
 # process_probe_conf [LINE...]: the configuration of the suites that watch
 # processes start, on stdout: heartbeats every second, JSON alerts to
 # $T/log.sock, only the process collector, walking /proc every second;
 # LINEs go into [agent].
 process_probe_conf() {
-	printf '[agent]\nheartbeat_interval = 1s\n'
-	for _l in "$@"; do printf '%s\n' "$_l"; done
-	printf '[output]\nformat = json\nsyslog_socket = %s/log.sock\n' "$T"
+	json_daemon_conf "$@"
 	collectors_only process
 	printf '[collector.process]\nrescan_interval = 1s\n'
 }

@@ -50,6 +50,7 @@ struct entry {
 	enum expr_key_kind kind;
 	bool icase;
 	uint32_t offered;		/* rules offering this key */
+	uint32_t last_offer;		/* the last rule that did, + 1 */
 	uint32_t *pos;			/* rules filed under it, ascending */
 	size_t npos;
 };
@@ -214,10 +215,10 @@ static void count_offer(void *opaque, const struct expr_key *k)
 
 	if (f->err < 0 || !(e = entry_get(f->ix, k, k->lit, true, &f->err)))
 		return;
-	if (e->offered && e->npos == f->rule + 1)
+	if (e->last_offer == f->rule + 1)
 		return;
 	e->offered++;
-	e->npos = f->rule + 1;		/* marker, cleared before pass 2 */
+	e->last_offer = f->rule + 1;
 }
 
 /* An atom's price: the rules that share it, all of them candidates
@@ -259,8 +260,6 @@ static int file_rules(struct rule_index *ix, const struct expr *const *whens)
 		f.rule = (uint32_t)r;
 		expr_index_atoms(whens[r], count_offer, &f);
 	}
-	for (size_t i = 0; i < ix->cap; i++)
-		ix->entries[i].npos = 0;
 	for (size_t r = 0; r < ix->nrules && f.err == 0; r++) {
 		f.rule = (uint32_t)r;
 		if (expr_index_plan(whens[r], atom_price, file_under, &f) == UINT64_MAX)

@@ -53,18 +53,9 @@ hz=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hwm() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
 vmrss() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
-receiver() {	# receiver SOCK OUT: count datagrams into OUT
-	python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-f = open(sys.argv[2], "ab", buffering=0)
-while True:
-    f.write(s.recv(65536) + b"\n")
-' "$1" "$2" &
-	pids="$pids $!"
-	i=0; while [ ! -S "$1" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-}
+. "$top/tests/integration/lib.sh"
+# receiver SOCK OUT: the datagrams of the daemon's syslog socket into OUT.
+receiver() { dgram_receiver "$1" "$2"; pids="$pids $recv_pid"; }
 
 echo "farmhound bench, $(date -u +%F), $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 row "measure" "farmhound" "peer / budget"

@@ -96,11 +96,14 @@ test: deps
 # cannot collect the reports instead: ASan's start-up stat()/mkdir() of the
 # log directory runs through umockdev's preload before it is initialised and
 # crashes every umockdev test.)  FH_SANITIZED tells tests to skip figures
-# the sanitizers distort (resident memory).
+# the sanitizers distort (resident memory); FH_TIME_SCALE multiplies every
+# deadline the integration suites wait on (tests/integration/lib.sh): the
+# sanitized daemon runs several times slower, and a test asserts behaviour,
+# never speed.
 ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 ASAN_LDFLAGS := -fsanitize=address,undefined
 test-asan: deps
-	@ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1:abort_on_error=1 \
+	@FH_TIME_SCALE=$${FH_TIME_SCALE:-3} ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 FH_SANITIZED=1 \
 	  $(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" \
 	  LDFLAGS="$(ASAN_LDFLAGS)" check-tests

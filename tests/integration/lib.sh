@@ -13,16 +13,53 @@ not_ok() { _n=$((_n + 1)); _fail=$((_fail + 1)); echo "not ok $_n - $*"; }
 # check "description" command...: ok if the command succeeds.
 check() { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 finish() { echo "1..$_n"; [ "$_fail" -eq 0 ]; }
-# wait_for FILE REGEX [SECONDS]: poll FILE (every 0.1 s, up to SECONDS,
-# default 10) until a line matches the extended regex REGEX.
-wait_for() {
-	i=0; n=$((${3:-10} * 10))
-	while [ $i -lt $n ]; do
-		grep -Eq "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1; i=$((i + 1))
+# ---- time: a test asserts behaviour, never the speed of the machine ----
+# Every wait in a suite is "until a condition holds, or a deadline": the
+# deadline is generous (about 10x the typical time on a quiet machine) and
+# scaled by FH_TIME_SCALE, one factor for the whole run (1 by default;
+# `make test-asan` raises it, since the sanitized daemon and umockdev run
+# several times slower).  A deadline that passes is a failure of the
+# behaviour waited for, never a measurement.
+FH_TIME_SCALE=${FH_TIME_SCALE:-1}
+# deadline SECONDS: SECONDS (an integer) scaled by FH_TIME_SCALE, in
+# tenths of a second (the polling unit of the helpers below).
+deadline() { echo $(($1 * FH_TIME_SCALE * 10)); }
+# wait_until SECONDS COMMAND...: poll COMMAND every 0.1 s until it succeeds
+# (0) or the scaled deadline passes (1).
+wait_until() {
+	_wn=$(deadline "$1"); shift
+	_wi=0
+	while ! "$@"; do
+		[ $_wi -ge $_wn ] && return 1
+		sleep 0.1; _wi=$((_wi + 1))
 	done
-	return 1
+	return 0
 }
+# wait_for FILE REGEX [SECONDS]: until a line of FILE matches the extended
+# regex REGEX (default deadline 10 s, scaled).
+wait_for() { wait_until "${3:-10}" grep -Eq "$2" "$1" 2>/dev/null; }
+# wait_count FILE REGEX N [SECONDS]: until FILE has at least N lines
+# matching REGEX (default deadline 10 s, scaled).
+wait_count() { wait_until "${4:-10}" _count_ge "$1" "$2" "$3"; }
+_count_ge() { [ "$(count "$1" "$2")" -ge "$3" ]; }
+# wait_gone PID [SECONDS]: until process PID has exited.
+wait_gone() { wait_until "${2:-10}" _gone "$1"; }
+_gone() { ! kill -0 "$1" 2>/dev/null; }
+# wait_socket PATH [SECONDS]: until PATH is a socket.
+wait_socket() { wait_until "${2:-10}" test -S "$1"; }
+# HB: the heartbeat alert, as a regex for the helpers here.
+HB='"id":"farmhound-heartbeat"'
+# next_heartbeat FILE [N] [SECONDS]: until N (default 1) heartbeats more
+# than FILE holds now have arrived.  A heartbeat is the daemon's "I went
+# round the loop": waiting for one after an action is the sync point that
+# lets a suite assert something did NOT happen (no alert, a counter
+# unchanged) without a sleep standing in for "long enough".
+next_heartbeat() {
+	_hb0=$(count "$1" "$HB")
+	wait_count "$1" "$HB" $((_hb0 + ${2:-1})) "${3:-10}"
+}
+# last_heartbeat FILE: the newest heartbeat line of FILE.
+last_heartbeat() { grep "$HB" "$1" | tail -n 1; }
 # collectors_only NAME...: configuration lines turning every other
 # collector off, for a suite about one source: the machine's own
 # processes, listeners and traffic (another suite running beside it) must
@@ -49,12 +86,11 @@ while True:
         f.write(d + b"\n")
 ' "$1" "$2" &
 	recv_pid=$!
-	i=0; while [ ! -S "$1" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	[ -S "$1" ] || return 1
+	wait_socket "$1" 5 || return 1
 	[ -z "${3:-}" ] || chmod "$3" "$1"
 }
 # stop_daemon PID [WAITPID]: SIGTERM to PID (the daemon), then wait up to
-# 10 s for WAITPID (default PID; a child of this shell: the daemon itself,
+# 10 s (scaled) for WAITPID (default PID; a child of this shell: the daemon itself,
 # or the testbed helper that exits with the daemon's status) and leave its
 # exit status in rc, "timeout" if it had to be killed.  Suites assert rc is
 # 0: under make test-asan a leak or error report at exit aborts the daemon
@@ -62,9 +98,7 @@ while True:
 stop_daemon() {
 	kill -TERM "$1" 2>/dev/null
 	_w=${2:-$1}
-	i=0
-	while kill -0 "$_w" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	if kill -0 "$_w" 2>/dev/null; then
+	if ! wait_gone "$_w" 10; then
 		kill -KILL "$1" "$_w" 2>/dev/null
 		wait "$_w" 2>/dev/null
 		rc=timeout
@@ -98,10 +132,7 @@ ctl() {
 	# Opening a fifo for writing blocks while nobody reads it (the helper
 	# died): bound it.
 	timeout 5 sh -c 'echo "$1" >"$2"' _ "$1" "$T/ctl" || return 1
-	i=0
-	while [ "$(count "$T/fh.pid.ack" .)" -le "$before" ] && [ $i -lt 50 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
+	wait_count "$T/fh.pid.ack" . $((before + 1)) 5
 	tail -n 1 "$T/fh.pid.ack" 2>/dev/null | grep -q '^done'
 }
 # build_shim NAME [LIBS...]: compile $T/NAME.c into the LD_PRELOAD

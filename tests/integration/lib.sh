@@ -173,3 +173,32 @@ process_probe_conf() {
 	collectors_only process
 	printf '[collector.process]\nrescan_interval = 1s\n'
 }
+# ---- running as another user ----
+# NOBODY: the uid (and gid) suites drop to, as the unit's User= would.
+NOBODY=65534
+# as_nobody CMD...: CMD as uid/gid $NOBODY, no supplementary groups (the
+# caller adds capability options where the suite needs them).
+as_nobody() { setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups "$@"; }
+# stage_for_others DIR: a clone may sit under a directory only root can
+# enter (mktemp -d makes them 0700), where uid $NOBODY cannot reach
+# build/farmhound, the shipped rules or the fixtures.  Copy the three into
+# DIR (made 0755 here; DIR itself must be somewhere others can traverse,
+# such as /tmp) and point FH, RULES and FIX at the copies.  Returns 1 after
+# a not_ok naming the cause if $NOBODY still cannot run the copy, so a
+# suite never reports "the daemon does not start" for a path problem.
+stage_for_others() {
+	mkdir -p "$1" && chmod 0755 "$1" &&
+		mkdir -p "$1/stage/bin" &&
+		cp "$FH" "$1/stage/bin/farmhound" &&
+		cp -r "$RULES" "$1/stage/rules.d" &&
+		cp -r "$FIX" "$1/stage/fixtures" &&
+		chmod -R a+rX "$1/stage" || {
+		not_ok "cannot stage the binary, rules and fixtures in $1"
+		return 1
+	}
+	FH="$1/stage/bin/farmhound" RULES="$1/stage/rules.d" FIX="$1/stage/fixtures"
+	if ! as_nobody "$FH" --version >/dev/null 2>"$1/stage.err"; then
+		not_ok "uid $NOBODY cannot run $FH (a parent of $1 not searchable by others?): $(head -n 1 "$1/stage.err")"
+		return 1
+	fi
+}

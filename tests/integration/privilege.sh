@@ -13,9 +13,7 @@ if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null 2>&1; then
 	finish
 	exit $?
 fi
-NOBODY=65534
 T=$(mktemp -d /tmp/fh-priv.XXXXXX)
-chmod 0755 "$T"
 rp="" fp="" sp=""
 cleanup() {
 	[ -n "$fp" ] && pkill -TERM -P "$fp" 2>/dev/null
@@ -25,6 +23,8 @@ cleanup() {
 trap cleanup EXIT
 [ -n "${KEEP:-}" ] && trap - EXIT
 trap 'exit 1' HUP INT PIPE TERM
+# The binary, rules and fixtures where uid $NOBODY can reach them.
+stage_for_others "$T" || { finish; exit 1; }
 
 # as_unit CMD...: the unit's user and capabilities.
 as_unit() {
@@ -57,30 +57,35 @@ as_unit umockdev-run -d "$FIX/usb/pikvm.umockdev" -d "$FIX/display/pikvm-v4plus.
 fp=$!
 check "the daemon starts as uid $NOBODY with only CAP_NET_RAW" \
 	wait_for "$T/out.log" '"id":"farmhound-started"' 10
-sleep 1
+# The started notice precedes the collectors' start; the first heartbeat
+# follows it, so the capture on lo is open by then.
+check "a heartbeat arrives" wait_for "$T/out.log" "$HB" 10
 printf 'RFB 003.008\n' >"$T/rfb.bin"
 socat TCP-LISTEN:5999,bind=127.0.0.1,reuseaddr SYSTEM:"cat '$T/rfb.bin'; sleep 0.3" 2>/dev/null &
 sp=$!
-i=0; while ! ss -ltn 2>/dev/null | grep -q '127.0.0.1:5999 ' && [ $i -lt 50 ]; do sleep 0.05; i=$((i + 1)); done
+wait_until 5 sh -c "ss -ltn | grep -q '127.0.0.1:5999 '"
 socat -t 0.5 - TCP:127.0.0.1:5999 <"$T/rfb.bin" >/dev/null 2>&1
 wait "$sp" 2>/dev/null; sp=""
-check "a heartbeat arrives" wait_for "$T/out.log" '"id":"farmhound-heartbeat"' 6
-sleep 2.5
-hb=$(grep '"id":"farmhound-heartbeat"' "$T/out.log" | tail -1)
-for src in usb display process socket host net; do
-	check "the $src collector produced events inside the sandboxed privileges" \
-		sh -c "printf '%s' '$hb' | python3 -c '
+# hb_events SRC: the newest heartbeat counts events from SRC.  Polled, not
+# slept on: each collector reports on its own schedule (the host collector
+# at start, the net one once the handshake is captured).
+hb_events() {
+	last_heartbeat "$T/out.log" | python3 -c '
 import json, sys
 line = sys.stdin.read()
-a = json.loads(line[line.index(\"{\"):])
-ev = dict(e.split(\"=\") for e in a[\"farmhound\"][\"fields\"][\"events\"])
-sys.exit(0 if int(ev.get(\"$src\", 0)) > 0 else 1)'"
+a = json.loads(line[line.index("{"):])
+ev = dict(e.split("=") for e in a["farmhound"]["fields"]["events"])
+sys.exit(0 if int(ev.get(sys.argv[1], 0)) > 0 else 1)' "$1" 2>/dev/null
+}
+for src in usb display process socket host net; do
+	check "the $src collector produced events inside the sandboxed privileges" \
+		wait_until 20 hb_events "$src"
 done
 check "no collector failed" sh -c "! grep -q 'farmhound-collector-failed' '$T/out.log'"
-check "the PiKVM gadget alert arrived" grep -q '"id":"ip-kvm-pikvm"' "$T/out.log"
-check "the PiKVM EDID alert arrived" grep -q '"id":"display-kvm-pikvm"' "$T/out.log"
+check "the PiKVM gadget alert arrived" wait_for "$T/out.log" '"id":"ip-kvm-pikvm"'
+check "the PiKVM EDID alert arrived" wait_for "$T/out.log" '"id":"display-kvm-pikvm"'
 check "the VNC handshake on lo was seen by the capture" \
-	grep -q '"id":"net-inbound-remote-desktop-session".*"kind":"vnc"' "$T/out.log"
+	wait_for "$T/out.log" '"id":"net-inbound-remote-desktop-session".*"kind":"vnc"'
 # umockdev-run waits for its child: stop the agent itself.
 pkill -TERM -P "$fp" 2>/dev/null; kill "$fp" 2>/dev/null; wait "$fp" 2>/dev/null; fp=""
 

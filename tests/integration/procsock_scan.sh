@@ -222,10 +222,14 @@ check "plain: nothing above notice from the process and socket rules" [ $? -eq 0
 # ---- privilege note ----
 
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
-	setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$FH" --scan -r "$RULES" >/dev/null 2>"$tmp/nobody.err" </dev/null
-	check "unprivileged: one line says exe links were unreadable" \
-		[ "$(grep -c '^farmhound: process: exe unreadable for [0-9]* of [0-9]* processes (run as root or grant CAP_SYS_PTRACE)' "$tmp/nobody.err")" -eq 1 ]
+	# The staged copies stand in for FH and RULES for this check only.
+	fh_root=$FH rules_root=$RULES fix_root=$FIX
+	if stage_for_others "$tmp/u"; then
+		as_nobody "$FH" --scan -r "$RULES" >/dev/null 2>"$tmp/nobody.err" </dev/null
+		check "unprivileged: one line says exe links were unreadable" \
+			[ "$(grep -c '^farmhound: process: exe unreadable for [0-9]* of [0-9]* processes (run as root or grant CAP_SYS_PTRACE)' "$tmp/nobody.err")" -eq 1 ]
+	fi
+	FH=$fh_root RULES=$rules_root FIX=$fix_root
 else
 	ok "unprivileged note # SKIP needs root to drop privileges"
 fi

@@ -551,6 +551,14 @@ static void loop_collector_start(struct loop *l, struct loop_collector *lc)
 	}
 	if (lc->c->scan) {
 		r = lc->c->scan(lc->state);
+		/* In the daemon an inventory that failed is a start that
+		 * failed: stopped and retried, so a retry that finds the
+		 * source still broken is not taken for a recovery. */
+		if (r < 0 && l->mode == COLLECTOR_DAEMON) {
+			loop_collector_stop(l, lc);
+			loop_collector_failed(l, lc, "scan", r);
+			return;
+		}
 		if (r < 0)
 			loop_collector_failed(l, lc, "scan", r);
 	}
@@ -1092,9 +1100,16 @@ static void loop_on_timer(struct loop *l)
 		if (!lc->running || lc->due_ms > now)
 			continue;
 		r = lc->c->on_tick(lc->state, now);
-		if (r < 0)
-			log_msg(LOG_WARNING, "%s: periodic work failed: %s", lc->c->name,
-				strerror(-r));
+		if (r < 0) {
+			/* The process and socket collectors work only through
+			 * their tick: one that keeps failing is as blind as one
+			 * that cannot start, and is treated the same (stopped,
+			 * one collector-failed notice, heartbeats list it
+			 * failed, retried with backoff, collector-recovered). */
+			loop_collector_stop(l, lc);
+			loop_collector_failed(l, lc, "periodic work", r);
+			continue;
+		}
 		loop_collector_schedule(lc, now);
 	}
 	for (int i = 0; i < l->ncol; i++) {

@@ -95,7 +95,11 @@ struct collector {
 	 * raises collector-failed and retries it with backoff.  Other errors
 	 * are counted; only a long run of them stops the collector. */
 	int (*on_ready)(void *state);
-	/* Periodic work; now is CLOCK_MONOTONIC in ms.  Returns 0 or -errno. */
+	/* Periodic work; now is CLOCK_MONOTONIC in ms.  Returns 0 or -errno.
+	 * An error is a failure of the collector, like a failed init or
+	 * scan: the daemon stops it, raises collector-failed and starts it
+	 * again with backoff.  Return 0 for what is routine (an object gone
+	 * mid-read: count it in stats().skipped). */
 	int (*on_tick)(void *state, uint64_t now_ms);
 	/* Full inventory: emit one action=present event per object. */
 	int (*scan)(void *state);

@@ -763,7 +763,9 @@ static void loop_heartbeat(struct loop *l, uint64_t now)
 	/* Counted before this heartbeat goes out. */
 	r |= event_set_int(ev, AGENT_ALERTS, (int64_t)l->alerts);
 	r |= event_set_int(ev, AGENT_SUPPRESSED, (int64_t)rst.suppressed);
-	r |= event_set_int(ev, AGENT_UNDELIVERED, (int64_t)sst.undelivered);
+	/* What syslog did not take, and the alerts the engine could not
+	 * build (out of memory): lost either way. */
+	r |= event_set_int(ev, AGENT_UNDELIVERED, (int64_t)(sst.undelivered + rst.undelivered));
 	r |= event_set_int(ev, AGENT_RSS_KB, loop_rss_kb());
 	r |= event_set_int(ev, AGENT_DROPPED, (int64_t)l->dropped_total);
 	r |= event_set_int(ev, AGENT_SKIPPED, (int64_t)l->skipped_total);

@@ -94,6 +94,7 @@ struct rule_state_stats {
 	uint64_t resolved;		/* resolved notices */
 	uint64_t reasserted;		/* re-assertions */
 	uint64_t verdicts;		/* laptop-farm-suspected raised or re-stated */
+	uint64_t undelivered;		/* alerts that could not be built (no memory) */
 };
 
 void rule_state_stats(const struct rule_state *st, struct rule_state_stats *out);

@@ -49,6 +49,9 @@
  * syslog stays away: a dead syslog must not keep the agent awake. */
 #define LOOP_FLUSH_MS 1000
 #define LOOP_FLUSH_MAX_MS 30000
+/* At exit, how long the backlog may wait for the receiver: short next to
+ * systemd's stop timeout (90 s), long next to a syslog daemon's hiccup. */
+#define LOOP_DRAIN_MS 3000
 /* A collector whose on_ready keeps failing is stopped after this many
  * failures in a row (its fd would otherwise stay readable forever). */
 #define LOOP_READY_FAILURES_MAX 100
@@ -1322,6 +1325,20 @@ static int loop_run(struct loop *l)
 	return 0;
 }
 
+/* At exit the sink may hold a backlog (the receiver full or away, the
+ * retry timer not yet due), with the stopping notice at its end: one short,
+ * bounded, blocking attempt to deliver it, so a receiver that is only slow
+ * or just back gets everything.  What still cannot go is counted and said
+ * here, the last chance to say it. */
+static void loop_drain(struct loop *l)
+{
+	size_t lost = syslog_sink_drain(l->sink, LOOP_DRAIN_MS);
+
+	if (lost)
+		log_msg(LOG_WARNING, "%zu alerts could not be delivered to %s before exit",
+			lost, l->cfg.syslog_socket);
+}
+
 /* An enabled collector that was denied its source (the net collector
  * without CAP_NET_RAW) would leave the agent blind to it for good, not
  * for a while: refuse to start, so systemd shows the failure and IT either
@@ -1400,7 +1417,7 @@ int loop_daemon(const struct loop_options *o)
 	log_msg(LOG_INFO, "stopping");
 	loop_notice(&l, &meta_stopping, "stopping", NULL, NULL,
 		    "farmhound %s stopping", FARMHOUND_VERSION);
-	syslog_sink_flush(l.sink);
+	loop_drain(&l);
 	rc = r < 0 ? 1 : 0;
 out:
 	loop_teardown(&l);

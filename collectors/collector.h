@@ -112,7 +112,6 @@ struct collector {
 
 /* NULL-terminated, in a stable order. */
 extern const struct collector *const collector_registry[];
-const struct collector *collector_by_name(const char *name);
 
 /* The value of a collector option: configured, else its default, else
  * NULL.  cfg may be NULL (unit tests): defaults only. */

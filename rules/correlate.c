@@ -95,7 +95,6 @@ struct correlate {
 	struct alert_evidence evidence[CORRELATE_EVIDENCE_MAX];
 	struct rule_state_stats stats;
 	bool deferred;			/* an inventory is running: verdict at its end */
-	bool pending;			/* a scored rule occurred meanwhile */
 };
 
 static char *verdict_mitre[] = { (char *)"T1219", (char *)"T1200" };
@@ -779,19 +778,9 @@ void correlate_verdict_sent(struct correlate *co, const struct alert *a, bool se
 void correlate_defer(struct correlate *co, bool on)
 {
 	co->deferred = on;
-	if (on)
-		co->pending = false;
 }
 
 bool correlate_deferred(struct correlate *co)
 {
-	if (!co->deferred)
-		return false;
-	co->pending = true;
-	return true;
-}
-
-bool correlate_pending(const struct correlate *co)
-{
-	return co->pending;
+	return co->deferred;
 }

@@ -86,7 +86,6 @@ void correlate_verdict_sent(struct correlate *co, const struct alert *a, bool se
 /* During an inventory (start-up, --scan) the verdict waits for the end,
  * so all of what is already there makes one verdict, not one per rule. */
 void correlate_defer(struct correlate *co, bool on);
-bool correlate_deferred(struct correlate *co);	/* true: noted, skip now */
-bool correlate_pending(const struct correlate *co);
+bool correlate_deferred(struct correlate *co);	/* true: skip now */
 
 #endif

@@ -49,12 +49,9 @@ int ruleset_load_dir(const char *dir, time_t now, struct ruleset **out,
 /* The same for a single file (tests, -t on one file). */
 int ruleset_load_file(const char *path, time_t now, struct ruleset **out,
 		      struct diag_list *diags);
-/* The same two, resolving "source =" names in sources (NULL-terminated)
+/* ruleset_load_file resolving "source =" names in sources (NULL-terminated)
  * instead of the collector registry: for tests and tools that bring their
  * own field tables.  sources NULL means the registry. */
-int ruleset_load_dir_sources(const char *dir, time_t now,
-			     const struct source_def *const *sources,
-			     struct ruleset **out, struct diag_list *diags);
 int ruleset_load_file_sources(const char *path, time_t now,
 			      const struct source_def *const *sources,
 			      struct ruleset **out, struct diag_list *diags);

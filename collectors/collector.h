@@ -73,6 +73,7 @@ struct collector_stats {
 				 * counted: hostile EDIDs, truncated packets,
 				 * processes gone mid-read */
 	uint64_t tracked;	/* objects held now (flows, processes, sockets) */
+	uint64_t evicted;	/* known objects forgotten, table full (known.h) */
 };
 
 struct collector {

@@ -54,10 +54,15 @@ $(BUILD)/obj/%.o: %.c $(wildcard agent/*.h collectors/*.h rules/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(FH_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# LDWRAP_<name>: linker --wrap options of one unit suite, for allocation
+# failure injection (the suite defines __wrap_X and calls __real_X).
+LDWRAP_correlate := -Wl,--wrap=event_new
+
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libfarmhound.a
 	@mkdir -p $(dir $@)
 	$(CC) $(FH_CFLAGS) $(shell pkg-config --cflags $(TEST_PKGS)) $(CPPFLAGS) $(CFLAGS) \
-	  $(LDFLAGS) -o $@ $< $(BUILD)/libfarmhound.a $(FH_LIBS) $(shell pkg-config --libs $(TEST_PKGS))
+	  $(LDFLAGS) $(LDWRAP_$*) -o $@ $< $(BUILD)/libfarmhound.a $(FH_LIBS) \
+	  $(shell pkg-config --libs $(TEST_PKGS))
 
 # These drive umockdev testbeds themselves (libumockdev), so they also link
 # umockdev; they re-execute themselves under umockdev-wrapper.

@@ -79,6 +79,11 @@ void config_free(struct config *cfg)
 
 int config_init_defaults(struct config *cfg)
 {
+	return config_init_defaults_from(cfg, collector_registry);
+}
+
+int config_init_defaults_from(struct config *cfg, const struct collector *const *registry)
+{
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->format = strdup("json");
 	cfg->syslog_socket = strdup(CONFIG_DEFAULT_SOCKET);
@@ -93,16 +98,17 @@ int config_init_defaults(struct config *cfg)
 	/* RFC 3164 by default: it is what every /dev/log reader (rsyslog,
 	 * syslog-ng, journald) understands; RFC 5424 is opt-in. */
 	cfg->framing = SYSLOG_RFC3164;
-	for (size_t i = 0; collector_registry[i]; i++) {
+	for (size_t i = 0; registry[i]; i++) {
 		struct collector_config *c;
 
 		if (cfg->ncollectors == CONFIG_MAX_COLLECTORS)
 			break;
 		c = &cfg->collectors[cfg->ncollectors++];
-		c->name = collector_registry[i]->name;
+		c->name = registry[i]->name;
+		c->plugin = registry[i];
 		c->enabled = true;
-		c->rescan_ms = collector_registry[i]->rescan_default_ms ?
-			       collector_registry[i]->rescan_default_ms : CONFIG_DEFAULT_RESCAN_MS;
+		c->rescan_ms = registry[i]->rescan_default_ms ?
+			       registry[i]->rescan_default_ms : CONFIG_DEFAULT_RESCAN_MS;
 		c->settle_ms = CONFIG_DEFAULT_SETTLE_MS;
 	}
 	return 0;
@@ -450,7 +456,7 @@ static void config_on_section(void *opaque, const char *header, int line)
 		p->section = CONFIG_SECTION_VERDICT;
 	} else if ((p->collector = config_collector_mut(p->cfg, header))) {
 		p->section = CONFIG_SECTION_COLLECTOR;
-		p->plugin = collector_by_name(p->collector->name);
+		p->plugin = p->collector->plugin;
 	} else if (strncmp(header, "collector.", 10) == 0) {
 		config_error(p, "unknown collector '%s'", header + 10);
 	} else {
@@ -504,10 +510,50 @@ static const struct inifile_ops config_ini_ops = {
 	.error = config_on_error,
 };
 
+/* The config holds at most CONFIG_MAX_COLLECTORS collectors and
+ * COLLECTOR_OPTIONS_MAX options each, inline so a collector's section can
+ * be copied by value.  A build that registers more would leave the excess
+ * unconfigured (a collector never run, an option whose default never
+ * applies): refused instead, at every load (-t included), with the file's
+ * name so it reads like any other load error.  Returns the errors added. */
+static int config_check_bounds(const char *path, const struct collector *const *registry,
+			       struct diag_list *diags)
+{
+	int errors = 0;
+
+	for (size_t i = 0; registry[i]; i++) {
+		const struct collector_option *o = registry[i]->options;
+		size_t n = 0;
+
+		if (i == CONFIG_MAX_COLLECTORS) {
+			diag_add(diags, false, path, 0,
+				 "collector '%s' cannot be configured: this build holds at most %d collectors (CONFIG_MAX_COLLECTORS)",
+				 registry[i]->name, CONFIG_MAX_COLLECTORS);
+			errors++;
+		}
+		while (o && o[n].name)
+			n++;
+		if (n > COLLECTOR_OPTIONS_MAX) {
+			diag_add(diags, false, path, 0,
+				 "collector '%s': option '%s' cannot be configured: a section holds at most %d options (COLLECTOR_OPTIONS_MAX)",
+				 registry[i]->name, o[COLLECTOR_OPTIONS_MAX].name,
+				 COLLECTOR_OPTIONS_MAX);
+			errors++;
+		}
+	}
+	return errors;
+}
+
 /* A config file is a few dozen lines; anything near this is not one. */
 #define CONFIG_FILE_MAX (1024 * 1024)
 
 int config_load(const char *path, struct config *cfg, struct diag_list *diags)
+{
+	return config_load_from(path, collector_registry, cfg, diags);
+}
+
+int config_load_from(const char *path, const struct collector *const *registry,
+		     struct config *cfg, struct diag_list *diags)
 {
 	struct config_parser p = { .path = path, .diags = diags };
 	struct config fresh;
@@ -515,9 +561,13 @@ int config_load(const char *path, struct config *cfg, struct diag_list *diags)
 	size_t len;
 	int r;
 
-	r = config_init_defaults(&fresh);
+	r = config_init_defaults_from(&fresh, registry);
 	if (r < 0)
 		return r;
+	if (config_check_bounds(path, registry, diags) > 0) {
+		config_free(&fresh);
+		return -EINVAL;
+	}
 	p.cfg = &fresh;
 	r = read_file_bounded(path, CONFIG_FILE_MAX, &text, &len);
 	if (r == -ENOENT) {

@@ -32,6 +32,7 @@ enum syslog_framing {
 /* [collector.NAME] */
 struct collector_config {
 	const char *name;
+	const struct collector *plugin;	/* its registry entry: option table */
 	bool enabled;			/* enabled = yes|no */
 	uint64_t rescan_ms;		/* rescan_interval = 10m (0: never) */
 	uint64_t settle_ms;		/* settle = 500ms: wait after add for children */
@@ -67,6 +68,11 @@ int config_init_defaults(struct config *cfg);
 /* Load path over the defaults.  A missing file (ENOENT) is not an error.
  * Errors go to diags as file:line; returns 0, -EINVAL, or -errno. */
 int config_load(const char *path, struct config *cfg, struct diag_list *diags);
+/* The same two over another NULL-terminated collector table than
+ * collector_registry (unit tests). */
+int config_init_defaults_from(struct config *cfg, const struct collector *const *registry);
+int config_load_from(const char *path, const struct collector *const *registry,
+		     struct config *cfg, struct diag_list *diags);
 void config_free(struct config *cfg);		/* frees members; accepts zeroed */
 const struct collector_config *config_collector(const struct config *cfg,
 						const char *name);

@@ -22,11 +22,6 @@ void log_init(bool debug)
 	log_journal = getenv("JOURNAL_STREAM") != NULL;
 }
 
-bool log_debug_enabled(void)
-{
-	return log_debug_on;
-}
-
 void log_msg(int level, const char *fmt, ...)
 {
 	char line[1024];

@@ -17,7 +17,6 @@
 
 /* debug: also print LOG_DEBUG lines. */
 void log_init(bool debug);
-bool log_debug_enabled(void);
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print each diagnostic as "file:line: message" ("warning: " in front of
  * warnings), without any other prefix, so editors and CI can parse it. */

@@ -49,6 +49,9 @@
  * syslog stays away: a dead syslog must not keep the agent awake. */
 #define LOOP_FLUSH_MS 1000
 #define LOOP_FLUSH_MAX_MS 30000
+/* At exit, how long the backlog may wait for the receiver: short next to
+ * systemd's stop timeout (90 s), long next to a syslog daemon's hiccup. */
+#define LOOP_DRAIN_MS 3000
 /* A collector whose on_ready keeps failing is stopped after this many
  * failures in a row (its fd would otherwise stay readable forever). */
 #define LOOP_READY_FAILURES_MAX 100
@@ -551,6 +554,14 @@ static void loop_collector_start(struct loop *l, struct loop_collector *lc)
 	}
 	if (lc->c->scan) {
 		r = lc->c->scan(lc->state);
+		/* In the daemon an inventory that failed is a start that
+		 * failed: stopped and retried, so a retry that finds the
+		 * source still broken is not taken for a recovery. */
+		if (r < 0 && l->mode == COLLECTOR_DAEMON) {
+			loop_collector_stop(l, lc);
+			loop_collector_failed(l, lc, "scan", r);
+			return;
+		}
 		if (r < 0)
 			loop_collector_failed(l, lc, "scan", r);
 	}
@@ -755,7 +766,9 @@ static void loop_heartbeat(struct loop *l, uint64_t now)
 	/* Counted before this heartbeat goes out. */
 	r |= event_set_int(ev, AGENT_ALERTS, (int64_t)l->alerts);
 	r |= event_set_int(ev, AGENT_SUPPRESSED, (int64_t)rst.suppressed);
-	r |= event_set_int(ev, AGENT_UNDELIVERED, (int64_t)sst.undelivered);
+	/* What syslog did not take, and the alerts the engine could not
+	 * build (out of memory): lost either way. */
+	r |= event_set_int(ev, AGENT_UNDELIVERED, (int64_t)(sst.undelivered + rst.undelivered));
 	r |= event_set_int(ev, AGENT_RSS_KB, loop_rss_kb());
 	r |= event_set_int(ev, AGENT_DROPPED, (int64_t)l->dropped_total);
 	r |= event_set_int(ev, AGENT_SKIPPED, (int64_t)l->skipped_total);
@@ -1092,9 +1105,16 @@ static void loop_on_timer(struct loop *l)
 		if (!lc->running || lc->due_ms > now)
 			continue;
 		r = lc->c->on_tick(lc->state, now);
-		if (r < 0)
-			log_msg(LOG_WARNING, "%s: periodic work failed: %s", lc->c->name,
-				strerror(-r));
+		if (r < 0) {
+			/* The process and socket collectors work only through
+			 * their tick: one that keeps failing is as blind as one
+			 * that cannot start, and is treated the same (stopped,
+			 * one collector-failed notice, heartbeats list it
+			 * failed, retried with backoff, collector-recovered). */
+			loop_collector_stop(l, lc);
+			loop_collector_failed(l, lc, "periodic work", r);
+			continue;
+		}
 		loop_collector_schedule(lc, now);
 	}
 	for (int i = 0; i < l->ncol; i++) {
@@ -1305,6 +1325,20 @@ static int loop_run(struct loop *l)
 	return 0;
 }
 
+/* At exit the sink may hold a backlog (the receiver full or away, the
+ * retry timer not yet due), with the stopping notice at its end: one short,
+ * bounded, blocking attempt to deliver it, so a receiver that is only slow
+ * or just back gets everything.  What still cannot go is counted and said
+ * here, the last chance to say it. */
+static void loop_drain(struct loop *l)
+{
+	size_t lost = syslog_sink_drain(l->sink, LOOP_DRAIN_MS);
+
+	if (lost)
+		log_msg(LOG_WARNING, "%zu alerts could not be delivered to %s before exit",
+			lost, l->cfg.syslog_socket);
+}
+
 /* An enabled collector that was denied its source (the net collector
  * without CAP_NET_RAW) would leave the agent blind to it for good, not
  * for a while: refuse to start, so systemd shows the failure and IT either
@@ -1383,7 +1417,7 @@ int loop_daemon(const struct loop_options *o)
 	log_msg(LOG_INFO, "stopping");
 	loop_notice(&l, &meta_stopping, "stopping", NULL, NULL,
 		    "farmhound %s stopping", FARMHOUND_VERSION);
-	syslog_sink_flush(l.sink);
+	loop_drain(&l);
 	rc = r < 0 ? 1 : 0;
 out:
 	loop_teardown(&l);

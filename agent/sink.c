@@ -20,6 +20,10 @@
  *   can still act on, and the heartbeat reports how many were lost.
  * - EMSGSIZE (the kernel will never take a datagram that large) drops the
  *   message and counts it: retrying could never succeed.
+ * - The one exception to "never blocks": syslog_sink_drain(), at shutdown,
+ *   waits a bounded time (poll() for room, or re-connecting) so the backlog
+ *   and the stopping notice are not lost to a receiver that is only slow
+ *   or just back; what still cannot go is dropped and counted.
  *
  * Framing:
  *   RFC 3164  <PRI>Mmm dd hh:mm:ss host tag[pid]: msg
@@ -44,6 +48,7 @@
  * is already one escaped line (the formatters' job).
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +271,46 @@ size_t syslog_sink_flush(struct syslog_sink *s)
 		sink_pop(s);
 	}
 	return s->count;
+}
+
+/* Milliseconds of CLOCK_MONOTONIC, for the drain's deadline. */
+static uint64_t sink_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Until there may be room again: POLLOUT on a connected socket (a unix
+ * datagram socket is writable when its peer's queue has room), else a
+ * short pause before connecting again (the socket is absent). */
+static void sink_wait(const struct syslog_sink *s, uint64_t left_ms)
+{
+	struct pollfd pfd = { .fd = s->fd, .events = POLLOUT };
+	int ms = left_ms < SINK_DRAIN_STEP_MS ? (int)left_ms : SINK_DRAIN_STEP_MS;
+
+	if (s->fd >= 0)
+		poll(&pfd, 1, ms);
+	else
+		poll(NULL, 0, ms);
+}
+
+size_t syslog_sink_drain(struct syslog_sink *s, uint64_t timeout_ms)
+{
+	uint64_t deadline = sink_now_ms() + timeout_ms, now;
+	size_t lost;
+
+	if (!s)
+		return 0;
+	while (syslog_sink_flush(s) && (now = sink_now_ms()) < deadline)
+		sink_wait(s, deadline - now);
+	lost = s->count;
+	while (s->count) {
+		sink_pop(s);
+		s->st.undelivered++;
+	}
+	return lost;
 }
 
 /* ---- API -------------------------------------------------------------- */

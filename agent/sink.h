@@ -37,6 +37,11 @@ int syslog_sink_new(const char *path, int facility, enum syslog_framing framing,
 int syslog_sink_send(struct syslog_sink *s, int severity, const char *msg, size_t len);
 /* Retry the backlog; returns the number of messages still queued. */
 size_t syslog_sink_flush(struct syslog_sink *s);
+/* At shutdown: deliver the backlog, waiting up to timeout_ms for the
+ * receiver (the only call that may block).  What is still queued then is
+ * dropped and counted as undelivered; returns how many. */
+#define SINK_DRAIN_STEP_MS 100
+size_t syslog_sink_drain(struct syslog_sink *s, uint64_t timeout_ms);
 void syslog_sink_stats(const struct syslog_sink *s, struct syslog_sink_stats *out);
 void syslog_sink_free(struct syslog_sink *s);
 

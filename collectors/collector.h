@@ -73,6 +73,7 @@ struct collector_stats {
 				 * counted: hostile EDIDs, truncated packets,
 				 * processes gone mid-read */
 	uint64_t tracked;	/* objects held now (flows, processes, sockets) */
+	uint64_t evicted;	/* known objects forgotten, table full (known.h) */
 };
 
 struct collector {
@@ -95,7 +96,11 @@ struct collector {
 	 * raises collector-failed and retries it with backoff.  Other errors
 	 * are counted; only a long run of them stops the collector. */
 	int (*on_ready)(void *state);
-	/* Periodic work; now is CLOCK_MONOTONIC in ms.  Returns 0 or -errno. */
+	/* Periodic work; now is CLOCK_MONOTONIC in ms.  Returns 0 or -errno.
+	 * An error is a failure of the collector, like a failed init or
+	 * scan: the daemon stops it, raises collector-failed and starts it
+	 * again with backoff.  Return 0 for what is routine (an object gone
+	 * mid-read: count it in stats().skipped). */
 	int (*on_tick)(void *state, uint64_t now_ms);
 	/* Full inventory: emit one action=present event per object. */
 	int (*scan)(void *state);
@@ -108,7 +113,6 @@ struct collector {
 
 /* NULL-terminated, in a stable order. */
 extern const struct collector *const collector_registry[];
-const struct collector *collector_by_name(const char *name);
 
 /* The value of a collector option: configured, else its default, else
  * NULL.  cfg may be NULL (unit tests): defaults only. */

@@ -26,6 +26,7 @@
  * reports every connector once as `present` and opens no monitor.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -40,6 +41,7 @@
 #include "../agent/util.h"
 #include "display.h"
 #include "edid.h"
+#include "known.h"
 #include "udev_util.h"
 
 #define DISPLAY_SYSFS_CLASS	"/sys/class/drm"
@@ -109,6 +111,7 @@ struct display_known {
 	uint64_t hash;		/* EDID fingerprint then; 0 = no EDID */
 	bool connected;
 	bool seen;		/* reconcile mark */
+	uint64_t seq;		/* age, for eviction when the table is full */
 };
 
 struct display_state {
@@ -121,6 +124,8 @@ struct display_state {
 	uint64_t reconcile_ms;		/* 0: no uevent waiting */
 	uint64_t skipped;		/* invalid EDIDs reported, connectors
 					 * gone while read (not reported) */
+	uint64_t seq;
+	uint64_t evicted;		/* known connectors forgotten: stats().evicted */
 	size_t nknown;
 	struct display_known known[DISPLAY_KNOWN_MAX];
 };
@@ -408,7 +413,8 @@ static void display_known_drop(struct display_state *st, size_t i)
 }
 
 /* Remember ev (taking it) as the state of c.  Bounded: past
- * DISPLAY_KNOWN_MAX connectors, new ones are reported but not tracked. */
+ * DISPLAY_KNOWN_MAX connectors the oldest is forgotten (known.h); a new
+ * one that went untracked would have its removal never reported. */
 static void display_known_put(struct display_state *st, const struct display_now *c,
 			      struct event *ev)
 {
@@ -419,14 +425,21 @@ static void display_known_put(struct display_state *st, const struct display_now
 		struct display_known *k = &st->known[i];
 
 		event_free(k->ev);
-		*k = (struct display_known){ k->syspath, ev, c->hash, c->connected, true };
+		*k = (struct display_known){ k->syspath, ev, c->hash, c->connected, true,
+					     ++st->seq };
 		return;
 	}
-	if (st->nknown == DISPLAY_KNOWN_MAX || !ev || !(key = strdup(c->syspath))) {
+	if (!ev || !(key = strdup(c->syspath))) {
 		event_free(ev);
 		return;
 	}
-	st->known[st->nknown++] = (struct display_known){ key, ev, c->hash, c->connected, true };
+	if (st->nknown == DISPLAY_KNOWN_MAX) {
+		display_known_drop(st, known_oldest(st->known, st->nknown, sizeof(st->known[0]),
+						    offsetof(struct display_known, seq)));
+		st->evicted++;
+	}
+	st->known[st->nknown++] = (struct display_known){ key, ev, c->hash, c->connected, true,
+							  ++st->seq };
 }
 
 /* Build, emit and (a copy) remember the event of connector c. */
@@ -655,6 +668,7 @@ static void display_stats(void *state, struct collector_stats *out)
 		return;
 	out->skipped = st->skipped;
 	out->tracked = st->nknown;
+	out->evicted = st->evicted;
 }
 
 static void display_free(void *state)

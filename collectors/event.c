@@ -37,8 +37,11 @@ static void value_clear(struct value *v)
 			free(v->list.items[i]);
 		free(v->list.items);
 	}
-	memset(&v->str, 0, sizeof(v->list));
-	v->set = false;
+	/* The whole value but its type: the union through all of its
+	 * members (an IP address is larger than the string's pointer and
+	 * length, which the old memset through .str with .list's size
+	 * cleared). */
+	*v = (struct value){ .type = v->type };
 }
 
 void event_free(struct event *ev)

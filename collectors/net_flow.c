@@ -281,11 +281,6 @@ size_t net_flow_count(const struct net_flow_table *t)
 	return t ? t->count : 0;
 }
 
-size_t net_flow_capacity(const struct net_flow_table *t)
-{
-	return t->capacity;
-}
-
 size_t net_flow_memory(const struct net_flow_table *t)
 {
 	return sizeof(*t) + t->capacity * sizeof(*t->flows) +

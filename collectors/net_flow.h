@@ -94,7 +94,6 @@ void net_flow_remove(struct net_flow_table *t, struct net_flow *f);
 /* The least recently used flow, or NULL when empty. */
 struct net_flow *net_flow_oldest(struct net_flow_table *t);
 size_t net_flow_count(const struct net_flow_table *t);
-size_t net_flow_capacity(const struct net_flow_table *t);
 /* Bytes allocated at creation; never changes afterwards. */
 size_t net_flow_memory(const struct net_flow_table *t);
 

@@ -37,14 +37,6 @@ static const struct source_def *const sources[] = {
 	NULL,
 };
 
-const struct collector *collector_by_name(const char *name)
-{
-	for (size_t i = 0; collector_registry[i]; i++)
-		if (strcmp(collector_registry[i]->name, name) == 0)
-			return collector_registry[i];
-	return NULL;
-}
-
 const struct source_def *source_by_name(const char *name)
 {
 	for (size_t i = 0; sources[i]; i++)

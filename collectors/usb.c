@@ -26,6 +26,7 @@
  * stand in for hardware.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,7 @@
 #include "../agent/config.h"
 #include "../agent/util.h"
 #include "hid.h"
+#include "known.h"
 #include "udev_util.h"
 #include "usb.h"
 
@@ -128,6 +130,7 @@ struct usb_state {
 	uint64_t seq;
 	uint64_t overruns;		/* ENOBUFS from the monitor: stats().dropped */
 	uint64_t vanished;		/* unplugged while read: stats().skipped */
+	uint64_t evicted;		/* known devices forgotten: stats().evicted */
 	size_t nknown;
 	size_t npending;
 	struct usb_known known[USB_KNOWN_MAX];
@@ -549,14 +552,10 @@ static void usb_known_put(struct usb_state *st, const char *syspath, struct even
 		return;
 	}
 	if (st->nknown == USB_KNOWN_MAX) {
-		/* Bounded: forget the oldest; its remove will be reported
-		 * with what the uevent carries. */
-		size_t old = 0;
-
-		for (size_t k = 1; k < st->nknown; k++)
-			if (st->known[k].seq < st->known[old].seq)
-				old = k;
-		usb_known_drop(st, old);
+		/* Bounded: the oldest goes (known.h). */
+		usb_known_drop(st, known_oldest(st->known, st->nknown, sizeof(st->known[0]),
+						offsetof(struct usb_known, seq)));
+		st->evicted++;
 	}
 	st->known[st->nknown++] = (struct usb_known){ key, ev, ++st->seq, true };
 }
@@ -888,6 +887,7 @@ static void usb_stats(void *state, struct collector_stats *out)
 	out->dropped = st->overruns;
 	out->skipped = st->vanished;
 	out->tracked = st->nknown;
+	out->evicted = st->evicted;
 }
 
 static void usb_free(void *state)

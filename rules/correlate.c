@@ -42,7 +42,6 @@
 #define ACTIVE_MAX 256
 #define KEY_MAX 192
 #define CATEGORY_MAX 48
-#define VERDICT_IDS_MAX 64
 
 struct tval {
 	uint64_t h;
@@ -86,13 +85,16 @@ struct correlate {
 	struct occ occ[OCC_MAX];
 	struct active act[ACTIVE_MAX];
 	bool raised;
-	uint64_t raised_ids[VERDICT_IDS_MAX];
+	/* The rules the raised verdict named.  Its contributors are drawn
+	 * from the occurrence table, so it has that table's bound: a smaller
+	 * one forgot the rules past it, and the same evidence was
+	 * re-announced as new at every judgement. */
+	uint64_t raised_ids[OCC_MAX];
 	size_t nraised;
 	struct rule_meta verdict_meta;
 	struct alert_evidence evidence[CORRELATE_EVIDENCE_MAX];
 	struct rule_state_stats stats;
 	bool deferred;			/* an inventory is running: verdict at its end */
-	bool pending;			/* a scored rule occurred meanwhile */
 };
 
 static char *verdict_mitre[] = { (char *)"T1219", (char *)"T1200" };
@@ -164,6 +166,7 @@ void correlate_stats(const struct correlate *co, struct rule_state_stats *out)
 	out->resolved = co->stats.resolved;
 	out->reasserted = co->stats.reasserted;
 	out->verdicts = co->stats.verdicts;
+	out->undelivered = co->stats.undelivered;
 	out->active = 0;
 	for (size_t i = 0; i < ACTIVE_MAX; i++)
 		out->active += co->act[i].live;
@@ -722,7 +725,7 @@ bool correlate_verdict(struct correlate *co, uint64_t now_ms, struct alert *a,
 	a->verdict_restated = co->raised;
 	co->raised = true;
 	co->nraised = 0;
-	for (size_t i = 0; i < n && co->nraised < VERDICT_IDS_MAX; i++)
+	for (size_t i = 0; i < n; i++)	/* n <= OCC_MAX */
 		co->raised_ids[co->nraised++] =
 			rule_key_hash(all[i].rule_id, strlen(all[i].rule_id));
 	/* Evidence order: the rule that counts for each category first
@@ -748,7 +751,6 @@ bool correlate_verdict(struct correlate *co, uint64_t now_ms, struct alert *a,
 		}
 		n = k;
 	}
-	co->stats.verdicts++;
 	a->rule = &co->verdict_meta;
 	a->evidence = co->evidence;
 	a->nevidence = n;
@@ -759,22 +761,26 @@ bool correlate_verdict(struct correlate *co, uint64_t now_ms, struct alert *a,
 	return true;
 }
 
+void correlate_verdict_sent(struct correlate *co, const struct alert *a, bool sent)
+{
+	if (sent) {
+		co->stats.verdicts++;
+		return;
+	}
+	/* Counted as lost, and the verdict is back where it was before this
+	 * judgement with nothing named: the next judgement says it again
+	 * rather than taking it for already raised. */
+	co->stats.undelivered++;
+	co->raised = a->verdict_restated;
+	co->nraised = 0;
+}
+
 void correlate_defer(struct correlate *co, bool on)
 {
 	co->deferred = on;
-	if (on)
-		co->pending = false;
 }
 
 bool correlate_deferred(struct correlate *co)
 {
-	if (!co->deferred)
-		return false;
-	co->pending = true;
-	return true;
-}
-
-bool correlate_pending(const struct correlate *co)
-{
-	return co->pending;
+	return co->deferred;
 }

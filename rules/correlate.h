@@ -78,11 +78,14 @@ uint64_t correlate_next_due(const struct correlate *co);
  * be NULL) gets the arithmetic, for --explain. */
 bool correlate_verdict(struct correlate *co, uint64_t now_ms, struct alert *a,
 		       char *detail, size_t dlen);
+/* What became of the alert correlate_verdict() asked for: sent (counted
+ * in verdicts), or not built (out of memory: counted as undelivered, and
+ * said again at the next judgement). */
+void correlate_verdict_sent(struct correlate *co, const struct alert *a, bool sent);
 
 /* During an inventory (start-up, --scan) the verdict waits for the end,
  * so all of what is already there makes one verdict, not one per rule. */
 void correlate_defer(struct correlate *co, bool on);
-bool correlate_deferred(struct correlate *co);	/* true: noted, skip now */
-bool correlate_pending(const struct correlate *co);
+bool correlate_deferred(struct correlate *co);	/* true: skip now */
 
 #endif

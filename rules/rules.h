@@ -49,12 +49,9 @@ int ruleset_load_dir(const char *dir, time_t now, struct ruleset **out,
 /* The same for a single file (tests, -t on one file). */
 int ruleset_load_file(const char *path, time_t now, struct ruleset **out,
 		      struct diag_list *diags);
-/* The same two, resolving "source =" names in sources (NULL-terminated)
+/* ruleset_load_file resolving "source =" names in sources (NULL-terminated)
  * instead of the collector registry: for tests and tools that bring their
  * own field tables.  sources NULL means the registry. */
-int ruleset_load_dir_sources(const char *dir, time_t now,
-			     const struct source_def *const *sources,
-			     struct ruleset **out, struct diag_list *diags);
 int ruleset_load_file_sources(const char *path, time_t now,
 			      const struct source_def *const *sources,
 			      struct ruleset **out, struct diag_list *diags);
@@ -94,6 +91,7 @@ struct rule_state_stats {
 	uint64_t resolved;		/* resolved notices */
 	uint64_t reasserted;		/* re-assertions */
 	uint64_t verdicts;		/* laptop-farm-suspected raised or re-stated */
+	uint64_t undelivered;		/* alerts that could not be built (no memory) */
 };
 
 void rule_state_stats(const struct rule_state *st, struct rule_state_stats *out);

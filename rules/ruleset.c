@@ -148,8 +148,9 @@ static void verdict(struct eval *e)
 	if (!raise)
 		return;
 	ev = event_new(&agent_source);
+	correlate_verdict_sent(e->co, &a, ev != NULL);
 	if (!ev)
-		return;		/* out of memory: said at the next crossing */
+		return;		/* counted as undelivered, said at the next judgement */
 	event_set_str(ev, AGENT_ACTION, "verdict");
 	event_set_str(ev, AGENT_MESSAGE, detail);
 	event_set_str(ev, AGENT_VERSION, FARMHOUND_VERSION);

@@ -1231,13 +1231,6 @@ static int load(const char *dir, const char *file, time_t now,
 	return r;
 }
 
-int ruleset_load_dir_sources(const char *dir, time_t now,
-			     const struct source_def *const *sources,
-			     struct ruleset **out, struct diag_list *diags)
-{
-	return load(dir, NULL, now, sources, out, diags);
-}
-
 int ruleset_load_file_sources(const char *path, time_t now,
 			      const struct source_def *const *sources,
 			      struct ruleset **out, struct diag_list *diags)

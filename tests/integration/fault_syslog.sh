@@ -11,6 +11,18 @@
 # under $T (comm "fhburst"), so a shell loop makes as many alerts as needed.
 # The receiver is a small python reader of a unix datagram socket; "full"
 # is that reader stopped (SIGSTOP) until the socket buffer fills.
+#
+# The daemon runs with -d: it logs every alert it raises ("alert: ...")
+# before handing it to the sink, so "the daemon has raised these alerts"
+# is a condition to wait for, whatever became of their delivery; and a
+# heartbeat is the sync point before asserting that something did not
+# happen.  No sleep stands in for "long enough".
+#
+# Last, the shutdown: stopped right after a full receiver reads again, with
+# a backlog, the daemon still delivers the backlog and farmhound-stopping
+# before it exits (a bounded wait for the receiver; what cannot go is
+# counted).  It used to lose the notice (fault_syslog's last check failed
+# on CI once).
 . "$(dirname "$0")/lib.sh"
 
 T=$(mktemp -d /tmp/fh-fsys.XXXXXX)
@@ -31,13 +43,8 @@ pkill_burst() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
-# wait_count FILE REGEX N SECONDS: until FILE has at least N matching lines.
-wait_count() {
-	i=0; n=$(($4 * 10))
-	while [ "$(count "$1" "$2")" -lt "$3" ] && [ $i -lt $n ]; do sleep 0.1; i=$((i + 1)); done
-	[ "$(count "$1" "$2")" -ge "$3" ]
-}
 alive() { kill -0 "$fh_pid" 2>/dev/null; }
+started() { wait_for "$T/fh.err" 'farmhound: ready:' 10 && alive; }
 # The largest value of a heartbeat counter seen so far in FILE.
 hb_max() {
 	grep '"id":"farmhound-heartbeat"' "$1" | grep -o "\"$2\":[0-9]*" | cut -d: -f2 |
@@ -56,6 +63,16 @@ burst() {
 	done
 }
 BURST='"id":"fault-burst"'
+# raised N: the daemon has raised at least N burst alerts since it started.
+RAISED='alert: .*"id":"fault-burst"'
+raised() { wait_count "$T/fh.err" "$RAISED" "$1" "${2:-30}"; }
+# covered N BEFORE: every one of N burst alerts (after BEFORE delivered)
+# arrived or is counted undelivered in a heartbeat.
+covered() {
+	got=$(($(count "$T/out.log" "$BURST") - $2))
+	lost=$(hb_max "$T/out.log" undelivered)
+	[ $((got + ${lost:-0})) -ge "$1" ]
+}
 
 cp "$(command -v sleep)" "$T/fhburst"
 mkdir -p "$T/rules"
@@ -65,12 +82,11 @@ process_probe_conf 'hostname = fh-fault-host' >"$T/farmhound.conf"
 check "the test rule pack validates (-t)" "$FH" -t -c "$T/farmhound.conf" -r "$T/rules"
 
 # ---- missing at start: the daemon runs, alerts wait in the backlog ----
-"$FH" -c "$T/farmhound.conf" -r "$T/rules" >"$T/fh.out" 2>"$T/fh.err" &
+"$FH" -d -c "$T/farmhound.conf" -r "$T/rules" >"$T/fh.out" 2>"$T/fh.err" &
 fh_pid=$!
-sleep 1.5
-check "daemon starts and keeps running with no syslog socket" alive
+check "daemon starts and keeps running with no syslog socket" started
 burst 10
-sleep 2.5
+check "the daemon raises the 10 alerts it cannot deliver" raised 10
 check "daemon still running after alerts it cannot deliver" alive
 start_receiver
 check "delivery resumes by itself: farmhound-started (framed at start) arrives" \
@@ -84,8 +100,10 @@ pkill_burst
 # ---- full: the receiver stops reading; 800 alerts overflow socket + backlog ----
 before=$(count "$T/out.log" "$BURST")
 kill -STOP "$recv_pid"
+raised_before=$(count "$T/fh.err" "$RAISED")
 burst 800
-sleep 3
+check "the daemon raises the 800 alerts while the receiver is full" \
+	raised $((raised_before + 800)) 60
 check "daemon keeps running while the receiver is full" alive
 # Let it drain, then count: every burst alert arrived or was counted.
 kill -CONT "$recv_pid"
@@ -94,15 +112,10 @@ check "an alerts-undelivered notice arrives once the receiver reads again" \
 check "a heartbeat reports undelivered > 0" \
 	wait_for "$T/out.log" '"id":"farmhound-heartbeat".*"undelivered":[1-9]' 5
 # The backlog drains at the sink's retry pace (backoff up to 30 s): wait
-# until every burst alert is accounted for, or 40 s.
-i=0
-while [ $i -lt 400 ]; do
-	got=$(($(count "$T/out.log" "$BURST") - before))
-	lost=$(hb_max "$T/out.log" undelivered)
-	[ $((got + ${lost:-0})) -ge 800 ] && break
-	sleep 0.1; i=$((i + 1))
-done
-sleep 1.5	# a heartbeat after the notice
+# until every burst alert is accounted for.
+wait_until 40 covered 800 "$before"
+next_heartbeat "$T/out.log"	# one more, after the notice
+got=$(($(count "$T/out.log" "$BURST") - before))
 lost=$(hb_max "$T/out.log" undelivered)
 echo "# full: 800 burst alerts, $got delivered, undelivered counter $lost"
 check "some alerts were held back and delivered late ($got > 0)" test "$got" -gt 0
@@ -120,20 +133,35 @@ pkill_burst
 kill "$recv_pid"; wait "$recv_pid" 2>/dev/null; recv_pid=""
 rm -f "$T/log.sock"
 before=$(count "$T/out.log" "$BURST")
+raised_before=$(count "$T/fh.err" "$RAISED")
 burst 20
-sleep 2.5
+check "the daemon raises 20 alerts while the socket is gone" raised $((raised_before + 20))
 check "daemon keeps running while the socket is gone" alive
 start_receiver
 check "delivery resumes by itself after the socket comes back (20 alerts held)" \
 	wait_count "$T/out.log" "$BURST" $((before + 20)) 10
-n=$(count "$T/out.log" farmhound-heartbeat)
-check "heartbeats flow again" \
-	sh -c "i=0; while [ \$(grep -c farmhound-heartbeat '$T/out.log') -le $n ] && [ \$i -lt 350 ]; do sleep 0.1; i=\$((i+1)); done;
-		[ \$(grep -c farmhound-heartbeat '$T/out.log') -gt $n ]"
+check "heartbeats flow again" next_heartbeat "$T/out.log"
 pkill_burst
 
+# ---- stopped right after the receiver was full: nothing lost at exit ----
+# The receiver stops reading; 300 alerts fill its queue and the sink's
+# backlog (the oldest overflow, counted).  It reads again, and SIGTERM
+# follows at once: the sink still holds a backlog.  The stopping notice
+# goes out after it, before the daemon exits.
+kill -STOP "$recv_pid"
+raised_before=$(count "$T/fh.err" "$RAISED")
+burst 300
+check "the daemon raises 300 alerts while the receiver is stopped" \
+	raised $((raised_before + 300)) 60
+kill -CONT "$recv_pid"
 stop_daemon "$fh_pid"
 fh_pid=""
 check "daemon exits cleanly on SIGTERM (status $rc)" test "$rc" = 0
-check "farmhound-stopping delivered" wait_for "$T/out.log" '"id":"farmhound-stopping"' 5
+# The notice was sent before the daemon exited; the receiver may still be
+# writing the queue out: wait for the line.
+check "farmhound-stopping delivered after the backlog" \
+	wait_for "$T/out.log" '"id":"farmhound-stopping"' 10
+check "farmhound-stopping is the last datagram" \
+	sh -c "tail -n 1 '$T/out.log' | grep -q '\"id\":\"farmhound-stopping\"'"
+pkill_burst
 finish

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "collector.h"
 #include "config.h"
 
 static char tmp_path[64];
@@ -321,6 +322,112 @@ static void test_verdict_errors(void **unused)
 	diag_list_clear(&d);
 }
 
+/* ---- the bounds of the config itself ---- */
+
+/* A stand-in collector table: n collectors c0, c1, ...; the one at index
+ * big (if any) has nopts options o0, o1, ... */
+static struct collector fake[CONFIG_MAX_COLLECTORS + 2];
+static const struct collector *fake_reg[CONFIG_MAX_COLLECTORS + 3];
+static struct collector_option fake_opts[COLLECTOR_OPTIONS_MAX + 2];
+static char fake_names[CONFIG_MAX_COLLECTORS + 2][8];
+static char fake_opt_names[COLLECTOR_OPTIONS_MAX + 2][8];
+
+static const struct collector *const *fake_registry(int n, int big, int nopts)
+{
+	memset(fake, 0, sizeof(fake));
+	memset(fake_opts, 0, sizeof(fake_opts));
+	for (int i = 0; i < nopts; i++) {
+		snprintf(fake_opt_names[i], sizeof(fake_opt_names[i]), "o%d", i);
+		fake_opts[i].name = fake_opt_names[i];
+		fake_opts[i].default_value = "d";
+	}
+	for (int i = 0; i < n; i++) {
+		snprintf(fake_names[i], sizeof(fake_names[i]), "c%d", i);
+		fake[i].name = fake_names[i];
+		if (i == big)
+			fake[i].options = fake_opts;
+		fake_reg[i] = &fake[i];
+	}
+	fake_reg[n] = NULL;
+	return fake_reg;
+}
+
+static const struct diag *diag_with(const struct diag_list *d, const char *needle)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (strstr(d->items[i].message, needle))
+			return &d->items[i];
+	return NULL;
+}
+
+/* One collector more than the config holds: a load error naming it
+ * (it used to be left out without a word: never configured, never run),
+ * with or without a config file. */
+static void test_too_many_collectors(void **unused)
+{
+	const struct collector *const *reg = fake_registry(CONFIG_MAX_COLLECTORS + 1, -1, 0);
+	const char *path = write_conf("[agent]\nheartbeat_interval = 1m\n");
+	struct diag_list d = { 0 };
+	const struct diag *x;
+	struct config cfg;
+	char name[8];
+
+	(void)unused;
+	snprintf(name, sizeof(name), "'c%d'", CONFIG_MAX_COLLECTORS);
+	assert_int_equal(config_init_defaults_from(&cfg, reg), 0);
+	assert_int_equal(config_load_from(path, reg, &cfg, &d), -EINVAL);
+	x = diag_with(&d, name);
+	assert_non_null(x);
+	assert_string_equal(x->file, path);
+	assert_false(x->warning);
+	diag_list_clear(&d);
+	assert_int_equal(config_load_from("/nonexistent/farmhound.conf", reg, &cfg, &d),
+			 -EINVAL);
+	assert_non_null(diag_with(&d, name));
+	diag_list_clear(&d);
+	/* At the bound: fine. */
+	reg = fake_registry(CONFIG_MAX_COLLECTORS, -1, 0);
+	assert_int_equal(config_load_from(path, reg, &cfg, &d), 0);
+	assert_int_equal(cfg.ncollectors, CONFIG_MAX_COLLECTORS);
+	unlink(path);
+	diag_list_clear(&d);
+	config_free(&cfg);
+}
+
+/* A collector with one option more than a section holds: a load error
+ * naming the option (it used to be ignored: its default never applied,
+ * and setting it said "unknown key"). */
+static void test_too_many_options(void **unused)
+{
+	const struct collector *const *reg = fake_registry(2, 1, COLLECTOR_OPTIONS_MAX + 1);
+	const char *path = write_conf("[collector.c1]\no0 = x\n");
+	struct diag_list d = { 0 };
+	const struct diag *x;
+	struct config cfg;
+	char name[8];
+
+	(void)unused;
+	snprintf(name, sizeof(name), "'o%d'", COLLECTOR_OPTIONS_MAX);
+	assert_int_equal(config_init_defaults_from(&cfg, reg), 0);
+	assert_int_equal(config_load_from(path, reg, &cfg, &d), -EINVAL);
+	x = diag_with(&d, name);
+	assert_non_null(x);
+	assert_string_equal(x->file, path);
+	assert_non_null(strstr(x->message, "'c1'"));
+	diag_list_clear(&d);
+	/* At the bound: every option is set and read back. */
+	unlink(path);
+	path = write_conf("[collector.c1]\no11 = eleven\n");
+	reg = fake_registry(2, 1, COLLECTOR_OPTIONS_MAX);
+	assert_int_equal(config_load_from(path, reg, &cfg, &d), 0);
+	assert_string_equal(collector_option(&fake[1], config_collector(&cfg, "c1"), "o11"),
+			    "eleven");
+	assert_string_equal(collector_option(&fake[1], config_collector(&cfg, "c1"), "o0"), "d");
+	unlink(path);
+	diag_list_clear(&d);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +440,8 @@ int main(void)
 		cmocka_unit_test(test_unreadable_is_error),
 		cmocka_unit_test(test_verdict_and_heartbeat),
 		cmocka_unit_test(test_verdict_errors),
+		cmocka_unit_test(test_too_many_collectors),
+		cmocka_unit_test(test_too_many_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

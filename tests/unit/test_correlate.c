@@ -903,6 +903,121 @@ static void test_index_same_result(void **state)
 	ruleset_free(rs);
 }
 
+/* ---- the verdict past 64 contributing rules ---- */
+
+#define MANY_RULES 80	/* more than the 64 the verdict once remembered */
+
+/* MANY_RULES scored rules of one category on the process source, a
+ * threshold they cross together: each new one re-states the verdict. */
+static struct ruleset *load_many(struct rule_state *st)
+{
+	static char text[MANY_RULES * 160];
+	struct correlate_config c;
+	size_t o = 0;
+
+	for (int i = 0; i < MANY_RULES; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o,
+			"[rule many-%02d]\nsource = process\nseverity = warning\n"
+			"category = remote-access\nscore = 10\nwhen = comm == \"p%02d\"\n", i, i);
+	correlate_config_defaults(&c);
+	c.verdict_threshold = 10;
+	c.verdict_min_categories = 1;
+	rule_state_configure(st, &c);
+	return load(text);
+}
+
+static void occur(const struct ruleset *rs, struct rule_state *st, int i,
+		  uint64_t now, struct seen *s)
+{
+	char comm[16];
+	struct event *ev;
+
+	snprintf(comm, sizeof(comm), "p%02d", i);
+	ev = proc_ev("seen", 1000 + i, comm);
+	eval(rs, st, ev, now, s);
+	event_free(ev);
+}
+
+/* Every contributing rule is remembered (the occurrence table's bound),
+ * so evidence already named is never re-announced as new: with more than
+ * 64 rules, evaluating the verdict again over the same evidence used to
+ * re-state it every time. */
+static void test_verdict_many_rules(void **state)
+{
+	struct rule_state *st = rule_state_new();
+	struct ruleset *rs = load_many(st);
+	struct seen *s = calloc(1, sizeof(*s));
+
+	(void)state;
+	assert_non_null(s);
+	for (int i = 0; i < MANY_RULES; i++) {
+		memset(s, 0, sizeof(*s));
+		occur(rs, st, i, (uint64_t)i * 10, s);
+		assert_int_equal(count_id(s, VERDICT_RULE_ID), 1);	/* new evidence */
+	}
+	/* The same evidence again (the verdict is judged on every match
+	 * under --explain): already raised, whichever rule matches. */
+	for (int i = 0; i < MANY_RULES; i += 7) {
+		memset(s, 0, sizeof(*s));
+		occur(rs, st, i, 10000 + (uint64_t)i, s);
+		assert_int_equal(count_id(s, VERDICT_RULE_ID), 0);
+		assert_non_null(strstr(s->verdict, "already raised"));
+	}
+	free(s);
+	rule_state_free(st);
+	ruleset_free(rs);
+}
+
+/* ---- a verdict that cannot be built (out of memory) ---- */
+
+/* The test binary is linked with -Wl,--wrap=event_new (Makefile,
+ * LDWRAP_correlate): the agent event of the verdict alert can be made
+ * to fail. */
+struct event *__real_event_new(const struct source_def *source);
+struct event *__wrap_event_new(const struct source_def *source);
+static bool fail_agent_events;
+
+struct event *__wrap_event_new(const struct source_def *source)
+{
+	if (fail_agent_events && source == &agent_source)
+		return NULL;
+	return __real_event_new(source);
+}
+
+/* A verdict lost to an allocation failure is counted as undelivered, not
+ * as sent, and is said at the next judgement instead of being taken for
+ * already raised. */
+static void test_verdict_out_of_memory(void **state)
+{
+	struct ruleset *rs = load(farm_rules);
+	struct rule_state *st = rule_state_new();
+	struct event *u = usb_ev("add", "PiKVM", "1-1");
+	struct event *d = disp_ev("add", "LNX", "PiKVM");
+	struct rule_state_stats rst;
+	struct seen s = { 0 };
+
+	(void)state;
+	eval(rs, st, u, 0, &s);
+	fail_agent_events = true;
+	eval(rs, st, d, 1000, &s);		/* crosses: the alert cannot be built */
+	fail_agent_events = false;
+	assert_int_equal(count_id(&s, VERDICT_RULE_ID), 0);
+	rule_state_stats(st, &rst);
+	assert_int_equal(rst.undelivered, 1);
+	assert_int_equal(rst.verdicts, 0);
+	/* The next judgement over the same evidence says it. */
+	eval(rs, st, d, 2000, &s);
+	assert_int_equal(count_id(&s, VERDICT_RULE_ID), 1);
+	assert_false(s.a[last_of(&s, VERDICT_RULE_ID)].verdict_restated);
+	rule_state_stats(st, &rst);
+	assert_int_equal(rst.undelivered, 1);
+	assert_int_equal(rst.verdicts, 1);
+	event_free(u);
+	event_free(d);
+	rule_state_free(st);
+	ruleset_free(rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -923,6 +1038,8 @@ int main(void)
 		cmocka_unit_test(test_scenario_weak_signals),
 		cmocka_unit_test(test_scenario_kvm_plugged),
 		cmocka_unit_test(test_index_same_result),
+		cmocka_unit_test(test_verdict_many_rules),
+		cmocka_unit_test(test_verdict_out_of_memory),
 	};
 
 	return cmocka_run_group_tests(tests, make_tmp, rm_tmp);

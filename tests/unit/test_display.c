@@ -403,16 +403,86 @@ static void test_rescan(void **state)
 	bed_free(&b);
 }
 
+/* At the bound of the known-connector table (32): more connectors than
+ * that, every one connected; the oldest is forgotten and counted, the
+ * newest is tracked, so its removal is reported.  (The table used to stop
+ * tracking new connectors once full: the removal of the last one plugged
+ * was never reported.) */
+#define BOUND_EXTRA 40	/* DP connectors added: 3 + 40 > 32 */
+static void test_known_bound(void **state)
+{
+	struct bed b = { 0 };
+	struct collector_stats s = { 0 };
+	struct blob e = edid_of("pikvm-v3");
+	uint64_t t = now_monotonic_ms();
+	char name[32], path[160];
+	GError *err = NULL;
+	int removed = 0;
+
+	(void)state;
+	/* The connectors are there before the collector starts (adding them
+	 * under a running monitor would be 40 uevents at once). */
+	clear_events();
+	b.tb = umockdev_testbed_new();
+	assert_non_null(b.tb);
+	if (!umockdev_testbed_add_from_file(b.tb, FIXTURES "laptop-only.umockdev", &err))
+		fail_msg("laptop-only: %s", err ? err->message : "?");
+	for (int i = 0; i < BOUND_EXTRA; i++) {
+		snprintf(name, sizeof(name), "card0-DP-%d", i + 2);
+		assert_non_null(umockdev_testbed_add_device(b.tb, "drm", name, CARD,
+							    "status", "connected", NULL,
+							    "DEVTYPE", "drm_connector", NULL));
+		snprintf(path, sizeof(path), CARD "/%s", name);
+		umockdev_testbed_set_attribute_binary(b.tb, path, "edid", (guint8 *)e.b,
+						      (gssize)e.len);
+	}
+	free(e.b);
+	ctx.mode = COLLECTOR_DAEMON;
+	assert_int_equal(display_collector.init(&ctx, &b.st), 0);
+	assert_int_equal(display_collector.scan(b.st), 0);
+	assert_int_equal(nevents, 3 + BOUND_EXTRA);	/* all reported */
+	display_collector.stats(b.st, &s);
+	assert_int_equal(s.tracked, 32);
+	assert_int_equal(s.evicted, 3 + BOUND_EXTRA - 32);
+	/* Reported in enumeration order, which is their age: the first 11
+	 * were forgotten, the last one is the newest.  The forgotten ones
+	 * go (no removal to report: counted instead), and so does the newest:
+	 * its removal is reported by the rescan. */
+	for (size_t i = 0; i < nevents; i++) {
+		const char *c = event_get_str(events[i], DISPLAY_CONNECTOR);
+
+		if (i >= 3 + BOUND_EXTRA - 32 && i + 1 < nevents)
+			continue;
+		snprintf(path, sizeof(path), CARD "/%s", c);
+		umockdev_testbed_remove_device(b.tb, path);
+	}
+	snprintf(name, sizeof(name), "%s",
+		 event_get_str(events[nevents - 1], DISPLAY_CONNECTOR));
+	clear_events();
+	t += cfg.rescan_ms + 1000;
+	assert_int_equal(display_collector.on_tick(b.st, t), 0);
+	for (size_t i = 0; i < nevents; i++) {
+		const char *c = event_get_str(events[i], DISPLAY_CONNECTOR);
+		const char *a = event_get_str(events[i], DISPLAY_ACTION);
+
+		if (c && a && strcmp(c, name) == 0 && strcmp(a, "remove") == 0)
+			removed++;
+	}
+	assert_int_equal(removed, 1);
+	assert_int_equal(nevents, 1);
+	bed_free(&b);
+}
+
 static void test_free_null(void **state)
 {
-	struct collector_stats s = { 1, 1, 1 };
+	struct collector_stats s = { 1, 1, 1, 1 };
 
 	(void)state;
 	display_collector.free(NULL);
 	assert_int_equal(display_collector.next_tick(NULL, 0), UINT64_MAX);
 	assert_int_equal(display_collector.fd(NULL), -1);
 	display_collector.stats(NULL, &s);
-	assert_int_equal(s.skipped + s.tracked + s.dropped, 0);
+	assert_int_equal(s.skipped + s.tracked + s.dropped + s.evicted, 0);
 }
 
 int main(int argc, char **argv)
@@ -423,6 +493,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_docked_and_stats),
 		cmocka_unit_test(test_hotplug),
 		cmocka_unit_test(test_rescan),
+		cmocka_unit_test(test_known_bound),
 		cmocka_unit_test(test_free_null),
 	};
 	const char *pre = getenv("LD_PRELOAD");

@@ -13,10 +13,10 @@
 # inbound RDP session) and all ten are seen.  Under the sanitizers
 # (FH_SANITIZED) memory figures mean nothing: only the alerts are checked.
 #
-# The margin, from measured noise: 9 runs of this suite (4 of them beside
+# The margin, from measured noise: 10 runs of this suite (4 of them beside
 # a CPU-bound `while :; do :; done`, and beside fault_flood_proc.sh runs)
 # gave peaks of 5860-6120 KiB whatever the size of the flood; the
-# difference 1M-run minus 1000-run was -124..+192 KiB for DNS names and
+# difference 1M-run minus 1000-run was -124..+208 KiB for DNS names and
 # -120..+220 KiB for flows (ASLR, and which file-backed pages of the
 # binary and libraries a run happens to touch: no item is kept).  1 MiB
 # is more than 4x the widest difference seen.  A real growth is far

@@ -2,13 +2,29 @@
 # fault_flood.sh - floods against the memory bounds: a million distinct DNS
 # names and a million distinct flows (pcapgen --flood, read with --pcap).
 #
-# Resident memory must not grow with the flood: the peak (VmHWM, from
-# /usr/bin/time -v or the kernel's ru_maxrss) of the 1M-item run stays
-# within 1 MiB of a 1000-item run of the same kind, and under 16 MiB; and
-# alerts keep flowing: every 100000th item is detectable (an AnyDesk relay
-# lookup, an inbound RDP session) and all ten are seen.  Under the
-# sanitizers (FH_SANITIZED) memory figures mean nothing: only the alerts
-# are checked.
+# Fixed amounts of work, never work per unit of time: N items (FLOOD_N,
+# 1000000) are read from a file with --pcap, however long that takes (~4 s
+# a flood here), and every one is accounted for.
+#
+# Resident memory must not grow with the flood: the peak (ru_maxrss, from
+# /usr/bin/time) of the 1M-item run stays within MARGIN_KB (1 MiB) of a
+# 1000-item run of the same kind, and under 16 MiB; and alerts keep
+# flowing: every 100000th item is detectable (an AnyDesk relay lookup, an
+# inbound RDP session) and all ten are seen.  Under the sanitizers
+# (FH_SANITIZED) memory figures mean nothing: only the alerts are checked.
+#
+# The margin, from measured noise: 10 runs of this suite (4 of them beside
+# a CPU-bound `while :; do :; done`, and beside fault_flood_proc.sh runs)
+# gave peaks of 5860-6120 KiB whatever the size of the flood; the
+# difference 1M-run minus 1000-run was -124..+208 KiB for DNS names and
+# -120..+220 KiB for flows (ASLR, and which file-backed pages of the
+# binary and libraries a run happens to touch: no item is kept).  1 MiB
+# is more than 4x the widest difference seen.  A real growth is far
+# larger: a leak of even one malloc() per item is >= 32 MB over 1M items,
+# and a table bound set too high (say 64K flows of 100 bytes) 6 MB.
+# Planted leaks (not committed), 100 bytes each: one per flow in
+# net_flow_add() made the 1M-flow peak 114912 KiB, one per DNS question in
+# dissect_dns.c the 1M-name peak 223844 KiB: both failed here.
 . "$(dirname "$0")/lib.sh"
 
 if [ ! -x /usr/bin/time ]; then
@@ -36,6 +52,7 @@ run() {
 	rm -f "$f"
 }
 rss() { tail -n 1 "$T/$1-$2.rss"; }	# time adds "Command exited..." first
+MARGIN_KB=1024	# see the top: > 4x the noise measured, far under a leak
 
 # ---- a million distinct DNS names ----
 run dns 1000
@@ -52,8 +69,8 @@ echo "# dns: 1000 names peak $(rss dns 1000) KiB, $N names peak $(rss dns "$N") 
 if [ -n "${FH_SANITIZED:-}" ]; then
 	ok "# SKIP memory bound: sanitizer build"
 else
-	check "memory does not grow with the names ($(rss dns "$N") - $(rss dns 1000) KiB < 1024)" \
-		test $(($(rss dns "$N") - $(rss dns 1000))) -lt 1024
+	check "memory does not grow with the names ($(rss dns "$N") - $(rss dns 1000) KiB < $MARGIN_KB)" \
+		test $(($(rss dns "$N") - $(rss dns 1000))) -lt "$MARGIN_KB"
 	check "peak resident memory under 16 MiB ($(rss dns "$N") KiB)" test "$(rss dns "$N")" -lt 16384
 fi
 
@@ -67,8 +84,8 @@ echo "# flows: 1000 flows peak $(rss flows 1000) KiB, $N flows peak $(rss flows 
 if [ -n "${FH_SANITIZED:-}" ]; then
 	ok "# SKIP memory bound: sanitizer build"
 else
-	check "memory does not grow with the flows ($(rss flows "$N") - $(rss flows 1000) KiB < 1024)" \
-		test $(($(rss flows "$N") - $(rss flows 1000))) -lt 1024
+	check "memory does not grow with the flows ($(rss flows "$N") - $(rss flows 1000) KiB < $MARGIN_KB)" \
+		test $(($(rss flows "$N") - $(rss flows 1000))) -lt "$MARGIN_KB"
 	check "peak resident memory under 16 MiB ($(rss flows "$N") KiB)" test "$(rss flows "$N")" -lt 16384
 fi
 finish

@@ -12,14 +12,42 @@
 # every one must alert (rmm-anydesk) during the flood.  The heartbeat must
 # count every add, remove and inventory event: nothing skipped.
 #
+# Fixed amounts of work, never work per unit of time: FLOOD_N processes
+# are read, however long the walks take (~45 s here, 40 walks); procflood
+# gives up only when one walk took more than 30 s (x FH_TIME_SCALE), i.e.
+# the daemon stopped walking.
+#
 # Memory must not grow with the processes seen: the daemon's peak resident
-# set (VmHWM) after the whole flood stays within 1 MiB of its peak after
-# the first ~275000 processes (generation 10: the table and the allocator
-# have reached their steady size by then, 4 generations in the runs
-# measured), and under 16 MiB.  Under the sanitizers (FH_SANITIZED) memory
-# figures mean nothing and every walk is several times slower: the flood is
-# FLOOD_N=250000 there by default and only the counts and alerts are
-# checked.  ~45 s in `make test` (40 walks).
+# set (VmHWM) after the whole flood stays within MARGIN_KB (1 MiB) of its
+# peak after the first ~275000 processes (generation 10: the collector's
+# two tables have their capacity from generation 1 on), and under 16 MiB.
+# Under the sanitizers (FH_SANITIZED) memory figures mean nothing and every
+# walk is several times slower: the flood is FLOOD_N=250000 there by
+# default and only the counts and alerts are checked.
+#
+# Why 1 MiB (measured on a 2-core CI-class machine, 2026-12):
+#  - Before collectors/process.c kept its tables between walks, this check
+#    failed in 2 of the 4 runs measured here (and in CI): VmHWM 11.9 MB at
+#    generation 10, then a jump to 15.1-15.3 MB at a random later
+#    generation (7 in one run, 21 in the other).  massif
+#    (FLOOD_N=200000) showed the live heap flat at 9.57 MB from the second
+#    walk on -- no leak, no table growing -- while smaps showed the [heap]
+#    mapping's resident size going from 7.5 to 10.7 MB: glibc fragmentation
+#    from 25000 strdup()ed exe paths per walk, allocated between the walk's
+#    short-lived read buffers and events and freed a walk later.  That was
+#    fixed in the collector, not absorbed by this margin.
+#  - Since: 6 runs (3 quiet, 3 beside a CPU-bound `while :; do :; done`,
+#    most beside fault_flood.sh or fault_flood_usb.sh runs): VmHWM
+#    11356-11504 KiB, flat from generation 1; end minus generation 10 was
+#    0 KiB in every run (at most +4 KiB in 3 more runs sampled every
+#    0.3 s).  The kernel's RSS counters are per-CPU and batched, an error
+#    that can reach a few hundred KiB on 2 CPUs: 1 MiB is well above both.
+#  - A real growth is far above it: 750000 processes pass between
+#    generation 10 and the end, so any allocation kept per process (32
+#    bytes at least) is >= 23 MB, and a leak per walk (30 walks) is caught
+#    from ~35 KiB a walk.  Planted (not committed): 100 bytes leaked per
+#    new process in process_visit() took VmHWM from 41100 KiB at
+#    generation 10 to 120404 KiB at the end: "not ok", by 77 MiB.
 . "$(dirname "$0")/lib.sh"
 
 PROCFLOOD="$B/tests/tools/procflood"
@@ -31,6 +59,7 @@ tmp=/tmp
 [ -d /dev/shm ] && [ -w /dev/shm ] && tmp=/dev/shm
 T=$(mktemp -d "$tmp/fh-fflproc.XXXXXX")
 recv_pid="" fh_pid="" flood_pid=""
+MARGIN_KB=1024	# see the top: well above the noise measured, far under a leak
 
 cleanup() {
 	for p in $flood_pid $fh_pid $recv_pid; do kill "$p" 2>/dev/null; done
@@ -58,7 +87,8 @@ $(collectors_only process)
 rescan_interval = 1s
 EOC
 
-"$PROCFLOOD" "$T/fl" "$K" "$N" 100000 "$T/fh.pid" >"$T/flood.out" 2>"$T/flood.err" &
+FH_TIME_SCALE=$FH_TIME_SCALE "$PROCFLOOD" "$T/fl" "$K" "$N" 100000 "$T/fh.pid" \
+	>"$T/flood.out" 2>"$T/flood.err" &
 flood_pid=$!
 check "procflood wrote the first generation" wait_for "$T/flood.out" '^ready$' 60
 "$FH" -c "$T/farmhound.conf" -r "$RULES" --procfs "$T/fl/proc" >"$T/fh.out" 2>"$T/fh.err" &
@@ -100,8 +130,8 @@ if [ -n "${FH_SANITIZED:-}" ]; then
 elif [ -z "$hwm_10" ] || [ "$hwm_10" -lt 0 ]; then
 	not_ok "no VmHWM after generation 10 (FLOOD_N=$N too small for the memory check?)"
 else
-	check "memory does not grow with the processes seen ($hwm_end - $hwm_10 KiB < 1024)" \
-		test $((hwm_end - hwm_10)) -lt 1024
+	check "memory does not grow with the processes seen ($hwm_end - $hwm_10 KiB < $MARGIN_KB)" \
+		test $((hwm_end - hwm_10)) -lt "$MARGIN_KB"
 	check "peak resident memory under 16 MiB with 25001 live processes ($hwm_end KiB)" \
 		test "$hwm_end" -lt 16384
 fi

@@ -45,7 +45,9 @@
  * fast as the daemon takes uevents in.  Without USBFLOOD_COUNTER there is
  * no pacing.
  *
- * When the child exits, the helper exits with its status.
+ * Deadlines (a stall: the daemon read nothing for 20 s) are scaled by
+ * FH_TIME_SCALE, the suites' factor.  When the child exits, the helper
+ * exits with its status.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -68,7 +70,8 @@
 
 #define USBFLOOD_KVMS	32
 #define USBFLOOD_AHEAD	6	/* unread uevents at most (queue: 10) */
-#define USBFLOOD_STALL_S	20.0
+#define USBFLOOD_STALL_S	20.0	/* scaled by FH_TIME_SCALE */
+#define USBFLOOD_OWN_ADD_S	2.0	/* for umockdev's own add of a PiKVM, scaled */
 #define USBFLOOD_HCD	"/sys/devices/pci0000:00/0000:00:14.0"
 
 static UMockdevTestbed *tb;
@@ -81,6 +84,7 @@ static uint64_t sent;
 static uint64_t extra;		/* uevents umockdev sent on its own */
 static int next_kvm;		/* PiKVMs are used once, across floods */
 static bool stalled;
+static double time_scale = 1;	/* FH_TIME_SCALE, lib.sh's deadline factor */
 
 static void ack(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void ack(const char *fmt, ...)
@@ -211,10 +215,14 @@ static bool send_uevent(const char *syspath, const char *action)
 	       (int64_t)(sent + extra - __atomic_load_n(received, __ATOMIC_ACQUIRE)) >= USBFLOOD_AHEAD) {
 		if (t0 == 0)
 			t0 = now_s();
-		else if (now_s() - t0 > USBFLOOD_STALL_S)
+		else if (now_s() - t0 > USBFLOOD_STALL_S * time_scale)
 			stalled = true;
 		usleep(50);
 	}
+	/* The daemon cannot read more than was sent: anything beyond is an
+	 * add umockdev sent on its own that arrived late (plug_kvm). */
+	if (received && __atomic_load_n(received, __ATOMIC_ACQUIRE) > sent + extra)
+		extra = __atomic_load_n(received, __ATOMIC_ACQUIRE) - sent;
 	if (stalled)
 		return false;
 	umockdev_testbed_uevent(tb, syspath, action);
@@ -233,7 +241,7 @@ static bool plug_kvm(int k)
 	 * (not counted in sent): let the daemon read everything before and
 	 * after, and count what it read in between as extra. */
 	for (int i = 0; received && sent + extra > *received; i++) {
-		if (i > USBFLOOD_STALL_S * 1000) {
+		if (i > USBFLOOD_STALL_S * time_scale * 1000) {
 			stalled = true;
 			g_string_free(rec, TRUE);
 			return false;
@@ -241,7 +249,11 @@ static bool plug_kvm(int k)
 		usleep(1000);
 	}
 	ok = umockdev_testbed_add_from_string(tb, rec->str, &err);
-	usleep(200000);
+	/* Until the daemon read that add (a condition, not a sleep); if it
+	 * comes later than the deadline, send_uevent() counts it then. */
+	for (int i = 0; ok && received && *received <= sent + extra &&
+			i < USBFLOOD_OWN_ADD_S * time_scale * 1000; i++)
+		usleep(1000);
 	if (received && *received > sent + extra)
 		extra = *received - sent;
 	if (!ok) {
@@ -326,6 +338,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	ack_path = g_strconcat(argv[2], ".ack", NULL);
+	if (getenv("FH_TIME_SCALE") && atof(getenv("FH_TIME_SCALE")) >= 1)
+		time_scale = atof(getenv("FH_TIME_SCALE"));
 	tb = umockdev_testbed_new();
 	if (map_counter() < 0 || build_testbed(argv[3], atol(argv[4])) < 0)
 		return 2;

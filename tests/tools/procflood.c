@@ -41,8 +41,9 @@
  *   processes=N generations=N planted=N seconds=S
  *
  * planted counts the AnyDesks read.  Exit 0 when done; 1 on a stall (no
- * walk ended within 30 s: the daemon died or stopped walking); 2 on usage
- * or setup errors.
+ * walk ended within 30 s times FH_TIME_SCALE, the suites' deadline factor:
+ * the daemon died or stopped walking; a walk takes ~1 s); 2 on usage or
+ * setup errors.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -57,7 +58,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FLOOD_STALL_MS	30000
+#define FLOOD_STALL_MS	30000	/* scaled by FH_TIME_SCALE */
 #define FLOOD_PID_MAX	4000000L	/* under the kernel's pid_max limit (2^22) */
 #define FLOOD_DIR_MAX	256	/* DIR: paths below it fit PATH_MAX */
 #define FLOOD_WORKER	"/usr/lib/flood/worker"
@@ -72,6 +73,7 @@ struct tree {
 struct flood {
 	char top[FLOOD_DIR_MAX];
 	long k, total, plant_every;
+	int stall_ms;		/* FLOOD_STALL_MS, scaled */
 	long planted;		/* AnyDesks placed so far */
 	int ino;
 	struct tree t[2];
@@ -282,9 +284,9 @@ static bool wait_walk(const struct flood *f, const struct tree *t)
 		struct pollfd p = { .fd = f->ino, .events = POLLIN };
 		ssize_t n;
 
-		if (poll(&p, 1, FLOOD_STALL_MS) <= 0) {
+		if (poll(&p, 1, f->stall_ms) <= 0) {
 			fprintf(stderr, "procflood: generation %ld not read within %d s\n",
-				t->gen, FLOOD_STALL_MS / 1000);
+				t->gen, f->stall_ms / 1000);
 			return false;
 		}
 		n = read(f->ino, buf, sizeof(buf));
@@ -321,6 +323,17 @@ static long vmhwm_kb(const char *pidfile)
 	return kb;
 }
 
+/* FLOOD_STALL_MS times FH_TIME_SCALE (lib.sh's deadline factor, >= 1). */
+static int stall_ms(void)
+{
+	const char *s = getenv("FH_TIME_SCALE");
+	long scale = s ? atol(s) : 1;
+
+	if (scale < 1 || scale > 100)
+		scale = 1;
+	return (int)(FLOOD_STALL_MS * scale);
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: procflood DIR K TOTAL PLANT_EVERY [PIDFILE]\n");
@@ -342,6 +355,7 @@ int main(int argc, char **argv)
 	f.k = atol(argv[2]);
 	f.total = atol(argv[3]);
 	f.plant_every = atol(argv[4]);
+	f.stall_ms = stall_ms();
 	if (f.k < 1 || f.total < 1 || f.plant_every < 0 ||
 	    base_pid(&f, f.total / f.k + 2) >= FLOOD_PID_MAX)
 		return usage();

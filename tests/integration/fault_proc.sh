@@ -43,7 +43,7 @@ hb_skipped() { last_heartbeat "$T/out.log" | sed -n 's/.*"skipped":\([0-9]*\).*/
 churn_rounds() {
 	_r=0
 	while [ $_r -lt $ROUNDS_MAX ] && [ ! -e "$T/churn.stop" ]; do
-		"$CHURN" $SPAWNS >>"$T/churn2.out" 2>&1
+		"$CHURN" $ROUND_SPAWNS >>"$T/churn2.out" 2>&1
 		_r=$((_r + 1))
 	done
 }
@@ -72,12 +72,12 @@ fh_pid=$!
 check "daemon started" wait_for "$T/out.log" '"id":"farmhound-started"' 10
 # The first heartbeat follows the collectors' start (the first walk).
 check "a heartbeat: the process collector is walking" wait_for "$T/out.log" "$HB"
-# Rounds of SPAWNS processes in the background (at most ROUNDS_MAX, a
-# bound on the work, never reached unless the daemon stalls) while three
-# heartbeats come: the daemon's loop, walking /proc every second, keeps
-# going round under the churn.  How many rounds that takes is the machine's
-# business.
-ROUNDS_MAX=50
+# Rounds of ROUND_SPAWNS processes in the background (at most ROUNDS_MAX,
+# a bound on the work, never reached unless the daemon stalls; short
+# rounds, so the churn stops soon once told) while three heartbeats come:
+# the daemon's loop, walking /proc every second, keeps going round under
+# the churn.  How many rounds that takes is the machine's business.
+ROUND_SPAWNS=200 ROUNDS_MAX=500
 skipped0=$(hb_skipped)
 churn_rounds &
 churn_pid=$!

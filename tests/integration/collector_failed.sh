@@ -48,7 +48,8 @@ fi
 unshare -n sleep 600 &
 ns_pid=$!
 inns() { nsenter -t "$ns_pid" -n "$@"; }
-i=0; until inns true 2>/dev/null || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+inns_ready() { inns true 2>/dev/null; }
+wait_until 5 inns_ready
 veth_up() {
 	inns ip link add fhA type veth peer name fhB && inns ip link set fhA up &&
 		inns ip link set fhB up

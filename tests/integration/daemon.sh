@@ -41,6 +41,10 @@ json_ok() {
 		python3 -c 'import json, sys; json.loads(sys.stdin.read())' 2>/dev/null
 }
 alive() { kill -0 "$(cat "$T/fh.pid")" 2>/dev/null; }
+shipped_fired() {
+	grep '"source":"usb"' "$T/out.log" | grep -v test-kvm-plug | grep -q PiKVM
+}
+reloading_ready() { grep -A3 '^RELOADING=1' "$T/notify.log" | grep -q '^READY=1'; }
 
 # ---- rsyslogd ----
 mkdir -p "$T/rsyslog-work"
@@ -52,8 +56,7 @@ template(name="fh" type="string" string="%hostname% %app-name% %msg%\n")
 *.* action(type="omfile" file="$T/out.log" template="fh")
 EOC
 rsyslogd -n -f "$T/rsyslog.conf" -i "$T/rsyslog.pid" 2>"$T/rsyslog.err" &
-i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-check "rsyslogd listens on its private socket" test -S "$T/log.sock"
+check "rsyslogd listens on its private socket" wait_socket "$T/log.sock"
 # Our rsyslogd must not touch the host: no kernel log, no journal.
 check "rsyslogd loaded imuxsock but neither imklog nor imjournal" \
 	sh -c "grep -q imuxsock.so /proc/\$(cat '$T/rsyslog.pid')/maps &&
@@ -96,12 +99,13 @@ helper_pid=$!
 check "READY=1 sent after the first inventory" wait_for "$T/notify.log" '^READY=1'
 check "STATUS names collectors and rules" \
 	wait_for "$T/notify.log" '^STATUS=[0-9]+ collectors, [0-9]+ rules, [0-9]+ alerts'
-i=0
-while [ "$(count "$T/notify.log" '^WATCHDOG=1')" -lt 3 ] && [ $i -lt 30 ]; do
-	sleep 0.1; i=$((i + 1))
-done
-check "WATCHDOG=1 pings at half of WATCHDOG_USEC (3 within 3 s)" \
-	test "$(count "$T/notify.log" '^WATCHDOG=1')" -ge 3
+# Pings keep coming: 5 of them, every 200 ms (half of WATCHDOG_USEC) on a
+# quiet machine.  Nothing else wakes this daemon (no heartbeat, no rescan
+# for minutes), so 5 pings are the watchdog timer at work; how fast they
+# come is the machine's business (notify_watchdog_interval_ms() is
+# unit-tested for the half).
+check "WATCHDOG=1 pings keep coming (5 of them)" \
+	wait_count "$T/notify.log" '^WATCHDOG=1' 5
 check "farmhound-started alert reaches rsyslog" \
 	wait_for "$T/out.log" '"rule":\{"id":"farmhound-started"'
 check "alerts carry the configured host and tag" \
@@ -112,8 +116,7 @@ check "testbed helper adds the PiKVM" ctl "add $PIKVM"
 check "PiKVM alert reaches rsyslog" \
 	wait_for "$T/out.log" '"rule":\{"id":"test-kvm-plug".*PiKVM'
 check "PiKVM alert is one valid JSON object" json_ok '"id":"test-kvm-plug"'
-check "shipped rules fire on the PiKVM too" \
-	sh -c "grep '\"source\":\"usb\"' '$T/out.log' | grep -v test-kvm-plug | grep -q PiKVM"
+check "shipped rules fire on the PiKVM too" wait_until 10 shipped_fired
 
 # ---- reload with a broken rule file ----
 printf '[rule broken]\nname = broken\nseverity = info\nsource = usb\nwhen = no_such_field == "x"\n' \
@@ -123,20 +126,17 @@ check "reload-failed alert names file:line" \
 	wait_for "$T/out.log" '"farmhound-reload-failed".*zz-broken\.rules:5: '
 check "reload-failed alert is valid JSON" json_ok '"farmhound-reload-failed"'
 check "daemon still running after a failed reload" alive
-check "RELOADING=1 then READY=1 around the reload" \
-	sh -c "grep -A3 '^RELOADING=1' '$T/notify.log' | grep -q '^READY=1'"
+# The notify socket has its own receiver: wait for it, do not assume the
+# datagrams are written by the time the alert was.
+check "RELOADING=1 then READY=1 around the reload" wait_until 10 reloading_ready
 # The PiKVM itself: the deepest usb_device of the record (above it: the
 # root hub and the controller; below it: its interfaces).
 dev=$(awk '/^P: /{ p = $2 } /^E: DEVTYPE=usb_device$/{ print length(p), p }' "$PIKVM" |
 	sort -n | tail -n 1 | cut -d' ' -f2)
 check "testbed helper unplugs the PiKVM ($dev)" ctl "remove /sys$dev"
 check "testbed helper plugs it again" ctl "add $PIKVM"
-i=0
-while [ "$(count "$T/out.log" '"id":"test-kvm-plug"')" -lt 2 ] && [ $i -lt 100 ]; do
-	sleep 0.1; i=$((i + 1))
-done
 check "old rules still fire after the failed reload (second plug alerted)" \
-	test "$(count "$T/out.log" '"id":"test-kvm-plug"')" -ge 2
+	wait_count "$T/out.log" '"id":"test-kvm-plug"' 2
 
 # ---- reload with a valid, changed rule set ----
 rm "$T/rules/zz-broken.rules"
@@ -161,10 +161,10 @@ check "the new rule is in force after the reload" \
 # ---- stop ----
 stop_daemon "$(cat "$T/fh.pid")" "$helper_pid"
 helper_pid=""
-check "SIGTERM: daemon exits cleanly within 10 s (status $rc)" test "$rc" = 0
-check "STOPPING=1 sent" grep -q '^STOPPING=1' "$T/notify.log"
+check "SIGTERM: daemon exits cleanly (status $rc)" test "$rc" = 0
+check "STOPPING=1 sent" wait_for "$T/notify.log" '^STOPPING=1'
 check "farmhound-stopping alert reaches rsyslog" \
-	wait_for "$T/out.log" '"rule":\{"id":"farmhound-stopping"' 5
+	wait_for "$T/out.log" '"rule":\{"id":"farmhound-stopping"'
 check "operational log stays off the alert feed (no alert JSON on stderr)" \
 	sh -c "! grep -q '\"event\":{\"kind\"' '$T/fh.err'"
 finish

@@ -8,6 +8,10 @@
 # it needs none) and the rules directory is nobody's.  The alerts come from
 # the real process collector: a private rule fires on each process started
 # from a copy of sleep(1) named fhprobe.  SKIPs without root or setpriv.
+#
+# No sleeps: the first probe waits for the first heartbeat (sent after the
+# first walk, which reports what runs already as present, not add), and
+# what the burst must not have done is asserted after two heartbeats.
 . "$(dirname "$0")/lib.sh"
 
 NOBODY=65534
@@ -54,9 +58,10 @@ setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups --inh-caps=-all \
 	"$FH" -c "$T/farmhound.conf" -r "$T/rules" >"$T/fh.out" 2>"$T/fh.err" &
 fh_pid=$!
 check "daemon started as nobody" wait_for "$T/out.log" '"id":"farmhound-started"' 10
-sleep 1.2
+# The first walk is done: a probe from now on is a process started (add).
+check "a heartbeat: the first walk is done" wait_for "$T/out.log" "$HB"
 probe
-check "the original rule fires" wait_for "$T/out.log" '"id":"fault-reload-old"' 5
+check "the original rule fires" wait_for "$T/out.log" '"id":"fault-reload-old"'
 
 # ---- the rules directory unreadable at reload ----
 rule fault-reload-new
@@ -65,15 +70,14 @@ check "the rules directory is really unreadable for nobody" \
 	sh -c "! setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups ls '$T/rules' >/dev/null 2>&1"
 kill -HUP "$fh_pid"
 check "reload-failed notice when the rules directory is unreadable" \
-	wait_for "$T/out.log" '"id":"farmhound-reload-failed"' 5
+	wait_for "$T/out.log" '"id":"farmhound-reload-failed"'
 check "... naming the directory and the reason" \
 	grep -Eq '"id":"farmhound-reload-failed".*rules: cannot open rules directory: Permission denied' "$T/out.log"
 check "daemon still running after the failed reload" alive
 old=$(count "$T/out.log" '"id":"fault-reload-old"')
 probe
 check "the old rules stay in force (a new probe fires the old rule)" \
-	sh -c "i=0; while [ \$(grep -c '\"id\":\"fault-reload-old\"' '$T/out.log') -le $old ] && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i+1)); done;
-		[ \$(grep -c '\"id\":\"fault-reload-old\"' '$T/out.log') -gt $old ]"
+	wait_count "$T/out.log" '"id":"fault-reload-old"' $((old + 1))
 check "the new rule is not in force" test "$(count "$T/out.log" '"id":"fault-reload-new"')" -eq 0
 
 # ---- a burst of 50 SIGHUPs, the directory readable again ----
@@ -82,9 +86,10 @@ oks=$(count "$T/out.log" '"id":"farmhound-reload-ok"')
 j=0
 while [ $j -lt 50 ]; do kill -HUP "$fh_pid" 2>/dev/null; j=$((j + 1)); done
 check "at least one reload-ok after 50 SIGHUPs" \
-	sh -c "i=0; while [ \$(grep -c farmhound-reload-ok '$T/out.log') -le $oks ] && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i+1)); done;
-		[ \$(grep -c farmhound-reload-ok '$T/out.log') -gt $oks ]"
-sleep 2
+	wait_count "$T/out.log" '"id":"farmhound-reload-ok"' $((oks + 1))
+# Two heartbeats: every SIGHUP sent (all pending before the first reload)
+# has been handled, so the counts below are final.
+check "heartbeats go on after the burst (2 more)" next_heartbeat "$T/out.log" 2
 check "daemon survives 50 SIGHUPs in a row" alive
 n=$(($(count "$T/out.log" '"id":"farmhound-reload-ok"') - oks))
 echo "# 50 SIGHUPs -> $n reloads (signals coalesce)"
@@ -93,9 +98,7 @@ check "no reload failed during the burst" \
 	test "$(count "$T/out.log" '"id":"farmhound-reload-failed"')" -eq 1
 probe
 check "it ends with the new rules: a probe fires the new rule" \
-	wait_for "$T/out.log" '"id":"fault-reload-new"' 5
-check "heartbeats go on after the burst" \
-	sh -c "n=\$(grep -c farmhound-heartbeat '$T/out.log'); sleep 2.2; test \$(grep -c farmhound-heartbeat '$T/out.log') -gt \$n"
+	wait_for "$T/out.log" '"id":"fault-reload-new"'
 
 stop_daemon "$fh_pid"
 fh_pid=""

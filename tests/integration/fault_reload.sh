@@ -14,7 +14,6 @@
 # what the burst must not have done is asserted after two heartbeats.
 . "$(dirname "$0")/lib.sh"
 
-NOBODY=65534
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null 2>&1; then
 	ok "# SKIP needs root and setpriv to run the daemon as nobody"
 	finish
@@ -33,6 +32,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' HUP INT PIPE TERM
+# The binary where nobody can reach it (the clone may be under a 0700 dir).
+stage_for_others "$T/u" || { finish; exit 1; }
 
 alive() { kill -0 "$fh_pid" 2>/dev/null; }
 # probe: one fhprobe process; the process collector walks every second.

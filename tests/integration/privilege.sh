@@ -61,10 +61,13 @@ check "the daemon starts as uid $NOBODY with only CAP_NET_RAW" \
 # follows it, so the capture on lo is open by then.
 check "a heartbeat arrives" wait_for "$T/out.log" "$HB" 10
 printf 'RFB 003.008\n' >"$T/rfb.bin"
-socat TCP-LISTEN:5999,bind=127.0.0.1,reuseaddr SYSTEM:"cat '$T/rfb.bin'; sleep 0.3" 2>/dev/null &
+# The server sends its banner and reads the client's before closing: no
+# sleep standing in for "the client's bytes arrived".
+socat TCP-LISTEN:5999,bind=127.0.0.1,reuseaddr \
+	SYSTEM:"cat '$T/rfb.bin'; head -c 12 >/dev/null" 2>/dev/null &
 sp=$!
 wait_until 5 sh -c "ss -ltn | grep -q '127.0.0.1:5999 '"
-socat -t 0.5 - TCP:127.0.0.1:5999 <"$T/rfb.bin" >/dev/null 2>&1
+timeout $((30 * FH_TIME_SCALE)) socat -t 30 - TCP:127.0.0.1:5999 <"$T/rfb.bin" >/dev/null 2>&1
 wait "$sp" 2>/dev/null; sp=""
 # hb_events SRC: the newest heartbeat counts events from SRC.  Polled, not
 # slept on: each collector reports on its own schedule (the host collector

@@ -329,8 +329,8 @@ static void test_verdict_errors(void **unused)
 static struct collector fake[CONFIG_MAX_COLLECTORS + 2];
 static const struct collector *fake_reg[CONFIG_MAX_COLLECTORS + 3];
 static struct collector_option fake_opts[COLLECTOR_OPTIONS_MAX + 2];
-static char fake_names[CONFIG_MAX_COLLECTORS + 2][8];
-static char fake_opt_names[COLLECTOR_OPTIONS_MAX + 2][8];
+static char fake_names[CONFIG_MAX_COLLECTORS + 2][16];
+static char fake_opt_names[COLLECTOR_OPTIONS_MAX + 2][16];
 
 static const struct collector *const *fake_registry(int n, int big, int nopts)
 {

@@ -34,10 +34,21 @@
 
 static struct event *events[MAX_EVENTS];
 static size_t nevents;
+/* For the table-bound test: events counted by action, then freed. */
+static bool count_only;
+static size_t counted_present, counted_remove;
 
 static void collect(void *opaque, struct event *ev)
 {
 	(void)opaque;
+	if (count_only) {
+		const char *a = event_get_str(ev, USB_ACTION);
+
+		counted_present += a && strcmp(a, "present") == 0;
+		counted_remove += a && strcmp(a, "remove") == 0;
+		event_free(ev);
+		return;
+	}
 	assert_true(nevents < MAX_EVENTS);
 	events[nevents++] = ev;
 }
@@ -606,6 +617,60 @@ static void test_rescan_identity_change(void **state)
 	bed_free(&b);
 }
 
+/* The known-device table at its bound (512, collectors/known.h: the
+ * oldest is forgotten and counted, the new one tracked).  BOUND_EXTRA
+ * devices more than the table holds are there at start; every one is
+ * reported, the table holds 512, the rest are counted as evicted; then
+ * every device goes and a rescan reports the removal of each device the
+ * table still holds, and of no other. */
+#define USB_BOUND 512
+#define BOUND_EXTRA 9
+
+static void add_plain_device(UMockdevTestbed *tb, int i)
+{
+	char name[32], pid[8], devpath[16];
+
+	snprintf(name, sizeof(name), "1-%d", i + 1);
+	snprintf(pid, sizeof(pid), "%04x", (unsigned)i);
+	snprintf(devpath, sizeof(devpath), "%d", i + 1);
+	assert_non_null(umockdev_testbed_add_device(tb, "usb", name, NULL,
+		"idVendor", "abcd", "idProduct", pid, "bcdDevice", "0100",
+		"bDeviceClass", "00", "speed", "12", "devpath", devpath, NULL,
+		"DEVTYPE", "usb_device", "PRODUCT", "abcd/1/100", NULL));
+}
+
+static void test_known_bound(void **state)
+{
+	const int n = USB_BOUND + BOUND_EXTRA;
+	struct bed b = { 0 };
+	struct collector_stats s = { 0 };
+	char path[64];
+
+	(void)state;
+	clear_events();
+	b.tb = bed_new(NULL);
+	for (int i = 0; i < n; i++)
+		add_plain_device(b.tb, i);
+	count_only = true;
+	counted_present = counted_remove = 0;
+	assert_int_equal(usb_collector.init(&ctx, &b.st), 0);
+	assert_int_equal(usb_collector.scan(b.st), 0);
+	assert_int_equal(counted_present, n);		/* all reported */
+	usb_collector.stats(b.st, &s);
+	assert_int_equal(s.tracked, USB_BOUND);
+	assert_int_equal(s.evicted, BOUND_EXTRA);
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/sys/devices/1-%d", i + 1);
+		umockdev_testbed_remove_device(b.tb, path);
+	}
+	assert_int_equal(usb_collector.on_tick(b.st, now_monotonic_ms() + cfg.rescan_ms + 1000), 0);
+	assert_int_equal(counted_remove, USB_BOUND);	/* the tracked ones, once each */
+	usb_collector.stats(b.st, &s);
+	assert_int_equal(s.tracked, 0);
+	count_only = false;
+	bed_free(&b);
+}
+
 static void test_free_null(void **state)
 {
 	(void)state;
@@ -633,6 +698,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_hotplug_gone_before_settle),
 		cmocka_unit_test(test_rescan),
 		cmocka_unit_test(test_rescan_identity_change),
+		cmocka_unit_test(test_known_bound),
 		cmocka_unit_test(test_free_null),
 	};
 

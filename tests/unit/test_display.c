@@ -430,6 +430,7 @@ static void test_known_bound(void **state)
 	uint64_t t = now_monotonic_ms();
 	char name[32], path[160];
 	GError *err = NULL;
+	gchar *sys;
 	int removed = 0;
 
 	(void)state;
@@ -442,9 +443,11 @@ static void test_known_bound(void **state)
 		fail_msg("laptop-only: %s", err ? err->message : "?");
 	for (int i = 0; i < BOUND_EXTRA; i++) {
 		snprintf(name, sizeof(name), "card0-DP-%d", i + 2);
-		assert_non_null(umockdev_testbed_add_device(b.tb, "drm", name, CARD,
-							    "status", "connected", NULL,
-							    "DEVTYPE", "drm_connector", NULL));
+		sys = umockdev_testbed_add_device(b.tb, "drm", name, CARD,
+						  "status", "connected", NULL,
+						  "DEVTYPE", "drm_connector", NULL);
+		assert_non_null(sys);
+		g_free(sys);	/* the new connector's sysfs path, ours to free */
 		snprintf(path, sizeof(path), CARD "/%s", name);
 		umockdev_testbed_set_attribute_binary(b.tb, path, "edid", (guint8 *)e.b,
 						      (gssize)e.len);

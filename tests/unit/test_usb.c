@@ -629,14 +629,17 @@ static void test_rescan_identity_change(void **state)
 static void add_plain_device(UMockdevTestbed *tb, int i)
 {
 	char name[32], pid[8], devpath[16];
+	gchar *sys;
 
 	snprintf(name, sizeof(name), "1-%d", i + 1);
 	snprintf(pid, sizeof(pid), "%04x", (unsigned)i);
 	snprintf(devpath, sizeof(devpath), "%d", i + 1);
-	assert_non_null(umockdev_testbed_add_device(tb, "usb", name, NULL,
+	sys = umockdev_testbed_add_device(tb, "usb", name, NULL,
 		"idVendor", "abcd", "idProduct", pid, "bcdDevice", "0100",
 		"bDeviceClass", "00", "speed", "12", "devpath", devpath, NULL,
-		"DEVTYPE", "usb_device", "PRODUCT", "abcd/1/100", NULL));
+		"DEVTYPE", "usb_device", "PRODUCT", "abcd/1/100", NULL);
+	assert_non_null(sys);
+	g_free(sys);		/* the new device's sysfs path, ours to free */
 }
 
 static void test_known_bound(void **state)

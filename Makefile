@@ -6,7 +6,7 @@ DEPS_BUILD := gcc make pkg-config libudev-dev libinih-dev libpcre2-dev libsystem
               libpcap-dev libmaxminddb-dev
 DEPS_TEST  := libcmocka-dev umockdev libumockdev-dev libglib2.0-dev rsyslog python3 \
               coturn libmaxmind-db-writer-perl socat \
-              mandoc man-db debhelper dpkg-dev lintian rpm time
+              mandoc man-db debhelper dpkg-dev lintian rpm time gdb
 
 PKGS      := libudev inih libpcre2-8 libsystemd libpcap libmaxminddb
 TEST_PKGS := cmocka
@@ -39,7 +39,7 @@ REPLAY_BIN  := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/replay_%)
 # Unit suites that drive umockdev testbeds themselves (libumockdev).
 UMOCK_TESTS := $(BUILD)/tests/test_usb $(BUILD)/tests/test_display
 
-.PHONY: all deps test test-asan check-tests scan clean bench
+.PHONY: all deps test test-asan check-tests scan clean bench stress stress-asan
 
 all: $(BUILD)/farmhound
 
@@ -95,9 +95,13 @@ test: deps
 	@$(MAKE) --no-print-directory check-tests
 
 # The whole suite (unit + integration, the daemon included) under ASan+UBSan
-# with leak checking, built apart in build-asan.  abort_on_error/halt_on_error:
-# a report kills the process (SIGABRT, status 134), so a test's exit-status
-# checks catch it even where the daemon's stderr is discarded.  (log_path
+# with leak checking, built apart in build-asan.  abort_on_error/halt_on_error
+# (for both sanitizers: UBSan's own default would exit 1, which a scan test
+# cannot tell from "alerts found"): a report kills the process (SIGABRT,
+# status 134), so a test's exit-status checks catch it even where the
+# daemon's stderr is discarded, and disable_coredump=0 lets it dump core
+# like any crash, for the harness's backtrace (tests/cores.sh; ASan keeps
+# its shadow memory out of the core).  (log_path
 # cannot collect the reports instead: ASan's start-up stat()/mkdir() of the
 # log directory runs through umockdev's preload before it is initialised and
 # crashes every umockdev test.)  FH_SANITIZED tells tests to skip figures
@@ -107,9 +111,10 @@ test: deps
 # never speed.
 ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 ASAN_LDFLAGS := -fsanitize=address,undefined
+SAN_ENV := ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1:abort_on_error=1:disable_coredump=0 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:abort_on_error=1
 test-asan: deps
-	@FH_TIME_SCALE=$${FH_TIME_SCALE:-3} ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1:abort_on_error=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 FH_SANITIZED=1 \
+	@FH_TIME_SCALE=$${FH_TIME_SCALE:-3} $(SAN_ENV) FH_SANITIZED=1 \
 	  $(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" \
 	  LDFLAGS="$(ASAN_LDFLAGS)" check-tests
 
@@ -134,6 +139,23 @@ bench: all $(TOOL_BIN) $(HELPER_BIN)
 	    || { echo "make bench: cannot install$$missing"; exit 1; }; \
 	fi
 	@BUILD=$(BUILD) sh tests/bench/table.sh
+
+# ---- stress (tests/stress.sh; README "Crashes") ----
+# Not part of `make test`: the USB, display and capture fixtures of the
+# scan suites, STRESS_N times each (default 90: 5,310 USB and display
+# scans), STRESS_JOBS at a time, cores on; any crash is reported with its
+# fixture and the backtrace of every thread.  STRESS_VALGRIND=1 runs each
+# farmhound under valgrind; stress-asan runs the sanitized build.
+DEPS_STRESS := umockdev gdb valgrind
+stress: deps $(BUILD)/tests/tools/pcapgen
+	@$(MAKE) --no-print-directory all
+	@for p in $(DEPS_STRESS); do dpkg -s $$p >/dev/null 2>&1 || \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$p >/dev/null; done
+	@BUILD=$(BUILD) sh tests/stress.sh
+
+stress-asan: deps
+	@$(SAN_ENV) $(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" \
+	  LDFLAGS="$(ASAN_LDFLAGS)" stress
 
 # ---- fuzzing (tests/fuzz; README "Fuzzing") ----
 # `make fuzz` builds every tests/fuzz/fuzz_*.c with clang's libFuzzer and

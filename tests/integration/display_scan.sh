@@ -88,6 +88,7 @@ scan() {
 		"$FH" --scan -c "$tmp/display-only.conf" -r "$RULES" \
 		>"$tmp/$1.out" 2>"$tmp/$1.err" </dev/null
 	rc=$?
+	crash_check "$rc" "umockdev-run -d $FIX/display/$1.umockdev -- $FH --scan (fixture $1)"
 	alerts "$tmp/$1.out" >"$tmp/$1.alerts"
 }
 

@@ -1,6 +1,7 @@
 # Shared by the integration suites: TAP output and the paths they use.
 # Source it; call ok/not_ok/check; call finish at the end.
-top=$(cd "$(dirname "$0")/../.." && pwd)
+# FH_SUITE_TOP: the project for a suite written elsewhere (harness_crash.sh).
+top=${FH_SUITE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 B="$top/${BUILD:-build}"
 FH="$B/farmhound"
 RULES="$top/rules/rules.d"
@@ -11,8 +12,28 @@ _fail=0
 ok() { _n=$((_n + 1)); echo "ok $_n - $*"; }
 not_ok() { _n=$((_n + 1)); _fail=$((_fail + 1)); echo "not ok $_n - $*"; }
 # check "description" command...: ok if the command succeeds.
-check() { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+check() { d=$1; shift; if "$@"; then ok "$d"; return 0; fi; not_ok "$d"; return 1; }
 finish() { echo "1..$_n"; [ "$_fail" -eq 0 ]; }
+# ---- crashes (tests/cores.sh) ----
+# Every program a suite runs may dump core into the run's FH_CORE_DIR
+# (tests/run.sh sets it up; run a single suite as tests/run.sh SUITE to
+# get it); run.sh reports any core after the suite.  crash_check tells it
+# where it happened: call it with the exit status of a program the suite
+# ran and what it was (command line, fixture).
+. "$top/tests/cores.sh"
+ulimit -c unlimited 2>/dev/null
+core_not_ok() { not_ok "$@"; }
+# crash_check STATUS WHAT...: if STATUS is a crash (SIGSEGV, SIGABRT...),
+# say so with WHAT (the command line and fixture) and report its core (a
+# not_ok and the backtrace of every thread); returns 1 then.
+crash_check() {
+	_cc=$1; shift
+	is_crash "$_cc" || return 0
+	echo "# crash: status $_cc ($(signal_name "$_cc")) of: $*"
+	cores_report "$(basename "$0" .sh)" &&
+		not_ok "crashed on $(signal_name "$_cc") and left no core: $*"
+	return 1
+}
 # ---- time: a test asserts behaviour, never the speed of the machine ----
 # Every wait in a suite is "until a condition holds, or a deadline": the
 # deadline is generous (about 10x the typical time on a quiet machine) and
@@ -104,6 +125,7 @@ stop_daemon() {
 		rc=timeout
 	else
 		wait "$_w"; rc=$?
+		crash_check "$rc" "the daemon (pid $1)"
 	fi
 }
 # count FILE REGEX: how many lines of FILE match the extended REGEX (0

@@ -88,6 +88,7 @@ scan() {
 	timeout "$SCAN_TIMEOUT" umockdev-run -d "${2:-$FIX/usb/$1.umockdev}" -- \
 		"$FH" --scan -c "$tmp/usb-only.conf" -r "$RULES" >"$tmp/$1.out" 2>"$tmp/$1.err" </dev/null
 	rc=$?
+	crash_check "$rc" "umockdev-run -d ${2:-$FIX/usb/$1.umockdev} -- $FH --scan (fixture $1)"
 	alerts "$tmp/$1.out" >"$tmp/$1.alerts"
 }
 

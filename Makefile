@@ -15,7 +15,11 @@ UMOCK_PKGS := umockdev-1.0 glib-2.0 gobject-2.0
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 # Recursive (=) so pkg-config runs after `make deps` has installed it.
-FH_CFLAGS = -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -Iagent -Icollectors -Irules \
+# Includes name their layer from the top of the tree ("collectors/event.h"),
+# or are bare for a header beside the file: -iquote . is the only search
+# directory, so no header is found by accident in another folder
+# (tests/integration/layers.sh checks which way they point).
+FH_CFLAGS = -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -iquote . \
             $(shell pkg-config --cflags $(PKGS))
 FH_LIBS   = $(shell pkg-config --libs $(PKGS))
 

@@ -15,7 +15,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "../collectors/event.h"
+#include "collectors/event.h"
 
 /* Every formatted alert (without syslog framing) fits in this many bytes,
  * NUL included, whatever the event holds.  DESIGN §5: under 2048. */

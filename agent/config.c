@@ -18,9 +18,9 @@
 #include <sys/un.h>
 #include <syslog.h>
 
-#include "collector.h"
+#include "collectors/collector.h"
 #include "config.h"
-#include "inifile.h"
+#include "rules/inifile.h"
 #include "util.h"
 
 #define CONFIG_DEFAULT_SOCKET "/dev/log"

@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../collectors/geo.h"
-#include "../rules/rules.h"
+#include "collectors/geo.h"
+#include "rules/rules.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/farmhound/farmhound.conf"
 #define CONFIG_DEFAULT_RULES "/etc/farmhound/rules.d"

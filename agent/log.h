@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <syslog.h>
 
-#include "../rules/rules.h"
+#include "rules/rules.h"
 
 /* debug: also print LOG_DEBUG lines. */
 void log_init(bool debug);

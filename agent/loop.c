@@ -33,8 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "agent_source.h"
-#include "collector.h"
+#include "collectors/agent_source.h"
+#include "collectors/collector.h"
 #include "log.h"
 #include "loop.h"
 #include "notify.h"

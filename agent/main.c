@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "alert.h"
-#include "collector.h"
+#include "collectors/collector.h"
 #include "config.h"
 #include "log.h"
 #include "loop.h"

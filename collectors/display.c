@@ -37,8 +37,8 @@
 
 #include <libudev.h>
 
-#include "../agent/config.h"
-#include "../agent/util.h"
+#include "agent/config.h"
+#include "agent/util.h"
 #include "display.h"
 #include "edid.h"
 #include "known.h"

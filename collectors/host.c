@@ -46,8 +46,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "../agent/config.h"
-#include "../agent/util.h"
+#include "agent/config.h"
+#include "agent/util.h"
 #include "geo.h"
 #include "host.h"
 #include "stun.h"

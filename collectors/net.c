@@ -58,8 +58,8 @@
 
 #include <pcap/pcap.h>
 
-#include "../agent/config.h"
-#include "../agent/util.h"
+#include "agent/config.h"
+#include "agent/util.h"
 #include "dissect.h"
 #include "geo.h"
 #include "net.h"

@@ -48,10 +48,10 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "../agent/config.h"
-#include "../agent/util.h"
-#include "procfs.h"
+#include "agent/config.h"
+#include "agent/util.h"
 #include "process.h"
+#include "procfs.h"
 
 #define PROCESS_MAX		32768	/* processes tracked */
 #define PROCESS_STAT_MAX	4096	/* /proc/PID/stat is ~300 bytes */

@@ -34,8 +34,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "../agent/config.h"
-#include "../agent/util.h"
+#include "agent/config.h"
+#include "agent/util.h"
 #include "procfs.h"
 #include "socket.h"
 

@@ -37,8 +37,8 @@
 
 #include <libudev.h>
 
-#include "../agent/config.h"
-#include "../agent/util.h"
+#include "agent/config.h"
+#include "agent/util.h"
 #include "hid.h"
 #include "known.h"
 #include "udev_util.h"

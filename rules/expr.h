@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../collectors/event.h"
+#include "collectors/event.h"
 
 struct expr;
 

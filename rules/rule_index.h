@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "event.h"
+#include "collectors/event.h"
 
 struct expr;
 struct rule_index;

@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../agent/alert.h"
-#include "../collectors/event.h"
+#include "agent/alert.h"
+#include "collectors/event.h"
 
 struct ruleset;
 struct rule_state;

@@ -14,7 +14,7 @@
 #include <syslog.h>
 #include <time.h>
 
-#include "../collectors/agent_source.h"
+#include "collectors/agent_source.h"
 #include "correlate.h"
 #include "ruleset_int.h"
 

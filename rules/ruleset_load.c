@@ -28,7 +28,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "../agent/util.h"
+#include "agent/util.h"
 #include "inifile.h"
 #include "ruleset_int.h"
 

@@ -16,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 cov=$FUZZ_BUILD/cov
 PKGS="libudev inih libpcre2-8 libsystemd libpcap libmaxminddb"
-CFL="-std=c17 -D_GNU_SOURCE -I$top/agent -I$top/collectors -I$top/rules $(pkg-config --cflags $PKGS) -g -O0 -fprofile-instr-generate -fcoverage-mapping"
+CFL="-std=c17 -D_GNU_SOURCE -iquote $top $(pkg-config --cflags $PKGS) -g -O0 -fprofile-instr-generate -fcoverage-mapping"
 LIBS=$(pkg-config --libs $PKGS)
 
 # The files that hold each target's parser.

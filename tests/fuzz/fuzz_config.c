@@ -4,7 +4,7 @@
  * Every collector's options table is reachable because the registry is the
  * real one.
  */
-#include "config.h"
+#include "agent/config.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -7,7 +7,7 @@
  */
 #include <errno.h>
 
-#include "dissect.h"
+#include "collectors/dissect.h"
 #include "fuzz.h"
 
 static void check_name(const char *s, size_t cap)

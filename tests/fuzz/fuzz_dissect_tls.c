@@ -7,7 +7,7 @@
  */
 #include <errno.h>
 
-#include "dissect.h"
+#include "collectors/dissect.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

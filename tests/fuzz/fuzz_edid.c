@@ -4,7 +4,7 @@
  * are terminated and printable, valid means no problems, and the
  * fingerprint is a pure function of the bytes.
  */
-#include "edid.h"
+#include "collectors/edid.h"
 #include "fuzz.h"
 
 static void check_printable(const char *s, size_t cap)

@@ -14,10 +14,10 @@
 #include <stdbool.h>
 #include <sys/socket.h>
 
-#include "event.h"
-#include "expr.h"
+#include "collectors/event.h"
 #include "fuzz.h"
-#include "rule_index.h"
+#include "rules/expr.h"
+#include "rules/rule_index.h"
 
 enum { F_ACTION, F_NAME, F_NUM, F_FLAG, F_ADDR, F_TAGS, F_SERIAL, F__N };
 

@@ -6,8 +6,8 @@
  */
 #include <errno.h>
 
+#include "collectors/hid.h"
 #include "fuzz.h"
-#include "hid.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

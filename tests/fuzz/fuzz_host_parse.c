@@ -10,8 +10,8 @@
 #include <errno.h>
 #include <sys/socket.h>
 
+#include "collectors/host.h"
 #include "fuzz.h"
-#include "host.h"
 
 static void check_list(const struct host_list *l)
 {

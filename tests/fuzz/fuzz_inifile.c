@@ -5,7 +5,7 @@
  * keys and values within their maxima, line numbers that never go back.
  */
 #include "fuzz.h"
-#include "inifile.h"
+#include "rules/inifile.h"
 
 struct seen {
 	int last_line;

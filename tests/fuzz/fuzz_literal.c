@@ -13,7 +13,7 @@
 #include <pcre2.h>
 
 #include "fuzz.h"
-#include "literal.h"
+#include "rules/literal.h"
 
 static bool regex_matches(const char *re, const char *s, size_t n)
 {

@@ -8,8 +8,8 @@
  */
 #include <errno.h>
 
+#include "collectors/net_decode.h"
 #include "fuzz.h"
-#include "net_decode.h"
 
 static const int dlts[] = {
 	NET_DLT_EN10MB, NET_DLT_LINUX_SLL, NET_DLT_LINUX_SLL2, NET_DLT_RAW,

@@ -8,8 +8,8 @@
 #include <errno.h>
 #include <sys/socket.h>
 
+#include "collectors/procfs.h"
 #include "fuzz.h"
-#include "procfs.h"
 
 static void check_comm(const struct procfs_stat *st)
 {

@@ -9,9 +9,9 @@
 #include <errno.h>
 #include <sys/socket.h>
 
-#include "event.h"
+#include "collectors/event.h"
 #include "fuzz.h"
-#include "rules.h"
+#include "rules/rules.h"
 
 static const char *const source_names[] = {
 	"usb", "display", "process", "socket", "host", "net", "agent", NULL,

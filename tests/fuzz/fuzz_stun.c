@@ -9,8 +9,8 @@
 #include <errno.h>
 #include <sys/socket.h>
 
+#include "collectors/stun.h"
 #include "fuzz.h"
-#include "stun.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -39,9 +39,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "collector.h"
-#include "event.h"
-#include "process.h"
+#include "collectors/collector.h"
+#include "collectors/event.h"
+#include "collectors/process.h"
 
 #define CHURN_MIN_WALKS		10
 #define CHURN_MAX_FACTOR	50

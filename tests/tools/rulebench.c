@@ -24,9 +24,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "alert.h"
-#include "event.h"
-#include "rules.h"
+#include "agent/alert.h"
+#include "collectors/event.h"
+#include "rules/rules.h"
 
 #define NEVENTS 64
 

@@ -27,10 +27,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector.h"
-#include "display.h"
-#include "event.h"
-#include "usb.h"
+#include "collectors/collector.h"
+#include "collectors/display.h"
+#include "collectors/event.h"
+#include "collectors/usb.h"
 
 static unsigned long events;
 

@@ -13,8 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "collector.h"
-#include "config.h"
+#include "agent/config.h"
+#include "collectors/collector.h"
 
 static char tmp_path[64];
 

@@ -17,12 +17,12 @@
 
 #include <cmocka.h>
 
-#include "agent_source.h"
-#include "display.h"
-#include "host.h"
-#include "process.h"
-#include "rules.h"
-#include "usb.h"
+#include "collectors/agent_source.h"
+#include "collectors/display.h"
+#include "collectors/host.h"
+#include "collectors/process.h"
+#include "collectors/usb.h"
+#include "rules/rules.h"
 
 #define NOW ((time_t)1767225600)
 #define MIN 60000ULL

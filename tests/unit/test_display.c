@@ -25,10 +25,10 @@
 #include <cmocka.h>
 #include <umockdev.h>
 
-#include "config.h"
-#include "display.h"
-#include "event.h"
-#include "util.h"
+#include "agent/config.h"
+#include "agent/util.h"
+#include "collectors/display.h"
+#include "collectors/event.h"
 
 #define FIXTURES "tests/fixtures/display/"
 #define CARD "/sys/devices/pci0000:00/0000:00:02.0/drm/card0"

@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "dissect.h"
+#include "collectors/dissect.h"
 
 /* Heap copies of exactly len bytes for each dissector. */
 #define EXACT(fn, type)							\

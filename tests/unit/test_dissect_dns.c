@@ -24,7 +24,7 @@
 
 #include <cmocka.h>
 
-#include "dissect.h"
+#include "collectors/dissect.h"
 
 struct msg {
 	uint8_t b[4096];

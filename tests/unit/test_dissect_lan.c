@@ -23,7 +23,7 @@
 
 #include <cmocka.h>
 
-#include "dissect.h"
+#include "collectors/dissect.h"
 
 /* ---- ARP ---- */
 

@@ -23,7 +23,7 @@
 
 #include <cmocka.h>
 
-#include "dissect.h"
+#include "collectors/dissect.h"
 
 struct buf {
 	uint8_t b[8192];

@@ -20,8 +20,8 @@
 
 #include <cmocka.h>
 
-#include "edid.h"
-#include "util.h"
+#include "agent/util.h"
+#include "collectors/edid.h"
 
 #define EDIDS "tests/fixtures/display/edid/"
 

@@ -19,8 +19,8 @@
 
 #include <cmocka.h>
 
-#include "event.h"
-#include "expr.h"
+#include "collectors/event.h"
+#include "rules/expr.h"
 
 enum { T_ACTION, T_NAME, T_NUM, T_FLAG, T_FLAG2, T_ADDR, T_TAGS, T_SERIAL, T__N };
 

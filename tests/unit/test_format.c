@@ -19,9 +19,9 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "alert.h"
-#include "escape.h"
-#include "usb.h"
+#include "agent/alert.h"
+#include "agent/escape.h"
+#include "collectors/usb.h"
 
 #define FFFD "\xef\xbf\xbd"
 

@@ -15,9 +15,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "config.h"
-#include "geo.h"
-#include "usb.h"
+#include "agent/config.h"
+#include "collectors/geo.h"
+#include "collectors/usb.h"
 
 static char tmp_path[64];
 

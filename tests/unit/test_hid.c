@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "hid.h"
+#include "collectors/hid.h"
 
 /* HID 1.11 Appendix B.1: boot keyboard, 8-byte input report, LED output. */
 static const uint8_t desc_boot_keyboard[] = {

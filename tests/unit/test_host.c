@@ -22,7 +22,7 @@
 
 #include <cmocka.h>
 
-#include "host.h"
+#include "collectors/host.h"
 
 #define S(lit) lit, sizeof(lit) - 1
 

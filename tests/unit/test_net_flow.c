@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "net_flow.h"
+#include "collectors/net_flow.h"
 
 static struct ip_addr v4(uint32_t x)
 {

@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "notify.h"
+#include "agent/notify.h"
 
 static int clean_env(void **unused)
 {

@@ -25,7 +25,7 @@
 
 #include <cmocka.h>
 
-#include "procfs.h"
+#include "collectors/procfs.h"
 
 #define S(lit) (lit), (sizeof(lit) - 1)
 

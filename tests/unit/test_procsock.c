@@ -19,8 +19,8 @@
 
 #include <cmocka.h>
 
-#include "process.h"
-#include "socket.h"
+#include "collectors/process.h"
+#include "collectors/socket.h"
 
 #define MAXEV 64
 

@@ -25,9 +25,9 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "literal.h"
-#include "rule_index.h"
-#include "ruleset_int.h"
+#include "rules/literal.h"
+#include "rules/rule_index.h"
+#include "rules/ruleset_int.h"
 
 /* ---- literal extraction ---- */
 

@@ -15,9 +15,9 @@
 
 #include <cmocka.h>
 
-#include "agent_source.h"
-#include "rules.h"
-#include "usb.h"
+#include "collectors/agent_source.h"
+#include "collectors/usb.h"
+#include "rules/rules.h"
 
 /* 2026-01-01T00:00:00Z */
 #define NOW ((time_t)1767225600)

@@ -21,8 +21,8 @@
 
 #include <cmocka.h>
 
-#include "ruleset_int.h"
-#include "usb.h"
+#include "collectors/usb.h"
+#include "rules/ruleset_int.h"
 
 #define FIX "tests/fixtures/rules"
 /* 2026-01-01T00:00:00Z: "now" for every load, so expiry is reproducible. */

@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sink.h"
+#include "agent/sink.h"
 
 #define TS_SEC 1795346207	/* 2026-11-22T11:16:47Z */
 

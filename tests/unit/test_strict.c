@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "strict.h"
+#include "agent/strict.h"
 
 #define NOBODY 65534
 

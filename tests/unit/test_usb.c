@@ -22,10 +22,10 @@
 #include <cmocka.h>
 #include <umockdev.h>
 
-#include "config.h"
-#include "event.h"
-#include "usb.h"
-#include "util.h"
+#include "agent/config.h"
+#include "agent/util.h"
+#include "collectors/event.h"
+#include "collectors/usb.h"
 
 #define FIXTURES "tests/fixtures/usb/"
 #define DEV_PATH "/devices/pci0000:00/0000:00:14.0/usb1/1-1"

@@ -24,7 +24,9 @@ FH_CFLAGS = -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -iquote . \
 FH_LIBS   = $(shell pkg-config --libs $(PKGS))
 
 BUILD := build
-SRC   := $(sort $(wildcard agent/*.c collectors/*.c rules/*.c))
+# The layers, low to high (README "Layout"): lib <- collectors <- rules <- agent.
+SRC   := $(sort $(wildcard lib/*.c collectors/*.c rules/*.c agent/*.c))
+HDR   := $(wildcard lib/*.h collectors/*.h rules/*.h agent/*.h)
 OBJ   := $(SRC:%.c=$(BUILD)/obj/%.o)
 LIB_OBJ := $(filter-out $(BUILD)/obj/agent/main.o,$(OBJ))
 
@@ -54,7 +56,7 @@ $(BUILD)/libfarmhound.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-$(BUILD)/obj/%.o: %.c $(wildcard agent/*.h collectors/*.h rules/*.h)
+$(BUILD)/obj/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(FH_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -194,7 +196,7 @@ fuzz-build:
 fuzz: fuzz-build
 	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz/run.sh $(FUZZ_NAMES)
 
-$(FUZZ_BUILD)/obj/%.o: %.c $(wildcard agent/*.h collectors/*.h rules/*.h)
+$(FUZZ_BUILD)/obj/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FH_CFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
@@ -229,7 +231,7 @@ SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 INSTALL     ?= install
 VERSION     := $(shell sed -n 's/^\#define FARMHOUND_VERSION "\(.*\)"/\1/p' agent/alert.h)
 MAN_PAGES   := $(BUILD)/man/farmhound.8 $(BUILD)/man/farmhound.conf.5 $(BUILD)/man/farmhound.rules.5
-PKG_FILES   := Makefile README.md agent collectors rules packaging
+PKG_FILES   := Makefile README.md lib collectors rules agent packaging
 
 .PHONY: install man deb rpm
 

@@ -20,8 +20,8 @@
 
 #include "collectors/collector.h"
 #include "config.h"
+#include "lib/util.h"
 #include "rules/inifile.h"
-#include "util.h"
 
 #define CONFIG_DEFAULT_SOCKET "/dev/log"
 #define CONFIG_DEFAULT_TAG "farmhound"

@@ -35,12 +35,12 @@
 
 #include "collectors/agent_source.h"
 #include "collectors/collector.h"
+#include "lib/util.h"
 #include "log.h"
 #include "loop.h"
 #include "notify.h"
 #include "sink.h"
 #include "strict.h"
-#include "util.h"
 
 /* Floor between two ticks of one collector: a collector asking for "now"
  * again and again must not turn the loop into a busy poll. */

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <systemd/sd-daemon.h>
 
+#include "lib/util.h"
 #include "notify.h"
-#include "util.h"
 
 void notify_ready(const char *status)
 {

@@ -18,8 +18,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "lib/util.h"
 #include "strict.h"
-#include "util.h"
 
 bool strict_privileged(uid_t euid, uint64_t cap_permitted, uint64_t cap_effective)
 {

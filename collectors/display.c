@@ -38,10 +38,10 @@
 #include <libudev.h>
 
 #include "agent/config.h"
-#include "agent/util.h"
 #include "display.h"
 #include "edid.h"
 #include "known.h"
+#include "lib/util.h"
 #include "udev_util.h"
 
 #define DISPLAY_SYSFS_CLASS	"/sys/class/drm"

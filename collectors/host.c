@@ -47,9 +47,9 @@
 #include <unistd.h>
 
 #include "agent/config.h"
-#include "agent/util.h"
 #include "geo.h"
 #include "host.h"
+#include "lib/util.h"
 #include "stun.h"
 
 #define HOST_SMALL_FILE		(64 * 1024)	/* /etc files, /proc/net tables */

@@ -59,9 +59,9 @@
 #include <pcap/pcap.h>
 
 #include "agent/config.h"
-#include "agent/util.h"
 #include "dissect.h"
 #include "geo.h"
+#include "lib/util.h"
 #include "net.h"
 #include "net_decode.h"
 #include "net_filter.h"

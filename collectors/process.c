@@ -49,7 +49,7 @@
 #include <unistd.h>
 
 #include "agent/config.h"
-#include "agent/util.h"
+#include "lib/util.h"
 #include "process.h"
 #include "procfs.h"
 

@@ -35,7 +35,7 @@
 #include <unistd.h>
 
 #include "agent/config.h"
-#include "agent/util.h"
+#include "lib/util.h"
 #include "procfs.h"
 #include "socket.h"
 

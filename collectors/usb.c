@@ -38,9 +38,9 @@
 #include <libudev.h>
 
 #include "agent/config.h"
-#include "agent/util.h"
 #include "hid.h"
 #include "known.h"
+#include "lib/util.h"
 #include "udev_util.h"
 #include "usb.h"
 

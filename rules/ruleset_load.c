@@ -28,8 +28,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "agent/util.h"
 #include "inifile.h"
+#include "lib/util.h"
 #include "ruleset_int.h"
 
 #define RULES_FILE_MAX (1024 * 1024)	/* bytes per file */

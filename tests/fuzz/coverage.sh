@@ -41,7 +41,7 @@ files_of() {
 
 mkdir -p "$cov/obj"
 objs=""
-for src in "$top"/agent/*.c "$top"/collectors/*.c "$top"/rules/*.c; do
+for src in "$top"/lib/*.c "$top"/collectors/*.c "$top"/rules/*.c "$top"/agent/*.c; do
 	case $src in */agent/main.c) continue ;; esac
 	o=$cov/obj/$(basename "$(dirname "$src")")_$(basename "$src" .c).o
 	[ "$o" -nt "$src" ] || clang $CFL -c -o "$o" "$src"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # dead_code.sh - no function of the agent's objects is defined and never
 # used: every global function (nm: T in $B/obj) is named somewhere in the
-# C sources (agent, collectors, rules, tests) besides its definition.
+# C sources (lib, collectors, rules, agent, tests) besides its definition.
 # Dead code is code nobody tests and everybody has to read; a helper kept
 # "for tests" is named by that test, so it passes.  Issue 12 found four
 # (ruleset_load_dir_sources, correlate_pending, log_debug_enabled,
@@ -14,7 +14,7 @@ if ! command -v nm >/dev/null || ! ls "$B"/obj/*/*.o >/dev/null 2>&1; then
 	finish
 	exit $?
 fi
-srcs=$(find agent collectors rules tests -name '*.c')
+srcs=$(find lib collectors rules agent tests -name '*.c')
 dead=""
 for f in $(for o in "$B"/obj/*/*.o; do nm -g --defined-only "$o"; done |
 	   awk '$2 == "T" { print $3 }' | sort -u); do

@@ -26,9 +26,9 @@
 #include <umockdev.h>
 
 #include "agent/config.h"
-#include "agent/util.h"
 #include "collectors/display.h"
 #include "collectors/event.h"
+#include "lib/util.h"
 
 #define FIXTURES "tests/fixtures/display/"
 #define CARD "/sys/devices/pci0000:00/0000:00:02.0/drm/card0"

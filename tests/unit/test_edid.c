@@ -20,8 +20,8 @@
 
 #include <cmocka.h>
 
-#include "agent/util.h"
 #include "collectors/edid.h"
+#include "lib/util.h"
 
 #define EDIDS "tests/fixtures/display/edid/"
 

@@ -23,9 +23,9 @@
 #include <umockdev.h>
 
 #include "agent/config.h"
-#include "agent/util.h"
 #include "collectors/event.h"
 #include "collectors/usb.h"
+#include "lib/util.h"
 
 #define FIXTURES "tests/fixtures/usb/"
 #define DEV_PATH "/devices/pci0000:00/0000:00:14.0/usb1/1-1"

@@ -1,5 +1,11 @@
 /*
- * util.h - small helpers shared by the agent, the collectors and the rules.
+ * util.h - small helpers shared by the agent, the collectors and the rules:
+ * parsing durations and booleans, bounded string copies and file reads,
+ * the monotonic clock.
+ *
+ * lib/ is the lowest layer (README, "Layout"): code with no policy of its
+ * own, which every layer above may use and which includes nothing from
+ * collectors/, rules/ or agent/.
  */
 #ifndef FARMHOUND_UTIL_H
 #define FARMHOUND_UTIL_H

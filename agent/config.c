@@ -138,23 +138,6 @@ bool config_collector_equal(const struct collector_config *a,
 	return true;
 }
 
-/* Lives here rather than in collectors/ because it reads struct
- * collector_config, which is the config's. */
-const char *collector_option(const struct collector *c,
-			     const struct collector_config *cfg, const char *name)
-{
-	if (!c || !c->options)
-		return NULL;
-	for (int i = 0; c->options[i].name && i < COLLECTOR_OPTIONS_MAX; i++) {
-		if (strcmp(c->options[i].name, name) != 0)
-			continue;
-		if (cfg && cfg->option_set[i])
-			return cfg->options[i];
-		return c->options[i].default_value;
-	}
-	return NULL;
-}
-
 static void config_error(struct config_parser *p, const char *fmt, const char *arg)
 {
 	p->errors++;

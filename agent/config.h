@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "collectors/collector.h"
 #include "collectors/geo.h"
 #include "rules/rules.h"
 
@@ -21,25 +22,6 @@
 enum syslog_framing {
 	SYSLOG_RFC3164,
 	SYSLOG_RFC5424,
-};
-
-/* A collector's own keys (collector.h, struct collector_option), kept as
- * text: the collector parses them at init.  Inline, so a collector_config
- * can be copied by value. */
-#define COLLECTOR_OPTIONS_MAX 12
-#define COLLECTOR_OPTION_LEN 512
-
-/* [collector.NAME] */
-struct collector_config {
-	const char *name;
-	const struct collector *plugin;	/* its registry entry: option table */
-	bool enabled;			/* enabled = yes|no */
-	uint64_t rescan_ms;		/* rescan_interval = 10m (0: never) */
-	uint64_t settle_ms;		/* settle = 500ms: wait after add for children */
-	/* Indexed like the collector's options table; "" with set false:
-	 * not configured (the default applies). */
-	bool option_set[COLLECTOR_OPTIONS_MAX];
-	char options[COLLECTOR_OPTIONS_MAX][COLLECTOR_OPTION_LEN];
 };
 
 #define CONFIG_MAX_COLLECTORS 8
@@ -56,7 +38,8 @@ struct config {
 	int facility;			/* LOG_DAEMON etc. (already shifted, <<3) */
 	enum syslog_framing framing;
 	char *tag;			/* app name, default "farmhound" */
-	/* [collector.*], one per registered collector, in registry order */
+	/* [collector.*], one per registered collector, in registry order
+	 * (struct collector_config is the collectors' own: collector.h) */
 	struct collector_config collectors[CONFIG_MAX_COLLECTORS];
 	int ncollectors;
 	/* [geo] */

@@ -20,7 +20,6 @@
 
 #include "event.h"
 
-struct collector_config;	/* agent/config.h */
 struct geo_config;		/* collectors/geo.h */
 
 /* Why the collector runs: as the daemon (watch and tick), for one --scan
@@ -44,6 +43,27 @@ struct collector_option {
 	/* 0, or -EINVAL with a reason in err ("not a size").  NULL: any
 	 * string is accepted. */
 	int (*check)(const char *value, char *err, size_t errlen);
+};
+
+/* A collector's own keys (struct collector_option), kept as text: the
+ * collector parses them at init.  Inline, so a collector_config can be
+ * copied by value. */
+#define COLLECTOR_OPTIONS_MAX 12
+#define COLLECTOR_OPTION_LEN 512
+
+/* [collector.NAME]: what a collector gets from farmhound.conf.  Defined
+ * here, in the collectors' layer, and filled by the agent (agent/config.c):
+ * collectors read their configuration without knowing the agent's. */
+struct collector_config {
+	const char *name;
+	const struct collector *plugin;	/* its registry entry: option table */
+	bool enabled;			/* enabled = yes|no */
+	uint64_t rescan_ms;		/* rescan_interval = 10m (0: never) */
+	uint64_t settle_ms;		/* settle = 500ms: wait after add for children */
+	/* Indexed like the collector's options table; "" with set false:
+	 * not configured (the default applies). */
+	bool option_set[COLLECTOR_OPTIONS_MAX];
+	char options[COLLECTOR_OPTIONS_MAX][COLLECTOR_OPTION_LEN];
 };
 
 struct collector_ctx {

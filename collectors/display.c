@@ -37,7 +37,6 @@
 
 #include <libudev.h>
 
-#include "agent/config.h"
 #include "display.h"
 #include "edid.h"
 #include "known.h"

@@ -46,7 +46,6 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "agent/config.h"
 #include "geo.h"
 #include "host.h"
 #include "lib/util.h"

@@ -58,7 +58,6 @@
 
 #include <pcap/pcap.h>
 
-#include "agent/config.h"
 #include "dissect.h"
 #include "geo.h"
 #include "lib/util.h"

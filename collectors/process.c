@@ -48,7 +48,6 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "agent/config.h"
 #include "lib/util.h"
 #include "process.h"
 #include "procfs.h"

@@ -1,5 +1,6 @@
 /*
- * registry.c - the collectors and sources farmhound knows, by name.
+ * registry.c - the collectors and sources farmhound knows, by name, and
+ * the lookup of a collector's option in its configuration section.
  *
  * Adding a collector is one line in collector_registry[] and one in
  * sources[]; nothing else in the agent names a collector.
@@ -50,6 +51,21 @@ const struct source_def *source_by_id(enum event_source id)
 	for (size_t i = 0; sources[i]; i++)
 		if (sources[i]->id == id)
 			return sources[i];
+	return NULL;
+}
+
+const char *collector_option(const struct collector *c,
+			     const struct collector_config *cfg, const char *name)
+{
+	if (!c || !c->options)
+		return NULL;
+	for (int i = 0; c->options[i].name && i < COLLECTOR_OPTIONS_MAX; i++) {
+		if (strcmp(c->options[i].name, name) != 0)
+			continue;
+		if (cfg && cfg->option_set[i])
+			return cfg->options[i];
+		return c->options[i].default_value;
+	}
 	return NULL;
 }
 

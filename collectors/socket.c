@@ -34,7 +34,6 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "agent/config.h"
 #include "lib/util.h"
 #include "procfs.h"
 #include "socket.h"

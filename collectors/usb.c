@@ -37,7 +37,6 @@
 
 #include <libudev.h>
 
-#include "agent/config.h"
 #include "hid.h"
 #include "known.h"
 #include "lib/util.h"

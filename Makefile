@@ -229,7 +229,7 @@ DOCDIR      ?= $(PREFIX)/share/doc/farmhound
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 INSTALL     ?= install
-VERSION     := $(shell sed -n 's/^\#define FARMHOUND_VERSION "\(.*\)"/\1/p' agent/alert.h)
+VERSION     := $(shell sed -n 's/^\#define FARMHOUND_VERSION "\(.*\)"/\1/p' rules/alert.h)
 MAN_PAGES   := $(BUILD)/man/farmhound.8 $(BUILD)/man/farmhound.conf.5 $(BUILD)/man/farmhound.rules.5
 PKG_FILES   := Makefile README.md lib collectors rules agent packaging
 

@@ -20,6 +20,7 @@
 
 #include "collectors/collector.h"
 #include "config.h"
+#include "format.h"
 #include "lib/util.h"
 #include "rules/inifile.h"
 

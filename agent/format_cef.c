@@ -38,8 +38,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alert.h"
 #include "escape.h"
+#include "format.h"
 
 #define STR_ID		128
 #define STR_NAME	192

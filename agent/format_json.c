@@ -31,8 +31,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alert.h"
 #include "escape.h"
+#include "format.h"
 
 /* Output budgets, in bytes of escaped text, per kind of value. */
 #define STR_ID		128	/* rule id */

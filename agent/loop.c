@@ -35,6 +35,7 @@
 
 #include "collectors/agent_source.h"
 #include "collectors/collector.h"
+#include "format.h"
 #include "lib/util.h"
 #include "log.h"
 #include "loop.h"

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "alert.h"
 #include "collectors/collector.h"
 #include "config.h"
+#include "format.h"
 #include "log.h"
 #include "loop.h"
 

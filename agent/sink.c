@@ -57,8 +57,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "alert.h"
 #include "escape.h"
+#include "format.h"
 #include "sink.h"
 
 #define SINK_DEFAULT_PATH "/dev/log"

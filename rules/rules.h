@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "agent/alert.h"
+#include "alert.h"
 #include "collectors/event.h"
 
 struct ruleset;

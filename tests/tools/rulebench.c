@@ -24,8 +24,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "agent/alert.h"
 #include "collectors/event.h"
+#include "rules/alert.h"
 #include "rules/rules.h"
 
 #define NEVENTS 64

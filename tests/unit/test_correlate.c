@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "agent/format.h"
 #include "collectors/agent_source.h"
 #include "collectors/display.h"
 #include "collectors/host.h"

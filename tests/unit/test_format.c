@@ -19,8 +19,8 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "agent/alert.h"
 #include "agent/escape.h"
+#include "agent/format.h"
 #include "collectors/usb.h"
 
 #define FFFD "\xef\xbf\xbd"

@@ -3,9 +3,9 @@
  *
  * An alert is a rule's metadata plus the event that matched it, the time,
  * and how many alerts for the same rule and entity the cooldown held back
- * since the last one (so suppression is never silent).  Formatters turn an
- * alert into one line (JSON, CEF, text) under ALERT_LINE_MAX bytes; they are
- * pure functions of the alert and never log.
+ * since the last one (so suppression is never silent).  The rules build
+ * alerts, so the type lives in their layer; the agent's formatters
+ * (agent/format.h) turn one into a line.
  */
 #ifndef FARMHOUND_ALERT_H
 #define FARMHOUND_ALERT_H
@@ -16,10 +16,6 @@
 #include <time.h>
 
 #include "collectors/event.h"
-
-/* Every formatted alert (without syslog framing) fits in this many bytes,
- * NUL included, whatever the event holds.  DESIGN §5: under 2048. */
-#define ALERT_LINE_MAX 2048
 
 enum confidence {
 	CONFIDENCE_LOW,
@@ -82,22 +78,6 @@ struct alert {
 };
 
 const char *alert_kind_name(enum alert_kind k);	/* "new", "resolved", ... */
-
-enum alert_format {
-	ALERT_FORMAT_JSON,
-	ALERT_FORMAT_CEF,
-	ALERT_FORMAT_TEXT,
-};
-
-/* One formatter per file (agent/format_*.c), found through this table. */
-struct alert_formatter {
-	const char *name;		/* "json", "cef", "text" */
-	/* Write one line (no trailing newline) into buf; returns its length,
-	 * always < len, or -EINVAL if len < ALERT_LINE_MAX. */
-	ssize_t (*format)(const struct alert *a, char *buf, size_t len);
-};
-
-const struct alert_formatter *alert_formatter_by_name(const char *name);
 
 /* "PiKVM PiKVM Composite Device (1d6b:0104) on port 1-1": the rule name,
  * a colon and the event's own one-line description.  Bounded, never fails. */

@@ -1,6 +1,6 @@
 /*
  * alert.c - the pieces of an alert shared by every format: severity and
- * confidence names, the formatter table, and the human message.
+ * confidence names (the words rule files use), and the human message.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -10,25 +10,6 @@
 #include <syslog.h>
 
 #include "alert.h"
-
-extern const struct alert_formatter alert_format_json;
-extern const struct alert_formatter alert_format_cef;
-extern const struct alert_formatter alert_format_text;
-
-static const struct alert_formatter *const formatters[] = {
-	&alert_format_json,
-	&alert_format_cef,
-	&alert_format_text,
-	NULL,
-};
-
-const struct alert_formatter *alert_formatter_by_name(const char *name)
-{
-	for (size_t i = 0; formatters[i]; i++)
-		if (strcmp(formatters[i]->name, name) == 0)
-			return formatters[i];
-	return NULL;
-}
 
 /* Indexed by syslog level: the words rule authors write. */
 static const char *const severity_names[] = {

@@ -24,9 +24,10 @@ FH_CFLAGS = -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -iquote . \
 FH_LIBS   = $(shell pkg-config --libs $(PKGS))
 
 BUILD := build
-# The layers, low to high (README "Layout"): lib <- collectors <- rules <- agent.
-SRC   := $(sort $(wildcard lib/*.c collectors/*.c rules/*.c agent/*.c))
-HDR   := $(wildcard lib/*.h collectors/*.h rules/*.h agent/*.h)
+# The layers, low to high (README "Layout"): lib <- collectors <- rules <- agent;
+# collectors/ holds what they share and one folder per collector.
+SRC   := $(sort $(wildcard lib/*.c collectors/*.c collectors/*/*.c rules/*.c agent/*.c))
+HDR   := $(wildcard lib/*.h collectors/*.h collectors/*/*.h rules/*.h agent/*.h)
 OBJ   := $(SRC:%.c=$(BUILD)/obj/%.o)
 LIB_OBJ := $(filter-out $(BUILD)/obj/agent/main.o,$(OBJ))
 

@@ -10,12 +10,12 @@
 
 #include "agent_source.h"
 #include "collector.h"
-#include "display.h"
-#include "host.h"
-#include "net.h"
-#include "process.h"
-#include "socket.h"
-#include "usb.h"
+#include "collectors/display/display.h"
+#include "collectors/host/host.h"
+#include "collectors/net/net.h"
+#include "collectors/process/process.h"
+#include "collectors/process/socket.h"
+#include "collectors/usb/usb.h"
 
 const struct collector *const collector_registry[] = {
 	&usb_collector,

@@ -26,22 +26,23 @@ files_of() {
 	expr) echo rules/expr.c ;;
 	config) echo agent/config.c ;;
 	inifile) echo rules/inifile.c ;;
-	hid) echo collectors/hid.c ;;
-	edid) echo collectors/edid.c ;;
-	dissect_dns) echo collectors/dissect_dns.c ;;
-	dissect_tls) echo collectors/dissect_tls.c ;;
-	dissect_app) echo collectors/dissect_app.c collectors/dissect_sig.c ;;
-	dissect_lan) echo collectors/dissect_lan.c collectors/oui.c ;;
-	net_decode) echo collectors/net_decode.c ;;
-	procfs) echo collectors/procfs.c ;;
-	host_parse) echo collectors/host_parse.c ;;
-	stun) echo collectors/stun.c ;;
+	hid) echo collectors/usb/hid.c ;;
+	edid) echo collectors/display/edid.c ;;
+	dissect_dns) echo collectors/net/dissect_dns.c ;;
+	dissect_tls) echo collectors/net/dissect_tls.c ;;
+	dissect_app) echo collectors/net/dissect_app.c collectors/net/dissect_sig.c ;;
+	dissect_lan) echo collectors/net/dissect_lan.c collectors/net/oui.c ;;
+	net_decode) echo collectors/net/net_decode.c ;;
+	procfs) echo collectors/process/procfs.c ;;
+	host_parse) echo collectors/host/host_parse.c ;;
+	stun) echo collectors/host/stun.c ;;
 	esac
 }
 
 mkdir -p "$cov/obj"
 objs=""
-for src in "$top"/lib/*.c "$top"/collectors/*.c "$top"/rules/*.c "$top"/agent/*.c; do
+for src in "$top"/lib/*.c "$top"/collectors/*.c "$top"/collectors/*/*.c "$top"/rules/*.c \
+	   "$top"/agent/*.c; do
 	case $src in */agent/main.c) continue ;; esac
 	o=$cov/obj/$(basename "$(dirname "$src")")_$(basename "$src" .c).o
 	[ "$o" -nt "$src" ] || clang $CFL -c -o "$o" "$src"

@@ -1,8 +1,8 @@
 /*
  * fuzz_dissect_app.c - the application dissectors that look at a TCP
- * stream's first bytes (collectors/dissect_app.c: HTTP request head,
+ * stream's first bytes (collectors/net/dissect_app.c: HTTP request head,
  * RDP X.224, RFB and SSH banners) and the wire signatures of remote-access
- * tools (collectors/dissect_sig.c).
+ * tools (collectors/net/dissect_sig.c).
  *
  * Input layout: byte 0 picks the transport for the signature table (even
  * TCP, odd UDP), bytes 1-2 the server port (big endian); the rest is the
@@ -11,7 +11,7 @@
  */
 #include <errno.h>
 
-#include "collectors/dissect.h"
+#include "collectors/net/dissect.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,13 +1,13 @@
 /*
  * fuzz_dissect_dns.c - DNS/mDNS/LLMNR messages and NetBIOS name service
- * (collectors/dissect_dns.c): UDP payloads from anyone on the LAN.
+ * (collectors/net/dissect_dns.c): UDP payloads from anyone on the LAN.
  * Checks dissect.h's promises on what comes out: counts within their
  * arrays, every name terminated and free of control bytes (non-printable
  * bytes are escaped as \DDD).
  */
 #include <errno.h>
 
-#include "collectors/dissect.h"
+#include "collectors/net/dissect.h"
 #include "fuzz.h"
 
 static void check_name(const char *s, size_t cap)

@@ -1,10 +1,10 @@
 /*
- * fuzz_dissect_lan.c - ARP and DHCP (collectors/dissect_lan.c), plus the
- * MAC vendor lookup (collectors/oui.c) over the first six bytes.
+ * fuzz_dissect_lan.c - ARP and DHCP (collectors/net/dissect_lan.c), plus the
+ * MAC vendor lookup (collectors/net/oui.c) over the first six bytes.
  */
 #include <errno.h>
 
-#include "collectors/dissect.h"
+#include "collectors/net/dissect.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

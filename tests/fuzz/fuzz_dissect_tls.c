@@ -1,5 +1,5 @@
 /*
- * fuzz_dissect_tls.c - the TLS dissectors (collectors/dissect_tls.c): a
+ * fuzz_dissect_tls.c - the TLS dissectors (collectors/net/dissect_tls.c): a
  * client's first bytes (ClientHello: SNI, ALPN) and a server's first
  * flight (ServerHello, Certificate: a bounded DER walk to subject and
  * issuer).  The same bytes go to both, so the fuzzer's finds for one
@@ -7,7 +7,7 @@
  */
 #include <errno.h>
 
-#include "collectors/dissect.h"
+#include "collectors/net/dissect.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,10 +1,10 @@
 /*
- * fuzz_edid.c - EDID blobs (collectors/edid.c), written by a monitor, a KVM
- * capture chip or an EDID emulator.  Checks edid.h's promises: the strings
- * are terminated and printable, valid means no problems, and the
- * fingerprint is a pure function of the bytes.
+ * fuzz_edid.c - EDID blobs (collectors/display/edid.c), written by a
+ * monitor, a KVM capture chip or an EDID emulator.  Checks edid.h's
+ * promises: the strings are terminated and printable, valid means no
+ * problems, and the fingerprint is a pure function of the bytes.
  */
-#include "collectors/edid.h"
+#include "collectors/display/edid.h"
 #include "fuzz.h"
 
 static void check_printable(const char *s, size_t cap)

@@ -1,12 +1,12 @@
 /*
- * fuzz_hid.c - HID report descriptors (collectors/hid.c), the bytes a USB
+ * fuzz_hid.c - HID report descriptors (collectors/usb/hid.c), the bytes a USB
  * device hands the host about itself.  Beyond "no crash", checks the
  * contract of hid.h: the parse never claims more bytes than it was given,
  * and a report of absolute X/Y carries a non-negative maximum.
  */
 #include <errno.h>
 
-#include "collectors/hid.h"
+#include "collectors/usb/hid.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <sys/socket.h>
 
-#include "collectors/host.h"
+#include "collectors/host/host.h"
 #include "fuzz.h"
 
 static void check_list(const struct host_list *l)

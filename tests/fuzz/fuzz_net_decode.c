@@ -8,7 +8,7 @@
  */
 #include <errno.h>
 
-#include "collectors/net_decode.h"
+#include "collectors/net/net_decode.h"
 #include "fuzz.h"
 
 static const int dlts[] = {

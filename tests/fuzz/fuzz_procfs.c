@@ -1,14 +1,15 @@
 /*
- * fuzz_procfs.c - the /proc parsers (collectors/procfs.c): /proc/PID/stat
- * (comm is chosen by the process), status, cmdline (chosen by the process),
- * /proc/stat's btime, /etc/passwd lines, fd link text and /proc/net/{tcp,
- * udp}{,6} lines.  Every parser sees the whole input; inputs are small, so
- * running all of them costs little and each seed feeds all.
+ * fuzz_procfs.c - the /proc parsers (collectors/process/procfs.c):
+ * /proc/PID/stat (comm is chosen by the process), status, cmdline (chosen
+ * by the process), /proc/stat's btime, /etc/passwd lines, fd link text and
+ * /proc/net/{tcp,udp}{,6} lines.  Every parser sees the whole input;
+ * inputs are small, so running all of them costs little and each seed
+ * feeds all.
  */
 #include <errno.h>
 #include <sys/socket.h>
 
-#include "collectors/procfs.h"
+#include "collectors/process/procfs.h"
 #include "fuzz.h"
 
 static void check_comm(const struct procfs_stat *st)

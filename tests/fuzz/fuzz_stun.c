@@ -1,5 +1,5 @@
 /*
- * fuzz_stun.c - STUN Binding responses (collectors/stun.c), the answer a
+ * fuzz_stun.c - STUN Binding responses (collectors/host/stun.c), the answer a
  * STUN server (or anyone on the path) sends back.
  *
  * Each input is parsed twice: expecting the transaction id in its own
@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <sys/socket.h>
 
-#include "collectors/stun.h"
+#include "collectors/host/stun.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

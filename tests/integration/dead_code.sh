@@ -9,14 +9,15 @@
 . "$(dirname "$0")/lib.sh"
 
 cd "$top" || exit 2
-if ! command -v nm >/dev/null || ! ls "$B"/obj/*/*.o >/dev/null 2>&1; then
+objs=$(find "$B/obj" -name '*.o' 2>/dev/null)
+if ! command -v nm >/dev/null || [ -z "$objs" ]; then
 	not_ok "nm or the objects in $B/obj missing (make all first)"
 	finish
 	exit $?
 fi
 srcs=$(find lib collectors rules agent tests -name '*.c')
 dead=""
-for f in $(for o in "$B"/obj/*/*.o; do nm -g --defined-only "$o"; done |
+for f in $(for o in $objs; do nm -g --defined-only "$o"; done |
 	   awk '$2 == "T" { print $3 }' | sort -u); do
 	[ "$f" = main ] && continue
 	# The definition is one occurrence; a use is any other.

@@ -26,10 +26,10 @@
 # default and only the counts and alerts are checked.
 #
 # Why 1 MiB (measured on a 2-core CI-class machine, 2026-12):
-#  - Before collectors/process.c kept its tables between walks, this check
-#    failed in 2 of the 4 runs measured here (and in CI): VmHWM 11.9 MB at
-#    generation 10, then a jump to 15.1-15.3 MB at a random later
-#    generation (7 in one run, 21 in the other).  massif
+#  - Before collectors/process/process.c kept its tables between walks,
+#    this check failed in 2 of the 4 runs measured here (and in CI): VmHWM
+#    11.9 MB at generation 10, then a jump to 15.1-15.3 MB at a random
+#    later generation (7 in one run, 21 in the other).  massif
 #    (FLOOD_N=200000) showed the live heap flat at 9.57 MB from the second
 #    walk on -- no leak, no table growing -- while smaps showed the [heap]
 #    mapping's resident size going from 7.5 to 10.7 MB: glibc fragmentation

@@ -34,7 +34,7 @@
 #    measured, and the one real growth is 24 KiB, fixed.
 #  - 1 MiB is 40x that and catches any leak per uevent: one malloc() per
 #    uevent is >= 3 MB over 100000.  Planted (not committed): 100 bytes
-#    leaked per uevent received (collectors/usb.c) took VmHWM from 5492 to
+#    leaked per uevent received (collectors/usb/usb.c) took VmHWM from 5492 to
 #    16276 KiB: "not ok".
 # Waits: conditions with deadlines scaled by FH_TIME_SCALE (the inventory
 # in a heartbeat, the floods' acknowledgements, the alerts, heartbeats as

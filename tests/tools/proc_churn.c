@@ -41,7 +41,7 @@
 
 #include "collectors/collector.h"
 #include "collectors/event.h"
-#include "collectors/process.h"
+#include "collectors/process/process.h"
 
 #define CHURN_MIN_WALKS		10
 #define CHURN_MAX_FACTOR	50

@@ -28,9 +28,9 @@
 #include <string.h>
 
 #include "collectors/collector.h"
-#include "collectors/display.h"
+#include "collectors/display/display.h"
 #include "collectors/event.h"
-#include "collectors/usb.h"
+#include "collectors/usb/usb.h"
 
 static unsigned long events;
 

@@ -19,10 +19,10 @@
 
 #include "agent/format.h"
 #include "collectors/agent_source.h"
-#include "collectors/display.h"
-#include "collectors/host.h"
-#include "collectors/process.h"
-#include "collectors/usb.h"
+#include "collectors/display/display.h"
+#include "collectors/host/host.h"
+#include "collectors/process/process.h"
+#include "collectors/usb/usb.h"
 #include "rules/rules.h"
 
 #define NOW ((time_t)1767225600)

@@ -26,7 +26,7 @@
 #include <umockdev.h>
 
 #include "agent/config.h"
-#include "collectors/display.h"
+#include "collectors/display/display.h"
 #include "collectors/event.h"
 #include "lib/util.h"
 

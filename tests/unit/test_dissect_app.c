@@ -1,6 +1,6 @@
 /*
  * test_dissect_app.c - HTTP request head, RDP X.224, RFB and SSH banner
- * dissectors (collectors/dissect_app.c).
+ * dissectors (collectors/net/dissect_app.c).
  *
  * Inputs are written here from the specifications: RFC 9112 3 and 5
  * (request line, header fields), RFC 1006 6 (TPKT) with MS-RDPBCGR
@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "collectors/dissect.h"
+#include "collectors/net/dissect.h"
 
 /* Heap copies of exactly len bytes for each dissector. */
 #define EXACT(fn, type)							\

@@ -1,6 +1,6 @@
 /*
  * test_dissect_dns.c - DNS/mDNS/LLMNR and NetBIOS-NS dissectors
- * (collectors/dissect_dns.c).
+ * (collectors/net/dissect_dns.c).
  *
  * Messages are assembled here field by field from RFC 1035 4.1 (header,
  * question, resource record, 4.1.4 compression), RFC 6762 (mDNS: QU and
@@ -24,7 +24,7 @@
 
 #include <cmocka.h>
 
-#include "collectors/dissect.h"
+#include "collectors/net/dissect.h"
 
 struct msg {
 	uint8_t b[4096];

@@ -1,7 +1,7 @@
 /*
- * test_dissect_lan.c - ARP and DHCP dissectors (collectors/dissect_lan.c),
- * the remote-access wire signatures (collectors/dissect_sig.c) and the
- * KVM vendor OUIs (collectors/oui.c).
+ * test_dissect_lan.c - ARP and DHCP dissectors (collectors/net/dissect_lan.c),
+ * the remote-access wire signatures (collectors/net/dissect_sig.c) and the
+ * KVM vendor OUIs (collectors/net/oui.c).
  *
  * ARP follows RFC 826's packet layout, DHCP RFC 2131 2 (BOOTP fields,
  * magic cookie 99.130.83.99) and RFC 2132 (options 12, 50, 53, 60, pad
@@ -23,7 +23,7 @@
 
 #include <cmocka.h>
 
-#include "collectors/dissect.h"
+#include "collectors/net/dissect.h"
 
 /* ---- ARP ---- */
 

@@ -1,6 +1,6 @@
 /*
  * test_dissect_tls.c - ClientHello and server-certificate dissectors
- * (collectors/dissect_tls.c).
+ * (collectors/net/dissect_tls.c).
  *
  * The ClientHello is assembled field by field from RFC 8446 4.1.2 (with
  * the server_name extension of RFC 6066 3 and ALPN of RFC 7301 3.1),
@@ -23,7 +23,7 @@
 
 #include <cmocka.h>
 
-#include "collectors/dissect.h"
+#include "collectors/net/dissect.h"
 
 struct buf {
 	uint8_t b[8192];

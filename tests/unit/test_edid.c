@@ -1,6 +1,6 @@
 /*
- * test_edid.c - the EDID parser (collectors/edid.c) on real KVM EDIDs and
- * on broken and hostile blobs.
+ * test_edid.c - the EDID parser (collectors/display/edid.c) on real KVM
+ * EDIDs and on broken and hostile blobs.
  *
  * The KVM and monitor EDIDs come from tests/fixtures/display/edid/NAME.bin,
  * which tests/fixtures/display/gen.py builds from the documented values
@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "collectors/edid.h"
+#include "collectors/display/edid.h"
 #include "lib/util.h"
 
 #define EDIDS "tests/fixtures/display/edid/"

@@ -21,7 +21,7 @@
 
 #include "agent/escape.h"
 #include "agent/format.h"
-#include "collectors/usb.h"
+#include "collectors/usb/usb.h"
 
 #define FFFD "\xef\xbf\xbd"
 

@@ -17,7 +17,7 @@
 
 #include "agent/config.h"
 #include "collectors/geo.h"
-#include "collectors/usb.h"
+#include "collectors/usb/usb.h"
 
 static char tmp_path[64];
 

@@ -1,5 +1,5 @@
 /*
- * test_hid.c - the HID report descriptor parser (collectors/hid.c).
+ * test_hid.c - the HID report descriptor parser (collectors/usb/hid.c).
  *
  * The descriptors below are written for these tests from the HID 1.11
  * specification (Appendix B.1 boot keyboard, B.2 boot mouse, §6.2.2 item
@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "collectors/hid.h"
+#include "collectors/usb/hid.h"
 
 /* HID 1.11 Appendix B.1: boot keyboard, 8-byte input report, LED output. */
 static const uint8_t desc_boot_keyboard[] = {

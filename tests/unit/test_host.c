@@ -1,5 +1,5 @@
 /*
- * test_host.c - the host collector's parsers (collectors/host_parse.c).
+ * test_host.c - the host collector's parsers (collectors/host/host_parse.c).
  *
  * Inputs are written in the formats of the files they stand for: tzdata's
  * /etc/timezone and /etc/localtime link, Debian's /etc/default/locale and
@@ -22,7 +22,7 @@
 
 #include <cmocka.h>
 
-#include "collectors/host.h"
+#include "collectors/host/host.h"
 
 #define S(lit) lit, sizeof(lit) - 1
 

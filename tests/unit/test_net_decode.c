@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "collectors/net_decode.h"
+#include "collectors/net/net_decode.h"
 #include "test_net_frames.h"
 
 static void test_ethernet_tcp(void **unused)

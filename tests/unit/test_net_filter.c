@@ -17,8 +17,8 @@
 #include <cmocka.h>
 #include <pcap/pcap.h>
 
-#include "collectors/net_decode.h"
-#include "collectors/net_filter.h"
+#include "collectors/net/net_decode.h"
+#include "collectors/net/net_filter.h"
 #include "test_net_frames.h"
 
 struct filt {

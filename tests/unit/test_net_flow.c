@@ -1,5 +1,5 @@
 /*
- * test_net_flow.c - the bounded LRU flow table (collectors/net_flow.c):
+ * test_net_flow.c - the bounded LRU flow table (collectors/net/net_flow.c):
  * lookups in both directions, least-recently-used eviction, the memory
  * ceiling under a flood of new flows, and the reassembly buffer pool.
  */
@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "collectors/net_flow.h"
+#include "collectors/net/net_flow.h"
 
 static struct ip_addr v4(uint32_t x)
 {

@@ -1,5 +1,5 @@
 /*
- * test_procfs.c - the /proc parsers (collectors/procfs.c).
+ * test_procfs.c - the /proc parsers (collectors/process/procfs.c).
  *
  * Lines are written in the kernel's formats: /proc/PID/stat per
  * proc_pid_stat() (fs/proc/array.c, "pid (comm) S ppid pgrp session tty_nr
@@ -25,7 +25,7 @@
 
 #include <cmocka.h>
 
-#include "collectors/procfs.h"
+#include "collectors/process/procfs.h"
 
 #define S(lit) (lit), (sizeof(lit) - 1)
 

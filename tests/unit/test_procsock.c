@@ -19,8 +19,8 @@
 
 #include <cmocka.h>
 
-#include "collectors/process.h"
-#include "collectors/socket.h"
+#include "collectors/process/process.h"
+#include "collectors/process/socket.h"
 
 #define MAXEV 64
 

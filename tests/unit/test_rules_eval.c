@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "collectors/agent_source.h"
-#include "collectors/usb.h"
+#include "collectors/usb/usb.h"
 #include "rules/rules.h"
 
 /* 2026-01-01T00:00:00Z */

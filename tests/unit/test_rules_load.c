@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "collectors/usb.h"
+#include "collectors/usb/usb.h"
 #include "rules/ruleset_int.h"
 
 #define FIX "tests/fixtures/rules"

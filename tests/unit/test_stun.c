@@ -1,5 +1,5 @@
 /*
- * test_stun.c - the STUN Binding codec (collectors/stun.c).
+ * test_stun.c - the STUN Binding codec (collectors/host/stun.c).
  *
  * The two good responses are the published test vectors of RFC 5769
  * §2.2 (IPv4) and §2.3 (IPv6): XOR-MAPPED-ADDRESS 192.0.2.1:32853 and
@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "collectors/stun.h"
+#include "collectors/host/stun.h"
 
 static const uint8_t txid_5769[STUN_TXID_LEN] = {
 	0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae,

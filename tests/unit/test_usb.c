@@ -24,7 +24,7 @@
 
 #include "agent/config.h"
 #include "collectors/event.h"
-#include "collectors/usb.h"
+#include "collectors/usb/usb.h"
 #include "lib/util.h"
 
 #define FIXTURES "tests/fixtures/usb/"

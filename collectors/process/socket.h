@@ -4,7 +4,7 @@
 #ifndef FARMHOUND_SOCKET_H
 #define FARMHOUND_SOCKET_H
 
-#include "collector.h"
+#include "collectors/collector.h"
 
 enum socket_field {
 	SOCKET_ACTION,

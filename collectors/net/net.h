@@ -4,7 +4,7 @@
 #ifndef FARMHOUND_NET_H
 #define FARMHOUND_NET_H
 
-#include "collector.h"
+#include "collectors/collector.h"
 
 enum net_field {
 	NET_ACTION,

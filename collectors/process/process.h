@@ -4,7 +4,7 @@
 #ifndef FARMHOUND_PROCESS_H
 #define FARMHOUND_PROCESS_H
 
-#include "collector.h"
+#include "collectors/collector.h"
 
 enum process_field {
 	PROCESS_ACTION,

@@ -1,6 +1,6 @@
 /*
  * host.h - the host source (DESIGN §3): field ids, and the pure parsers of
- * the host collector (collectors/host.c; they live in host_parse.c),
+ * the host collector (collectors/host/host.c; they live in host_parse.c),
  * exported for the unit tests.
  *
  * Every parser takes text (a whole small file, or one line) and a length,
@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "collector.h"
+#include "collectors/collector.h"
 
 enum host_field {
 	HOST_ACTION,

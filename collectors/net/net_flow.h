@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "event.h"
+#include "collectors/event.h"
 
 #define NET_FLOW_NONE UINT32_MAX
 #define NET_FLOW_DETAIL_MAX 96

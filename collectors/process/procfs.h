@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "event.h"
+#include "collectors/event.h"
 
 /* The kernel's comm is 15 bytes + NUL (TASK_COMM_LEN); a fixture tree may
  * hold more, so keep a little room and cut the rest. */

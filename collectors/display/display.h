@@ -4,7 +4,7 @@
 #ifndef FARMHOUND_DISPLAY_H
 #define FARMHOUND_DISPLAY_H
 
-#include "collector.h"
+#include "collectors/collector.h"
 
 enum display_field {
 	DISPLAY_ACTION,

@@ -4,7 +4,7 @@
 #ifndef FARMHOUND_USB_H
 #define FARMHOUND_USB_H
 
-#include "collector.h"
+#include "collectors/collector.h"
 
 enum usb_field {
 	USB_ACTION,

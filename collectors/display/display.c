@@ -37,11 +37,11 @@
 
 #include <libudev.h>
 
+#include "collectors/known.h"
+#include "collectors/udev_util.h"
 #include "display.h"
 #include "edid.h"
-#include "known.h"
 #include "lib/util.h"
-#include "udev_util.h"
 
 #define DISPLAY_SYSFS_CLASS	"/sys/class/drm"
 #define DISPLAY_KNOWN_MAX	32	/* connectors remembered (a laptop has < 10) */

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "event.h"
+#include "collectors/event.h"
 
 #define STUN_MAGIC_COOKIE	0x2112A442u
 #define STUN_HEADER_LEN		20

@@ -37,10 +37,10 @@
 
 #include <libudev.h>
 
+#include "collectors/known.h"
+#include "collectors/udev_util.h"
 #include "hid.h"
-#include "known.h"
 #include "lib/util.h"
-#include "udev_util.h"
 #include "usb.h"
 
 #define USB_SYSFS_BUS		"/sys/bus/usb/devices"

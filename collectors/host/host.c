@@ -46,7 +46,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "geo.h"
+#include "collectors/geo.h"
 #include "host.h"
 #include "lib/util.h"
 #include "stun.h"

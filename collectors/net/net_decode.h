@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "event.h"
+#include "collectors/event.h"
 
 /* libpcap DLT_ values, spelled out so the decoder does not depend on the
  * pcap headers (tests feed it hand-built frames). */

@@ -58,8 +58,8 @@
 
 #include <pcap/pcap.h>
 
+#include "collectors/geo.h"
 #include "dissect.h"
-#include "geo.h"
 #include "lib/util.h"
 #include "net.h"
 #include "net_decode.h"

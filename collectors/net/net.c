@@ -65,6 +65,7 @@
 #include "net_decode.h"
 #include "net_filter.h"
 #include "net_flow.h"
+#include "ports.h"
 
 #define NET_IF_MAX		16	/* interfaces in the `interfaces` list */
 #define NET_SNAPLEN		2048	/* a ClientHello segment, a DHCP packet */
@@ -717,21 +718,20 @@ static void net_signature(struct net_state *st, const struct wire_signature *sig
 	nev_emit(&b);
 }
 
+/* The dissector of each UDP service of the port table (ports.h). */
+static void (*const net_udp_service[])(struct net_state *, const struct net_packet *) = {
+	[NET_PORT_DNS] = net_dns, [NET_PORT_MDNS] = net_mdns, [NET_PORT_LLMNR] = net_llmnr,
+	[NET_PORT_NETBIOS] = net_netbios, [NET_PORT_DHCP] = net_dhcp,
+};
+
 static void net_udp(struct net_state *st, const struct net_packet *pk)
 {
 	const struct wire_signature *sig;
 	uint16_t s = pk->sport, d = pk->dport;
+	int service = net_port_udp_service(s, d);
 
-	if (s == 53 || d == 53)
-		net_dns(st, pk);
-	else if (s == 5353 || d == 5353)
-		net_mdns(st, pk);
-	else if (s == 5355 || d == 5355)
-		net_llmnr(st, pk);
-	else if (s == 137 || d == 137)
-		net_netbios(st, pk);
-	else if (s == 67 || d == 67 || s == 68 || d == 68)
-		net_dhcp(st, pk);
+	if (service >= 0)
+		net_udp_service[service](st, pk);
 	else if ((sig = dissect_wire_signature(pk->payload, pk->payload_len, DISSECT_UDP, d)))
 		net_signature(st, sig, &pk->src, s, &pk->dst, d, false);
 	else if ((sig = dissect_wire_signature(pk->payload, pk->payload_len, DISSECT_UDP, s)))

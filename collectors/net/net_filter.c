@@ -5,11 +5,11 @@
  * (live capture), and --pcap runs the same one in libpcap, so a capture
  * file is judged exactly as the wire would be.  What it passes:
  *
- *   1. arp; UDP port 53 (DNS), 5353 (mDNS), 5355 (LLMNR), 137 (NetBIOS
- *      name service), 67/68 (DHCP).
- *   2. small UDP datagrams (frame < 400 bytes) to or from the UDP ports of
- *      remote-access tools (signals.md §5): AnyDesk discovery 50001,
- *      RustDesk 21115-21119, ZeroTier 9993, TeamViewer 5938.
+ *   1. arp; the UDP service ports of the port table (ports.h): 53 (DNS),
+ *      5353 (mDNS), 5355 (LLMNR), 137 (NetBIOS name service), 67/68 (DHCP).
+ *   2. small UDP datagrams (frame < 400 bytes) to or from the table's UDP
+ *      ports of remote-access tools (signals.md §5): AnyDesk discovery
+ *      50001, RustDesk 21115-21119, ZeroTier 9993, TeamViewer 5938.
  *   3. TCP segments with SYN, FIN or RST: handshakes, refusals, ends.
  *   4. TCP segments of any size, on any port, whose payload starts like
  *      something a dissector reads: a TLS handshake record (16 03), TPKT
@@ -55,6 +55,7 @@
 
 #include "net_decode.h"
 #include "net_filter.h"
+#include "ports.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -75,28 +76,71 @@
 	" or " pfx "[" off ":4] = 0x00010008 or " pfx "[" off ":4] = 0x01003412" \
 	" or " pfx "[" off ":4] = 0x87151000)"
 
-static const char net_filter_core[] =
-	"arp"
-	" or (udp and (port 53 or port 5353 or port 5355 or port 137 or port 67 or port 68))"
-	" or (udp and (port 50001 or portrange 21115-21119 or port 9993 or port 5938)"
-	" and less 400)"
+/* What follows the UDP ports (1, 2): TCP (3, 4, 5) and IPv6 extension
+ * headers. */
+static const char net_filter_tcp[] =
 	" or (ip and tcp and (tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0"
-	" or (tcp dst port 443 and " V4_PLEN " > 0 and " V4_PLEN " <= " STR(NET_FILTER_SMALL_PAYLOAD) ")"
+	" or (tcp dst port " STR(NET_TCP_PORT_TLS) " and " V4_PLEN " > 0 and "
+	V4_PLEN " <= " STR(NET_FILTER_SMALL_PAYLOAD) ")"
 	" or " HEADS("tcp", V4_P) "))"
 	" or (ip6 and ip6[6] = 6 and (ip6[53] & 0x07 != 0"
-	" or (ip6[42:2] = 443 and " V6_PLEN " > 0 and " V6_PLEN " <= " STR(NET_FILTER_SMALL_PAYLOAD) ")"
+	" or (ip6[42:2] = " STR(NET_TCP_PORT_TLS) " and " V6_PLEN " > 0 and "
+	V6_PLEN " <= " STR(NET_FILTER_SMALL_PAYLOAD) ")"
 	" or " HEADS("ip6", V6_P) "))"
 	" or (ip6 and (ip6[6] = 0 or ip6[6] = 43 or ip6[6] = 60))";
 
-const char *net_filter_text(int dlt, char *buf, size_t len)
+/* "port 53 or port 5353 or ...": the UDP rows of the port table that are
+ * signature ports (signature true) or services.  0 or -ENOSPC. */
+static int udp_ports_text(char *buf, size_t len, bool signature)
 {
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NET_UDP_PORTS_N; i++) {
+		const struct net_port_range *r = &net_udp_ports[i];
+		const char *sep = o ? " or " : "";
+		int n;
+
+		if ((r->use == NET_PORT_SIGNATURE) != signature)
+			continue;
+		if (r->first == r->last)
+			n = snprintf(buf + o, len - o, "%sport %u", sep, (unsigned)r->first);
+		else
+			n = snprintf(buf + o, len - o, "%sportrange %u-%u", sep,
+				     (unsigned)r->first, (unsigned)r->last);
+		if (n < 0 || (size_t)n >= len - o)
+			return -ENOSPC;
+		o += (size_t)n;
+	}
+	return 0;
+}
+
+/* The filter for one packet, whatever the link type.  0 or -ENOSPC. */
+static int net_filter_core(char *buf, size_t len)
+{
+	char services[256], signatures[256];
 	int n;
 
+	if (udp_ports_text(services, sizeof(services), false) < 0 ||
+	    udp_ports_text(signatures, sizeof(signatures), true) < 0)
+		return -ENOSPC;
+	n = snprintf(buf, len, "arp or (udp and (%s)) or (udp and (%s) and less 400)%s",
+		     services, signatures, net_filter_tcp);
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
+const char *net_filter_text(int dlt, char *buf, size_t len)
+{
+	char core[sizeof(net_filter_tcp) + 1024];
+	int n;
+
+	if (net_filter_core(core, sizeof(core)) < 0)
+		return NULL;
 	if (dlt == NET_DLT_EN10MB)
 		n = snprintf(buf, len, "(%s) or (vlan and ((%s) or (vlan and (%s))))",
-			     net_filter_core, net_filter_core, net_filter_core);
+			     core, core, core);
 	else
-		n = snprintf(buf, len, "%s", net_filter_core);
+		n = snprintf(buf, len, "%s", core);
 	return n < 0 || (size_t)n >= len ? NULL : buf;
 }
 

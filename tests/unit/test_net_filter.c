@@ -17,8 +17,10 @@
 #include <cmocka.h>
 #include <pcap/pcap.h>
 
+#include "collectors/net/dissect.h"
 #include "collectors/net/net_decode.h"
 #include "collectors/net/net_filter.h"
+#include "collectors/net/ports.h"
 #include "test_net_frames.h"
 
 struct filt {
@@ -141,6 +143,43 @@ static void test_name_services_and_lan_pass(void **unused)
 	assert_true(passes(&f, &fr));
 	fr_udp4(&fr, 2, 40000, 53, dns, sizeof(dns));		/* 802.1ad + 802.1Q */
 	assert_true(passes(&f, &fr));
+	filt_close(&f);
+}
+
+/* The port table (ports.h) the filter and the UDP dispatch are built
+ * from: every UDP wire signature's port is one of its signature ports,
+ * and every port of every row passes the filter (a small datagram) and
+ * dispatches to its service, or to none for a signature row. */
+static void test_port_table(void **unused)
+{
+	struct filt f;
+	struct frame fr;
+	uint8_t pl[32] = { 0 };
+
+	(void)unused;
+	for (const struct wire_signature *s = dissect_wire_signatures; s->id; s++) {
+		bool found = false;
+
+		if (s->transport != DISSECT_UDP)
+			continue;
+		for (size_t i = 0; i < NET_UDP_PORTS_N; i++)
+			if (net_udp_ports[i].use == NET_PORT_SIGNATURE &&
+			    net_port_in(&net_udp_ports[i], s->port))
+				found = true;
+		assert_true(found);
+	}
+	filt_open(&f, DLT_EN10MB);
+	for (size_t i = 0; i < NET_UDP_PORTS_N; i++) {
+		const struct net_port_range *r = &net_udp_ports[i];
+		int service = r->use == NET_PORT_SIGNATURE ? -1 : (int)r->use;
+
+		for (unsigned p = r->first; p <= r->last; p++) {
+			fr_udp4(&fr, 0, 40000, p, pl, sizeof(pl));
+			assert_true(passes(&f, &fr));
+			assert_int_equal(net_port_udp_service(40000, (uint16_t)p), service);
+			assert_int_equal(net_port_udp_service((uint16_t)p, 40000), service);
+		}
+	}
 	filt_close(&f);
 }
 
@@ -302,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_filter_compiles_for_every_link_type),
 		cmocka_unit_test(test_child_compile_same_program),
 		cmocka_unit_test(test_name_services_and_lan_pass),
+		cmocka_unit_test(test_port_table),
 		cmocka_unit_test(test_handshakes_pass),
 		cmocka_unit_test(test_bulk_does_not_pass),
 		cmocka_unit_test(test_other_link_types),

@@ -32,7 +32,8 @@ enum confidence {
 struct rule_meta {
 	char *id;
 	char *name;
-	char *description;		/* may be NULL */
+	char *description;		/* what was seen, what it means; may be NULL */
+	char *advice;			/* what the SOC should do; may be NULL */
 	char *category;			/* may be NULL */
 	int severity;			/* syslog level, LOG_EMERG(0)..LOG_DEBUG(7) */
 	enum confidence confidence;

@@ -235,13 +235,26 @@ $(BUILD)/man/%: packaging/man/%
 	@mkdir -p $(dir $@)
 	cp $< $@
 
-# The field reference is generated from the binary's own field tables.
+# The field reference is generated from the binary's own field tables,
+# the reference of the shipped rules from the rule files (their name,
+# description and advice; rules2doc.sh refuses a rule without them).
+RULE_FILES := $(sort $(wildcard rules/rules.d/*.rules))
 $(BUILD)/man/farmhound.rules.5: packaging/man/farmhound.rules.5.in packaging/man/fields2man.sh \
-		$(BUILD)/farmhound
+		packaging/man/rules2doc.sh $(RULE_FILES) $(BUILD)/farmhound
 	@mkdir -p $(dir $@)
 	$(BUILD)/farmhound --fields >$@.fields
 	sh packaging/man/fields2man.sh $< $@.fields >$@.tmp
-	mv $@.tmp $@
+	sh packaging/man/rules2doc.sh man $@.tmp $(RULE_FILES) >$@.tmp2
+	mv $@.tmp2 $@
+	rm -f $@.tmp
+
+# README's alert reference, between its "rules reference" markers, from
+# the same rule files: run after editing a shipped rule (make test fails,
+# in tests/integration/ruledoc.sh, while README is stale).
+.PHONY: ruledoc
+ruledoc:
+	sh packaging/man/rules2doc.sh readme README.md $(RULE_FILES) >README.md.tmp
+	mv README.md.tmp README.md
 
 install: $(BUILD)/farmhound $(MAN_PAGES)
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/farmhound/rules.d \

@@ -14,9 +14,17 @@ UMOCK_PKGS := umockdev-1.0 glib-2.0 gobject-2.0
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
+# The version is written once, in VERSION: the binary gets it as
+# FARMHOUND_VERSION, the man pages, the Debian changelog and the RPM spec
+# get it in place of their @VERSION@ (`make man`, `make deb`, `make rpm`).
+VERSION := $(shell cat VERSION 2>/dev/null)
+ifeq ($(VERSION),)
+$(error VERSION: missing or empty (one line: MAJOR.MINOR.PATCH))
+endif
+SUBST_VERSION = sed 's/@VERSION@/$(VERSION)/g'
 # Recursive (=) so pkg-config runs after `make deps` has installed it.
 FH_CFLAGS = -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -Iagent -Icollectors -Irules \
-            $(shell pkg-config --cflags $(PKGS))
+            -DFARMHOUND_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
 FH_LIBS   = $(shell pkg-config --libs $(PKGS))
 
 BUILD := build
@@ -50,7 +58,7 @@ $(BUILD)/libfarmhound.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-$(BUILD)/obj/%.o: %.c $(wildcard agent/*.h collectors/*.h rules/*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard agent/*.h collectors/*.h rules/*.h) VERSION
 	@mkdir -p $(dir $@)
 	$(CC) $(FH_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -190,7 +198,7 @@ fuzz-build:
 fuzz: fuzz-build
 	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz/run.sh $(FUZZ_NAMES)
 
-$(FUZZ_BUILD)/obj/%.o: %.c $(wildcard agent/*.h collectors/*.h rules/*.h)
+$(FUZZ_BUILD)/obj/%.o: %.c $(wildcard agent/*.h collectors/*.h rules/*.h) VERSION
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FH_CFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
@@ -223,28 +231,40 @@ DOCDIR      ?= $(PREFIX)/share/doc/farmhound
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 INSTALL     ?= install
-VERSION     := $(shell sed -n 's/^\#define FARMHOUND_VERSION "\(.*\)"/\1/p' agent/alert.h)
 MAN_PAGES   := $(BUILD)/man/farmhound.8 $(BUILD)/man/farmhound.conf.5 $(BUILD)/man/farmhound.rules.5
-PKG_FILES   := Makefile README.md agent collectors rules packaging
+PKG_FILES   := Makefile VERSION README.md agent collectors rules packaging
+# The packaging files that carry the version, filled in from VERSION.
+PKG_VERSIONED := $(BUILD)/pkg/debian/changelog $(BUILD)/pkg/farmhound.spec
 
-.PHONY: install man deb rpm
+.PHONY: install man deb rpm versioned
 
 man: $(MAN_PAGES)
 
-$(BUILD)/man/%: packaging/man/%
+# Everything that carries the version (tests/integration/version.sh).
+versioned: $(BUILD)/farmhound $(MAN_PAGES) $(PKG_VERSIONED)
+
+$(BUILD)/man/%: packaging/man/% VERSION
 	@mkdir -p $(dir $@)
-	cp $< $@
+	$(SUBST_VERSION) $< >$@
+
+$(BUILD)/pkg/debian/changelog: packaging/debian/changelog VERSION
+	@mkdir -p $(dir $@)
+	$(SUBST_VERSION) $< >$@
+
+$(BUILD)/pkg/farmhound.spec: packaging/rpm/farmhound.spec VERSION
+	@mkdir -p $(dir $@)
+	$(SUBST_VERSION) $< >$@
 
 # The field reference is generated from the binary's own field tables,
 # the reference of the shipped rules from the rule files (their name,
 # description and advice; rules2doc.sh refuses a rule without them).
 RULE_FILES := $(sort $(wildcard rules/rules.d/*.rules))
 $(BUILD)/man/farmhound.rules.5: packaging/man/farmhound.rules.5.in packaging/man/fields2man.sh \
-		packaging/man/rules2doc.sh $(RULE_FILES) $(BUILD)/farmhound
+		packaging/man/rules2doc.sh $(RULE_FILES) $(BUILD)/farmhound VERSION
 	@mkdir -p $(dir $@)
 	$(BUILD)/farmhound --fields >$@.fields
 	sh packaging/man/fields2man.sh $< $@.fields >$@.tmp
-	sh packaging/man/rules2doc.sh man $@.tmp $(RULE_FILES) >$@.tmp2
+	sh packaging/man/rules2doc.sh man $@.tmp $(RULE_FILES) | $(SUBST_VERSION) >$@.tmp2
 	mv $@.tmp2 $@
 	rm -f $@.tmp
 
@@ -275,12 +295,14 @@ install: $(BUILD)/farmhound $(MAN_PAGES)
 	$(INSTALL) -m 0644 packaging/farmhound.conf packaging/rsyslog/60-farmhound.conf \
 	  packaging/examples/ptrace.conf $(DESTDIR)$(DOCDIR)/examples/
 
-# Binary packages, built from a copy of the tree (never from build/).
-deb:
+# Binary packages, built from a copy of the tree (never from build/), with
+# the changelog and the spec that carry the version.
+deb: $(BUILD)/pkg/debian/changelog
 	rm -rf $(BUILD)/deb
 	mkdir -p $(BUILD)/deb/farmhound-$(VERSION)
 	cp -r $(PKG_FILES) $(BUILD)/deb/farmhound-$(VERSION)/
 	cp -rL packaging/debian $(BUILD)/deb/farmhound-$(VERSION)/debian
+	cp $(BUILD)/pkg/debian/changelog $(BUILD)/deb/farmhound-$(VERSION)/debian/changelog
 	@# A fresh make inside: not this one's command-line variables (BUILD=...),
 	@# nor build flags a caller exported (make test-asan's sanitizer CFLAGS):
 	@# the package takes dpkg-buildflags' hardened ones.
@@ -291,11 +313,11 @@ deb:
 
 # --nodeps: where rpmbuild is not the system's package manager (Debian's
 # rpm package), no BuildRequires can be satisfied from its empty database.
-rpm:
+rpm: $(BUILD)/pkg/farmhound.spec
 	rm -rf $(BUILD)/rpm
 	mkdir -p $(BUILD)/rpm/SOURCES
 	tar -czf $(BUILD)/rpm/SOURCES/farmhound-$(VERSION).tar.gz \
 	  --transform 's,^,farmhound-$(VERSION)/,' $(PKG_FILES)
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL rpmbuild -bb --define '_topdir $(abspath $(BUILD)/rpm)' \
-	  $$(rpm -q rpm >/dev/null 2>&1 || echo --nodeps) packaging/rpm/farmhound.spec
+	  $$(rpm -q rpm >/dev/null 2>&1 || echo --nodeps) $(BUILD)/pkg/farmhound.spec
 	@ls $(BUILD)/rpm/RPMS/*/*.rpm

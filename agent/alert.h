@@ -109,6 +109,7 @@ int severity_from_name(const char *name);		/* level or -EINVAL */
 const char *confidence_name(enum confidence c);
 int confidence_from_name(const char *name);	/* value or -EINVAL */
 
-#define FARMHOUND_VERSION "0.1.0"
+/* FARMHOUND_VERSION, the version string, comes from the Makefile (-D), which
+ * reads it from the VERSION file: the one place it is written. */
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * format_cef.c - ArcSight Common Event Format (CEF:0), one line:
  *
- *   CEF:0|farmhound|farmhound|0.1.0|<rule id>|<rule name>|<severity>|<ext>
+ *   CEF:0|farmhound|farmhound|<version>|<rule id>|<rule name>|<severity>|<ext>
  *
  * Escaping (CEF Implementation Standard): header fields escape '\' and
  * '|'; extension values escape '\', '=', and CR/LF as \r \n.  CEF has no

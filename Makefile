@@ -232,7 +232,7 @@ UNITDIR     ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 INSTALL     ?= install
 MAN_PAGES   := $(BUILD)/man/farmhound.8 $(BUILD)/man/farmhound.conf.5 $(BUILD)/man/farmhound.rules.5
-PKG_FILES   := Makefile VERSION README.md agent collectors rules packaging
+PKG_FILES   := Makefile VERSION LICENSE README.md agent collectors rules packaging
 # The packaging files that carry the version, filled in from VERSION.
 PKG_VERSIONED := $(BUILD)/pkg/debian/changelog $(BUILD)/pkg/farmhound.spec
 

@@ -12,7 +12,9 @@
 #   %changelog entry; no @VERSION@ is left in them;
 # - no file that builds the binary, the packages or the man pages
 #   (Makefile, agent/, collectors/, rules/, packaging/) spells the version;
-#   documentation (*.md) may quote an example alert.
+#   documentation (*.md) may quote an example alert;
+# - LICENSE is the Apache License 2.0 text; debian/copyright and the spec
+#   declare Apache-2.0.
 # Binds no port, runs no daemon.
 . "$(dirname "$0")/lib.sh"
 
@@ -62,4 +64,18 @@ check "no @VERSION@ is left in what make fills in" \
 check "no source but VERSION spells $V" test ! -s "$T/spelled"
 sed 's/^/# /' "$T/spelled"
 
+# ---- licence ----
+if [ -r /usr/share/common-licenses/Apache-2.0 ]; then
+	check "LICENSE is the Apache License 2.0 text" \
+		cmp -s "$top/LICENSE" /usr/share/common-licenses/Apache-2.0
+else
+	check "LICENSE is the Apache License 2.0 text" \
+		sh -c "grep -q 'Apache License' '$top/LICENSE' &&
+			grep -q 'Version 2.0, January 2004' '$top/LICENSE'"
+fi
+check "debian/copyright: Files: * under Apache-2.0" \
+	sh -c "sed -n '/^Files: \*\$/,/^\$/p' '$top/packaging/debian/copyright' | grep -qx 'License: Apache-2.0'"
+check "the RPM spec: License Apache-2.0, and it ships LICENSE" \
+	sh -c "grep -qx 'License: *Apache-2.0' '$top/packaging/rpm/farmhound.spec' &&
+		grep -qx '%license LICENSE' '$top/packaging/rpm/farmhound.spec'"
 finish

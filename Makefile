@@ -14,17 +14,9 @@ UMOCK_PKGS := umockdev-1.0 glib-2.0 gobject-2.0
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-# The version is written once, in VERSION: the binary gets it as
-# FARMHOUND_VERSION, the man pages, the Debian changelog and the RPM spec
-# get it in place of their @VERSION@ (`make man`, `make deb`, `make rpm`).
-VERSION := $(shell cat VERSION 2>/dev/null)
-ifeq ($(VERSION),)
-$(error VERSION: missing or empty (one line: MAJOR.MINOR.PATCH))
-endif
-SUBST_VERSION = sed 's/@VERSION@/$(VERSION)/g'
 # Recursive (=) so pkg-config runs after `make deps` has installed it.
 FH_CFLAGS = -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -Iagent -Icollectors -Irules \
-            -DFARMHOUND_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
+            $(shell pkg-config --cflags $(PKGS))
 FH_LIBS   = $(shell pkg-config --libs $(PKGS))
 
 BUILD := build
@@ -58,7 +50,7 @@ $(BUILD)/libfarmhound.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-$(BUILD)/obj/%.o: %.c $(wildcard agent/*.h collectors/*.h rules/*.h) VERSION
+$(BUILD)/obj/%.o: %.c $(wildcard agent/*.h collectors/*.h rules/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(FH_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -198,7 +190,7 @@ fuzz-build:
 fuzz: fuzz-build
 	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz/run.sh $(FUZZ_NAMES)
 
-$(FUZZ_BUILD)/obj/%.o: %.c $(wildcard agent/*.h collectors/*.h rules/*.h) VERSION
+$(FUZZ_BUILD)/obj/%.o: %.c $(wildcard agent/*.h collectors/*.h rules/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FH_CFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
@@ -231,16 +223,29 @@ DOCDIR      ?= $(PREFIX)/share/doc/farmhound
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 INSTALL     ?= install
+VERSION     := $(shell cat VERSION 2>/dev/null)
 MAN_PAGES   := $(BUILD)/man/farmhound.8 $(BUILD)/man/farmhound.conf.5 $(BUILD)/man/farmhound.rules.5
-PKG_FILES   := Makefile VERSION LICENSE README.md agent collectors rules packaging
-# The packaging files that carry the version, filled in from VERSION.
-PKG_VERSIONED := $(BUILD)/pkg/debian/changelog $(BUILD)/pkg/farmhound.spec
+PKG_FILES   := Makefile README.md agent collectors rules packaging
 
-.PHONY: install man deb rpm versioned
+.PHONY: install man deb rpm
 
 man: $(MAN_PAGES)
 
-# Everything that carries the version (tests/integration/version.sh).
+# The version is written once, in VERSION (README "Version and licence"):
+# the binary gets it as FARMHOUND_VERSION, which every object is rebuilt
+# for; the man pages, the Debian changelog and the RPM spec get it in place
+# of their @VERSION@.  `make versioned` builds everything that carries it
+# (tests/integration/version.sh).
+ifeq ($(VERSION),)
+$(error VERSION: missing or empty (one line: MAJOR.MINOR.PATCH))
+endif
+FH_CFLAGS += -DFARMHOUND_VERSION='"$(VERSION)"'
+$(OBJ) $(FUZZ_OBJ): VERSION
+SUBST_VERSION = sed 's/@VERSION@/$(VERSION)/g'
+PKG_FILES += VERSION LICENSE
+PKG_VERSIONED := $(BUILD)/pkg/debian/changelog $(BUILD)/pkg/farmhound.spec
+
+.PHONY: versioned
 versioned: $(BUILD)/farmhound $(MAN_PAGES) $(PKG_VERSIONED)
 
 $(BUILD)/man/%: packaging/man/% VERSION

@@ -10,8 +10,8 @@
 #   built from their @VERSION@ templates into $BUILD) says it: .Os of each
 #   page, the changelog's newest entry, the spec's Version and newest
 #   %changelog entry; no @VERSION@ is left in them;
-# - no file that builds the binary, the packages or the man pages
-#   (Makefile, agent/, collectors/, rules/, packaging/) spells the version;
+# - no file that builds the binary, the packages or the man pages (the
+#   tree but tests/ and build directories) spells the version;
 #   documentation (*.md) may quote an example alert;
 # - LICENSE is the Apache License 2.0 text; debian/copyright and the spec
 #   declare Apache-2.0.
@@ -59,8 +59,9 @@ check "no @VERSION@ is left in what make fills in" \
 		'$B'/man/farmhound.rules.5 '$B'/pkg/debian/changelog '$B'/pkg/farmhound.spec"
 
 # ---- written once ----
-(cd "$top" && grep -rnwF -e "$V" Makefile agent collectors rules packaging \
-	--exclude='*.md' 2>/dev/null) >"$T/spelled"
+(cd "$top" && grep -rnwF -e "$V" --exclude-dir=.git --exclude-dir=tests \
+	--exclude-dir='build*' --exclude='*.md' --exclude=VERSION --exclude=LICENSE . \
+	2>/dev/null) >"$T/spelled"
 check "no source but VERSION spells $V" test ! -s "$T/spelled"
 sed 's/^/# /' "$T/spelled"
 

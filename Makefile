@@ -230,7 +230,7 @@ DOCDIR      ?= $(PREFIX)/share/doc/farmhound
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 INSTALL     ?= install
-VERSION     := $(shell sed -n 's/^\#define FARMHOUND_VERSION "\(.*\)"/\1/p' rules/alert.h)
+VERSION     := $(shell cat VERSION 2>/dev/null)
 MAN_PAGES   := $(BUILD)/man/farmhound.8 $(BUILD)/man/farmhound.conf.5 $(BUILD)/man/farmhound.rules.5
 PKG_FILES   := Makefile README.md lib collectors rules agent packaging
 
@@ -238,17 +238,55 @@ PKG_FILES   := Makefile README.md lib collectors rules agent packaging
 
 man: $(MAN_PAGES)
 
-$(BUILD)/man/%: packaging/man/%
-	@mkdir -p $(dir $@)
-	cp $< $@
+# The version is written once, in VERSION (README "Version and licence"):
+# the binary gets it as FARMHOUND_VERSION, which every object is rebuilt
+# for; the man pages, the Debian changelog and the RPM spec get it in place
+# of their @VERSION@.  `make versioned` builds everything that carries it
+# (tests/integration/version.sh).
+ifeq ($(VERSION),)
+$(error VERSION: missing or empty (one line: MAJOR.MINOR.PATCH))
+endif
+FH_CFLAGS += -DFARMHOUND_VERSION='"$(VERSION)"'
+$(OBJ) $(FUZZ_OBJ): VERSION
+SUBST_VERSION = sed 's/@VERSION@/$(VERSION)/g'
+PKG_FILES += VERSION LICENSE
+PKG_VERSIONED := $(BUILD)/pkg/debian/changelog $(BUILD)/pkg/farmhound.spec
 
-# The field reference is generated from the binary's own field tables.
+.PHONY: versioned
+versioned: $(BUILD)/farmhound $(MAN_PAGES) $(PKG_VERSIONED)
+
+$(BUILD)/man/%: packaging/man/% VERSION
+	@mkdir -p $(dir $@)
+	$(SUBST_VERSION) $< >$@
+
+$(BUILD)/pkg/debian/changelog: packaging/debian/changelog VERSION
+	@mkdir -p $(dir $@)
+	$(SUBST_VERSION) $< >$@
+
+$(BUILD)/pkg/farmhound.spec: packaging/rpm/farmhound.spec VERSION
+	@mkdir -p $(dir $@)
+	$(SUBST_VERSION) $< >$@
+
+# The field reference is generated from the binary's own field tables,
+# the reference of the shipped rules from the rule files (their name,
+# description and advice; rules2doc.sh refuses a rule without them).
+RULE_FILES := $(sort $(wildcard rules/rules.d/*.rules))
 $(BUILD)/man/farmhound.rules.5: packaging/man/farmhound.rules.5.in packaging/man/fields2man.sh \
-		$(BUILD)/farmhound
+		packaging/man/rules2doc.sh $(RULE_FILES) $(BUILD)/farmhound VERSION
 	@mkdir -p $(dir $@)
 	$(BUILD)/farmhound --fields >$@.fields
 	sh packaging/man/fields2man.sh $< $@.fields >$@.tmp
-	mv $@.tmp $@
+	sh packaging/man/rules2doc.sh man $@.tmp $(RULE_FILES) | $(SUBST_VERSION) >$@.tmp2
+	mv $@.tmp2 $@
+	rm -f $@.tmp
+
+# README's alert reference, between its "rules reference" markers, from
+# the same rule files: run after editing a shipped rule (make test fails,
+# in tests/integration/ruledoc.sh, while README is stale).
+.PHONY: ruledoc
+ruledoc:
+	sh packaging/man/rules2doc.sh readme README.md $(RULE_FILES) >README.md.tmp
+	mv README.md.tmp README.md
 
 install: $(BUILD)/farmhound $(MAN_PAGES)
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/farmhound/rules.d \
@@ -269,12 +307,14 @@ install: $(BUILD)/farmhound $(MAN_PAGES)
 	$(INSTALL) -m 0644 packaging/farmhound.conf packaging/rsyslog/60-farmhound.conf \
 	  packaging/examples/ptrace.conf $(DESTDIR)$(DOCDIR)/examples/
 
-# Binary packages, built from a copy of the tree (never from build/).
-deb:
+# Binary packages, built from a copy of the tree (never from build/), with
+# the changelog and the spec that carry the version.
+deb: $(BUILD)/pkg/debian/changelog
 	rm -rf $(BUILD)/deb
 	mkdir -p $(BUILD)/deb/farmhound-$(VERSION)
 	cp -r $(PKG_FILES) $(BUILD)/deb/farmhound-$(VERSION)/
 	cp -rL packaging/debian $(BUILD)/deb/farmhound-$(VERSION)/debian
+	cp $(BUILD)/pkg/debian/changelog $(BUILD)/deb/farmhound-$(VERSION)/debian/changelog
 	@# A fresh make inside: not this one's command-line variables (BUILD=...),
 	@# nor build flags a caller exported (make test-asan's sanitizer CFLAGS):
 	@# the package takes dpkg-buildflags' hardened ones.
@@ -285,11 +325,11 @@ deb:
 
 # --nodeps: where rpmbuild is not the system's package manager (Debian's
 # rpm package), no BuildRequires can be satisfied from its empty database.
-rpm:
+rpm: $(BUILD)/pkg/farmhound.spec
 	rm -rf $(BUILD)/rpm
 	mkdir -p $(BUILD)/rpm/SOURCES
 	tar -czf $(BUILD)/rpm/SOURCES/farmhound-$(VERSION).tar.gz \
 	  --transform 's,^,farmhound-$(VERSION)/,' $(PKG_FILES)
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL rpmbuild -bb --define '_topdir $(abspath $(BUILD)/rpm)' \
-	  $$(rpm -q rpm >/dev/null 2>&1 || echo --nodeps) packaging/rpm/farmhound.spec
+	  $$(rpm -q rpm >/dev/null 2>&1 || echo --nodeps) $(BUILD)/pkg/farmhound.spec
 	@ls $(BUILD)/rpm/RPMS/*/*.rpm

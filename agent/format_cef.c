@@ -1,7 +1,7 @@
 /*
  * format_cef.c - ArcSight Common Event Format (CEF:0), one line:
  *
- *   CEF:0|farmhound|farmhound|0.1.0|<rule id>|<rule name>|<severity>|<ext>
+ *   CEF:0|farmhound|farmhound|<version>|<rule id>|<rule name>|<severity>|<ext>
  *
  * Escaping (CEF Implementation Standard): header fields escape '\' and
  * '|'; extension values escape '\', '=', and CR/LF as \r \n.  CEF has no
@@ -21,6 +21,10 @@
  *   cn2Label=suppressed cn2 (only when > 0)
  *   cs4Label=lifecycle cs4 (resolved, reasserted; only then)
  *   cn3Label=count cn3 (a threshold's count; only then)
+ *   cs5Label=description cs5, cs6Label=advice cs6 (the rule's own text,
+ *   when it has it: JSON's rule.description and farmhound.advice)
+ * That uses the last two of the six custom strings; a later fact takes a
+ * vendor key ("farmhound" + CamelCase) like the event fields.
  * Event fields have no dictionary keys, so each becomes a vendor custom key
  * "farmhound" + CamelCase(field name): vendor_id -> farmhoundVendorId,
  * has_keyboard -> farmhoundHasKeyboard.  CEF keys must be alphanumeric,
@@ -45,6 +49,7 @@
 #define STR_NAME	192
 #define STR_SHORT	64
 #define STR_FIELD	256
+#define STR_ADVICE	256
 #define STR_MESSAGE	448
 #define KEY_MAX		64
 
@@ -214,6 +219,14 @@ static void cef_facts(struct escape_buf *b, const struct alert *a)
 	/* The verdict's score and rules are in msg (alert_message). */
 	alert_message(a, msg, sizeof(msg));
 	cef_pair_str(b, "msg", msg, STR_MESSAGE);
+	if (r->description) {
+		cef_pair_str(b, "cs5Label", "description", STR_SHORT);
+		cef_pair_str(b, "cs5", r->description, STR_NAME);
+	}
+	if (r->advice) {
+		cef_pair_str(b, "cs6Label", "advice", STR_SHORT);
+		cef_pair_str(b, "cs6", r->advice, STR_ADVICE);
+	}
 }
 
 static ssize_t format_cef(const struct alert *a, char *buf, size_t len)

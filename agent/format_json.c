@@ -21,6 +21,12 @@
  * The JSON contract keys are written before the event fields, so they are
  * never the ones dropped.
  *
+ * The rule's own documentation rides along when the rule has it:
+ * rule.description (ECS: what was seen, what it means) and
+ * farmhound.advice (what to do; ECS has no key for it).  Both are written
+ * before the event fields, like every rule fact, so a huge event loses
+ * fields, never the text the SOC acts on.
+ *
  * Correlation adds, under "farmhound": "lifecycle" (resolved, reasserted;
  * absent for a new alert), "count" and "values" (a threshold), "verdict"
  * {score, threshold, categories, restated} and "evidence" [{rule,
@@ -39,6 +45,7 @@
 #define STR_NAME	192	/* rule name, description */
 #define STR_SHORT	64	/* category, action, hostname, mitre id */
 #define STR_REF		192	/* rule.reference, one URL */
+#define STR_ADVICE	256	/* farmhound.advice */
 #define STR_MITRE	192	/* all technique ids together */
 #define STR_FIELD	256	/* one event string field */
 #define STR_ITEM	128	/* one list item */
@@ -49,6 +56,8 @@
 #define TAIL_MAX	768	/* host + agent + message + '}' */
 
 #define TRUNCATED_MEMBER ",\"truncated\":true"
+/* The least farmhound.fields (a contract key) can be. */
+#define FIELDS_MIN ",\"fields\":{}"
 
 /* Write ,"key": (no comma before the first member of an object). */
 static bool json_key(struct escape_buf *b, bool *first, const char *key)
@@ -332,6 +341,12 @@ static void json_farmhound(struct escape_buf *b, bool *first, const struct alert
 	json_member_str(b, &f, "confidence", confidence_name(a->rule->confidence),
 			STR_SHORT);
 	json_member_int(b, &f, "score", a->rule->score);
+	/* The optional members below are cut or left out before the
+	 * (possibly empty) fields object and the truncation flag are: their
+	 * bytes are held back. */
+	b->reserve += strlen(FIELDS_MIN) + strlen(TRUNCATED_MEMBER);
+	if (a->rule->advice)
+		json_member_str(b, &f, "advice", a->rule->advice, STR_ADVICE);
 	if (a->suppressed) {
 		char num[24];
 
@@ -349,8 +364,8 @@ static void json_farmhound(struct escape_buf *b, bool *first, const struct alert
 	json_verdict(b, &f, a);
 	json_evidence(b, &f, a);
 	/* Whatever was dropped so far (or among the fields) is flagged after
-	 * the fields; its bytes are held back now so the flag always fits. */
-	b->reserve += strlen(TRUNCATED_MEMBER);
+	 * the fields; its bytes stay held back so the flag always fits. */
+	b->reserve -= strlen(FIELDS_MIN);
 	json_fields(b, &f, a->event);
 	b->reserve -= strlen(TRUNCATED_MEMBER);
 	if (b->dropped)

@@ -6,7 +6,14 @@
  *     identity: PiKVM ... | source=usb action=add vendor_id=1d6b
  *     manufacturer="PiKVM Inc" ...
  *
- * (one line in reality).  The same facts as JSON and CEF.  String values
+ * (one line in reality).  The same facts as JSON and CEF.  A rule that
+ * documents itself adds its text between the message and the fields:
+ *
+ *   ... on port 1-1 | description="The laptop is attached to a PiKVM ..."
+ *     advice="Treat it as a confirmed IP-KVM: ..." | source=usb ...
+ *
+ * (before the fields, as in the other formats: a huge event loses fields,
+ * not the advice).  String values
  * are bare when they are plain words ([A-Za-z0-9._:/@+-]) and double-quoted
  * otherwise, with C-style escapes inside: \" \\ \n \r \t, \xNN for other
  * control bytes and for each byte of ill-formed UTF-8, \uXXXX for C1 and
@@ -175,6 +182,26 @@ static void text_head(struct escape_buf *b, const struct alert *a)
 	text_bare(b, msg, STR_MESSAGE);
 }
 
+/* " | description=\"...\" advice=\"...\"": whichever the rule has. */
+static void text_rule_doc(struct escape_buf *b, const struct rule_meta *r)
+{
+	const char *keys[] = { "description", "advice" };
+	const char *vals[] = { r->description, r->advice };
+
+	if (!r->description && !r->advice)
+		return;
+	escape_buf_puts(b, " |");
+	for (size_t i = 0; i < 2; i++) {
+		struct value v = { .set = true, .type = FIELD_STRING };
+
+		if (!vals[i])
+			continue;
+		v.str.ptr = (char *)vals[i];
+		v.str.len = strlen(vals[i]);
+		text_pair(b, keys[i], &v);
+	}
+}
+
 static ssize_t format_text(const struct alert *a, char *buf, size_t len)
 {
 	const struct source_def *src;
@@ -187,6 +214,7 @@ static ssize_t format_text(const struct alert *a, char *buf, size_t len)
 	escape_buf_init(&b, buf, ALERT_LINE_MAX);
 	b.reserve = strlen(TRUNCATED_MARK);
 	text_head(&b, a);
+	text_rule_doc(&b, a->rule);
 	escape_buf_puts(&b, " |");
 	source = (struct value){ .set = true, .type = FIELD_STRING,
 				 .str = { (char *)src->name, strlen(src->name) } };

@@ -28,7 +28,8 @@ enum confidence {
 struct rule_meta {
 	char *id;
 	char *name;
-	char *description;		/* may be NULL */
+	char *description;		/* what was seen, what it means; may be NULL */
+	char *advice;			/* what the SOC should do; may be NULL */
 	char *category;			/* may be NULL */
 	int severity;			/* syslog level, LOG_EMERG(0)..LOG_DEBUG(7) */
 	enum confidence confidence;
@@ -88,6 +89,7 @@ int severity_from_name(const char *name);		/* level or -EINVAL */
 const char *confidence_name(enum confidence c);
 int confidence_from_name(const char *name);	/* value or -EINVAL */
 
-#define FARMHOUND_VERSION "0.1.0"
+/* FARMHOUND_VERSION, the version string, comes from the Makefile (-D), which
+ * reads it from the VERSION file: the one place it is written. */
 
 #endif

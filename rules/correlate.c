@@ -123,6 +123,9 @@ struct correlate *correlate_new(void)
 		.name = (char *)"Laptop farm suspected",
 		.description = (char *)"Several independent signals of a laptop farm on this host "
 			"within the verdict window; the evidence names each rule.",
+		.advice = (char *)"Escalate: open a case with the evidence list, follow each "
+			"contributing rule's advice, and run the fleet queries for other "
+			"laptops on this network.",
 		.category = (char *)"verdict",
 		.severity = co->cfg.verdict_severity,
 		.confidence = CONFIDENCE_HIGH,

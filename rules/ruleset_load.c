@@ -14,6 +14,10 @@
  * Defaults, for keys a [rule] may leave out: name = the id, confidence =
  * medium, score = 0, cooldown = 0 (every match alerts; a cooldown is an
  * opt-in decision about a rule's noise, not something to guess).
+ * description, advice and references are optional here: the shipped packs
+ * must carry them (tests/integration/ruledoc.sh checks that, and the
+ * README and farmhound.rules(5) reference is generated from them), but an
+ * admin's own rule is not worse for leaving them out, so -t says nothing.
  *
  * Ids share a namespace per kind: two rules, two lists or two allows with
  * the same id are an error wherever they are, but a rule and an allow may
@@ -46,7 +50,7 @@ enum section_kind {
 };
 
 enum key_id {
-	K_NAME, K_DESCRIPTION, K_SOURCE, K_WHEN, K_SEVERITY, K_CONFIDENCE,
+	K_NAME, K_DESCRIPTION, K_ADVICE, K_SOURCE, K_WHEN, K_SEVERITY, K_CONFIDENCE,
 	K_CATEGORY, K_SCORE, K_MITRE, K_REFERENCES, K_COOLDOWN,
 	K_COUNT, K_WINDOW, K_DISTINCT, K_GROUP_BY, K_MATCH, K_ALERT,
 	K_ITEMS, K_REASON, K_OWNER, K_EXPIRES,
@@ -64,6 +68,7 @@ static const struct {
 } keys[K__MAX] = {
 	[K_NAME] = { "name", R },
 	[K_DESCRIPTION] = { "description", R },
+	[K_ADVICE] = { "advice", R },
 	[K_SOURCE] = { "source", R | A },
 	[K_WHEN] = { "when", R | A },
 	[K_SEVERITY] = { "severity", R },
@@ -679,6 +684,10 @@ static bool rule_meta_keys(struct loader *l, struct raw_section *sec,
 		m->description = sec->val[K_DESCRIPTION];
 		sec->val[K_DESCRIPTION] = NULL;
 	}
+	if (sec->val[K_ADVICE] && *sec->val[K_ADVICE]) {
+		m->advice = sec->val[K_ADVICE];
+		sec->val[K_ADVICE] = NULL;
+	}
 	if (sec->val[K_CATEGORY] && *sec->val[K_CATEGORY]) {
 		m->category = sec->val[K_CATEGORY];
 		sec->val[K_CATEGORY] = NULL;
@@ -693,6 +702,7 @@ void rule_free(struct rule *r)
 	free(r->meta.id);
 	free(r->meta.name);
 	free(r->meta.description);
+	free(r->meta.advice);
 	free(r->meta.category);
 	strv_free(r->meta.mitre, r->meta.nmitre);
 	strv_free(r->meta.references, r->meta.nreferences);

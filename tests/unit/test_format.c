@@ -807,6 +807,7 @@ static void test_json_hostile_rule_and_host(void **state)
 	r.name = (char *)HOSTILE;
 	r.category = (char *)HOSTILE;
 	r.description = (char *)HOSTILE;
+	r.advice = (char *)HOSTILE;
 	r.references = refs;
 	r.nreferences = 2;
 	a = make_alert(&r, ev);
@@ -816,6 +817,7 @@ static void test_json_hostile_rule_and_host(void **state)
 	assert_json_contract(root, &a);
 	assert_jstr(root, "rule.id", HOSTILE_JSON);
 	assert_jstr(root, "rule.description", HOSTILE_JSON);
+	assert_jstr(root, "farmhound.advice", HOSTILE_JSON);
 	assert_jstr_cut(root, "rule.category", HOSTILE_JSON);
 	assert_jstr_cut(root, "host.hostname", HOSTILE_JSON);
 	/* One URL (ECS rule.reference): the first, escaped like the rest. */
@@ -909,7 +911,7 @@ static void test_json_oversized_by_hand(void **state)
 	v->str.len = 5000;
 	for (size_t i = 0; i < 40; i++)
 		refs[i] = big;
-	r.id = r.name = r.category = r.description = big;
+	r.id = r.name = r.category = r.description = r.advice = big;
 	r.references = refs;
 	r.nreferences = 40;
 	r.mitre = refs;
@@ -1274,6 +1276,131 @@ static void test_text_truncation(void **state)
 	event_free(ev);
 }
 
+/* ---- a rule that documents itself (description, advice) ------------- */
+
+static struct rule_meta documented_rule(void)
+{
+	struct rule_meta r = pikvm_rule;
+
+	r.description = (char *)"A PiKVM: someone can type on this laptop remotely.";
+	r.advice = (char *)"Ask the user to unplug it; isolate the laptop.";
+	return r;
+}
+
+/* rule.description and farmhound.advice, each where the contract puts it;
+ * the rest of the line is the golden one's (test_json_golden). */
+static void test_json_rule_doc(void **state)
+{
+	struct event *ev = pikvm_event();
+	struct rule_meta r = documented_rule();
+	struct alert a = make_alert(&r, ev);
+	char buf[ALERT_LINE_MAX];
+	struct jv *root;
+	ssize_t n;
+
+	(void)state;
+	n = run_format("json", &a, buf);
+	root = parse_or_fail(buf, n);
+	assert_json_contract(root, &a);
+	assert_non_null(strstr(buf,
+		"\"rule\":{\"id\":\"ip-kvm-usb-identity\","
+		"\"name\":\"IP-KVM USB gadget identity\",\"category\":\"ip-kvm\","
+		"\"description\":\"A PiKVM: someone can type on this laptop remotely.\"},"));
+	assert_non_null(strstr(buf,
+		"\"farmhound\":{\"source\":\"usb\",\"confidence\":\"high\",\"score\":80,"
+		"\"advice\":\"Ask the user to unplug it; isolate the laptop.\","
+		"\"fields\":{\"action\":\"add\","));
+	jv_free(root);
+	event_free(ev);
+}
+
+static void test_cef_rule_doc(void **state)
+{
+	struct event *ev = pikvm_event();
+	struct rule_meta r = documented_rule();
+	struct alert a = make_alert(&r, ev);
+	char buf[ALERT_LINE_MAX];
+	struct cef c;
+	ssize_t n;
+
+	(void)state;
+	n = run_format("cef", &a, buf);
+	assert_one_line(buf, n);
+	assert_non_null(strstr(buf,
+		"(1d6b:0104) on port 1-1 cs5Label=description "
+		"cs5=A PiKVM: someone can type on this laptop remotely. "
+		"cs6Label=advice cs6=Ask the user to unplug it; isolate the laptop. "
+		"farmhoundAction=add "));
+	r.description = (char *)HOSTILE;
+	r.advice = (char *)HOSTILE;
+	n = run_format("cef", &a, buf);
+	assert_one_line(buf, n);
+	cef_parse(buf, &c);
+	assert_string_equal(cef_get(&c, "cs5Label"), "description");
+	assert_string_equal(cef_get(&c, "cs5"), HOSTILE_CEF);
+	assert_string_equal(cef_get(&c, "cs6Label"), "advice");
+	assert_string_equal(cef_get(&c, "cs6"), HOSTILE_CEF);
+	cef_free(&c);
+	event_free(ev);
+}
+
+static void test_text_rule_doc(void **state)
+{
+	struct event *ev = pikvm_event();
+	struct rule_meta r = documented_rule();
+	struct alert a = make_alert(&r, ev);
+	char buf[ALERT_LINE_MAX], want[256];
+	ssize_t n;
+
+	(void)state;
+	n = run_format("text", &a, buf);
+	assert_one_line(buf, n);
+	assert_non_null(strstr(buf,
+		"(1d6b:0104) on port 1-1 | "
+		"description=\"A PiKVM: someone can type on this laptop remotely.\" "
+		"advice=\"Ask the user to unplug it; isolate the laptop.\" | "
+		"source=usb action=add vendor_id=1d6b "));
+	/* Only advice: the section holds just that. */
+	r.description = NULL;
+	r.advice = (char *)HOSTILE;
+	n = run_format("text", &a, buf);
+	assert_one_line(buf, n);
+	snprintf(want, sizeof(want), "on port 1-1 | advice=%s | source=usb ",
+		 HOSTILE_TEXT + strlen("manufacturer="));
+	assert_non_null(strstr(buf, want));
+	event_free(ev);
+}
+
+/* A huge event loses fields in every format, never the rule's text. */
+static void test_rule_doc_survives_huge_event(void **state)
+{
+	struct event *ev = huge_event(5000, 'D');
+	struct rule_meta r = documented_rule();
+	struct alert a = make_alert(&r, ev);
+	char buf[ALERT_LINE_MAX];
+	struct jv *root;
+	struct cef c;
+	ssize_t n;
+
+	(void)state;
+	n = run_format("json", &a, buf);
+	root = parse_or_fail(buf, n);
+	assert_jbool(root, "farmhound.truncated", true);
+	assert_jstr(root, "rule.description", r.description);
+	assert_jstr(root, "farmhound.advice", r.advice);
+	jv_free(root);
+	n = run_format("cef", &a, buf);
+	cef_parse(buf, &c);
+	assert_string_equal(cef_get(&c, "farmhoundTruncated"), "true");
+	assert_string_equal(cef_get(&c, "cs5"), r.description);
+	assert_string_equal(cef_get(&c, "cs6"), r.advice);
+	cef_free(&c);
+	n = run_format("text", &a, buf);
+	assert_true(n > 12 && strcmp(buf + n - 12, " [truncated]") == 0);
+	assert_non_null(strstr(buf, " advice=\"Ask the user to unplug it; isolate the laptop.\" | "));
+	event_free(ev);
+}
+
 /* ---- every format against random bytes -------------------------------- */
 
 static char *random_string(size_t max)
@@ -1332,6 +1459,7 @@ static void test_all_formats_random(void **state)
 		r.id = id;
 		r.name = name;
 		r.description = items[0];
+		r.advice = rand() % 2 ? items[1] : NULL;
 		r.references = items;
 		r.nreferences = 3;
 		r.mitre = items;
@@ -1376,6 +1504,10 @@ int main(void)
 		cmocka_unit_test(test_json_evidence_bounded),
 		cmocka_unit_test(test_json_hostile_strings),
 		cmocka_unit_test(test_json_hostile_rule_and_host),
+		cmocka_unit_test(test_json_rule_doc),
+		cmocka_unit_test(test_cef_rule_doc),
+		cmocka_unit_test(test_text_rule_doc),
+		cmocka_unit_test(test_rule_doc_survives_huge_event),
 		cmocka_unit_test(test_json_truncation_stays_valid),
 		cmocka_unit_test(test_json_oversized_by_hand),
 		cmocka_unit_test(test_json_escaper),

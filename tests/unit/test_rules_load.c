@@ -99,6 +99,8 @@ BAD(test_section_no_id, "section-no-id.rules", 1, 2, "section [rule] needs an id
 BAD(test_section_unclosed, "section-unclosed.rules", 1, 2,
     "section header without closing \"]\"")
 BAD(test_unknown_key, "unknown-key.rules", 1, 6, "unknown key \"colour\" in a [rule] section")
+BAD(test_advice_in_allow, "advice-in-allow.rules", 1, 5,
+    "unknown key \"advice\" in a [allow] section")
 BAD(test_count_no_window, "count-no-window.rules", 1, 6,
     "\"count\" needs a \"window\"")
 BAD(test_window_no_count, "window-no-count.rules", 1, 6,
@@ -195,6 +197,8 @@ static void test_good_dir(void **state)
 	assert_string_equal(r->meta.description,
 			    "A USB device that names itself after an IP-KVM maker; "
 			    "continuation lines join with one space.");
+	assert_string_equal(r->meta.advice,
+			    "Ask the user to unplug it; check the display side too.");
 	assert_ptr_equal(r->source, &usb_source);
 	assert_int_equal(r->meta.severity, LOG_CRIT);
 	assert_int_equal(r->meta.confidence, CONFIDENCE_HIGH);
@@ -214,7 +218,11 @@ static void test_good_dir(void **state)
 	r = rs->rules[1];
 	assert_string_equal(r->meta.id, "minimal");
 	assert_string_equal(r->meta.name, "minimal");
+	/* description, advice and references are optional: an admin's rule
+	 * without them loads without a word (d.n == 0 above). */
 	assert_null(r->meta.description);
+	assert_null(r->meta.advice);
+	assert_int_equal(r->meta.nreferences, 0);
 	assert_null(r->meta.category);
 	assert_int_equal(r->meta.severity, LOG_WARNING);
 	assert_int_equal(r->meta.confidence, CONFIDENCE_MEDIUM);
@@ -470,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_section_no_id),
 		cmocka_unit_test(test_section_unclosed),
 		cmocka_unit_test(test_unknown_key),
+		cmocka_unit_test(test_advice_in_allow),
 		cmocka_unit_test(test_count_no_window),
 		cmocka_unit_test(test_window_no_count),
 		cmocka_unit_test(test_count_too_big),

@@ -21,6 +21,7 @@ B=${BUILD:-build}
 FH_CORE_EXE_DIRS="$top/$B $top/$B/tests $top/$B/tests/tools $top/$B/tests/fuzz"
 export FH_CORE_EXE_DIRS
 cores_begin
+umockdev_race_guard
 trap 'rm -f "$log"; cores_end' EXIT
 trap 'exit 130' INT TERM HUP
 

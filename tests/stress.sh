@@ -66,6 +66,7 @@ export S STRESS_TIMEOUT
 FH_CORE_EXE_DIRS="$B $B/tests $B/tests/tools"
 export FH_CORE_EXE_DIRS
 cores_begin
+umockdev_race_guard
 trap 'cores_end; [ -n "${KEEP:-}" ] || rm -rf "$S"' EXIT
 trap 'exit 130' INT TERM HUP
 

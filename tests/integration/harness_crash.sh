@@ -127,6 +127,12 @@ if [ "$cores_possible" = yes ]; then
 		reraise_named
 fi
 
+# The suites run with umockdev's testbed race guarded (tests/cores.sh,
+# umockdev_race_guard): UMOCKDEV_DIR is in their environment before any
+# testbed sets it.
+check "UMOCKDEV_DIR is in the suites' environment before any testbed (umockdev #206 guard)" \
+	sh -c 'env | grep -q "^UMOCKDEV_DIR="'
+
 # 6. The machine's setting is what it was, and this run saw no stray core.
 check "kernel.core_pattern is handed back as found" \
 	[ "$(cat /proc/sys/kernel/core_pattern 2>/dev/null)" = "$pattern_before" ]

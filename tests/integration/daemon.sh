@@ -58,6 +58,8 @@ EOC
 rsyslogd -n -f "$T/rsyslog.conf" -i "$T/rsyslog.pid" 2>"$T/rsyslog.err" &
 check "rsyslogd listens on its private socket" wait_socket "$T/log.sock"
 # Our rsyslogd must not touch the host: no kernel log, no journal.
+# (rsyslogd binds the socket before it writes its pid file: wait for both.)
+check "rsyslogd wrote its pid file" wait_until 10 test -s "$T/rsyslog.pid"
 check "rsyslogd loaded imuxsock but neither imklog nor imjournal" \
 	sh -c "grep -q imuxsock.so /proc/\$(cat '$T/rsyslog.pid')/maps &&
 		! grep -Eq 'imklog|imjournal' /proc/\$(cat '$T/rsyslog.pid')/maps"

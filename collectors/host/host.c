@@ -30,12 +30,12 @@
  *             the answer arrives or stun_timeout expires, so the public
  *             address is part of the same snapshot as the rest.
  * A server given by name is resolved once, at init (blocking, through the
- * system resolver); give an address to avoid even that.
+ * system resolver, in host_stun.c with the options' checks); give an
+ * address to avoid even that.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stddef.h>
@@ -792,102 +792,6 @@ static void host_free(void *state)
 	free(st);
 }
 
-/* "host:port", "[v6]:port": split into host and port; 0 or -EINVAL. */
-static int host_split_server(const char *value, char *host, size_t hlen, char *port, size_t plen)
-{
-	const char *colon, *h = value;
-	size_t n;
-	char *end;
-	unsigned long p;
-
-	if (value[0] == '[') {
-		const char *close = strchr(value, ']');
-
-		if (!close || close[1] != ':')
-			return -EINVAL;
-		h = value + 1;
-		n = (size_t)(close - h);
-		colon = close + 1;
-	} else {
-		colon = strrchr(value, ':');
-		if (!colon || memchr(value, ':', (size_t)(colon - value)))
-			return -EINVAL;	/* a bare IPv6 address needs brackets */
-		n = (size_t)(colon - value);
-	}
-	if (n == 0 || n >= hlen || strlen(colon + 1) >= plen)
-		return -EINVAL;
-	errno = 0;
-	p = strtoul(colon + 1, &end, 10);
-	if (errno || *end || end == colon + 1 || p == 0 || p > 65535)
-		return -EINVAL;
-	memcpy(host, h, n);
-	host[n] = '\0';
-	snprintf(port, plen, "%lu", p);
-	return 0;
-}
-
-static int host_check_server(const char *value, char *err, size_t errlen)
-{
-	char host[256], port[8];
-
-	if (host_split_server(value, host, sizeof(host), port, sizeof(port)) < 0) {
-		snprintf(err, errlen, "not host:port ([v6]:port for IPv6)");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int host_check_timeout(const char *value, char *err, size_t errlen)
-{
-	uint64_t ms;
-
-	if (duration_parse(value, &ms) < 0 || ms < 100 || ms > 30000) {
-		snprintf(err, errlen, "not a duration between 100ms and 30s");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static const struct collector_option host_options[] = {
-	{ "stun_server", NULL,
-	  "STUN server host:port asked for the public address (unset: no network traffic)",
-	  host_check_server },
-	{ "stun_timeout", "2s", "how long a STUN exchange may take (100ms..30s)",
-	  host_check_timeout },
-	{ NULL, NULL, NULL, NULL },
-};
-
-/* A connected, non-blocking UDP socket to the STUN server; 0 or -errno. */
-static int host_stun_open(struct host_state *st, const char *value)
-{
-	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICSERV };
-	struct addrinfo *res = NULL, *ai;
-	char host[256], port[8];
-	int r = -EADDRNOTAVAIL;
-
-	if (host_split_server(value, host, sizeof(host), port, sizeof(port)) < 0)
-		return -EINVAL;
-	if (getaddrinfo(host, port, &hints, &res) != 0)
-		return -EHOSTUNREACH;
-	for (ai = res; ai; ai = ai->ai_next) {
-		int fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-		if (fd < 0) {
-			r = -errno;
-			continue;
-		}
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-			st->fd = fd;
-			r = 0;
-			break;
-		}
-		r = -errno;
-		close(fd);
-	}
-	freeaddrinfo(res);
-	return r;
-}
-
 static void host_init_options(struct host_state *st, const struct collector_ctx *ctx)
 {
 	const char *server = collector_option(&host_collector, ctx->config, "stun_server");
@@ -899,7 +803,7 @@ static void host_init_options(struct host_state *st, const struct collector_ctx 
 	if (!server || !*server)
 		return;		/* the default: no traffic at all */
 	strlcpy_fh(st->server, server, sizeof(st->server));
-	r = host_stun_open(st, server);
+	r = host_stun_connect(server, &st->fd);
 	if (r < 0 && ctx->note)
 		ctx->note(ctx->opaque, LOG_WARNING, "host", "STUN server %s unusable (%s); no public address",
 			  server, strerror(-r));

@@ -131,6 +131,41 @@ struct collector {
 	void (*stats)(void *state, struct collector_stats *out);
 };
 
+/* ---- the plumbing every collector shares (collector.c) ---- */
+
+/* The start of init(): *state a zeroed state of size bytes whose first
+ * member is its struct collector_ctx, a copy of ctx.  0, or -EINVAL (ctx
+ * or state NULL) or -ENOMEM with *state NULL.  An init() that fails after
+ * it frees the state and sets *state back to NULL. */
+int collector_state_new(const struct collector_ctx *ctx, size_t size, void **state);
+
+/* Hand ev to ctx->emit, which owns it from then on; without an emit
+ * (unit tests) ev is freed.  ev may be NULL (nothing to report). */
+void collector_emit(const struct collector_ctx *ctx, struct event *ev);
+
+/* The rescan clock: a collector walks its source again every
+ * rescan_interval, and sooner after input was lost.  All in
+ * CLOCK_MONOTONIC milliseconds. */
+struct collector_rescan {
+	uint64_t interval_ms;	/* 0: no periodic rescan */
+	uint64_t next_ms;	/* 0: none scheduled */
+};
+
+/* Schedule the first rescan one interval after now (none if interval_ms
+ * is 0). */
+void collector_rescan_arm(struct collector_rescan *r, uint64_t interval_ms, uint64_t now_ms);
+/* Is a rescan due at now?  If so the next is scheduled an interval later
+ * (or none). */
+bool collector_rescan_due(struct collector_rescan *r, uint64_t now_ms);
+/* A rescan at at_ms if none comes earlier: never later than planned, so a
+ * flood of lost input cannot postpone it. */
+void collector_rescan_soon(struct collector_rescan *r, uint64_t at_ms);
+/* The earlier of two deadlines, where 0 is "none". */
+uint64_t collector_earlier(uint64_t a_ms, uint64_t b_ms);
+/* What next_tick() returns for a deadline: milliseconds from now until
+ * due (0 if past), UINT64_MAX for none (0). */
+uint64_t collector_ms_until(uint64_t due_ms, uint64_t now_ms);
+
 /* NULL-terminated, in a stable order. */
 extern const struct collector *const collector_registry[];
 

@@ -3,7 +3,10 @@
  *
  * Setters copy and bound everything they are given: the collector that
  * calls them may be holding a pointer into a libudev object or a packet
- * buffer that is gone a moment later.
+ * buffer that is gone a moment later.  A setter that fails keeps its error
+ * in the event (the first only), so building reads straight through and
+ * asks event_complete() once, instead of every collector writing its own
+ * "keep the first error" helper around the setters.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -53,6 +56,27 @@ void event_free(struct event *ev)
 	free(ev);
 }
 
+int event_fail(struct event *ev, int err)
+{
+	if (ev && err < 0 && ev->err == 0)
+		ev->err = err;
+	return err;
+}
+
+int event_error(const struct event *ev)
+{
+	return ev ? ev->err : -EINVAL;
+}
+
+struct event *event_complete(struct event *ev)
+{
+	if (ev && ev->err < 0) {
+		event_free(ev);
+		return NULL;
+	}
+	return ev;
+}
+
 static struct value *slot(struct event *ev, int field, enum field_type type)
 {
 	if (!ev || field < 0 || (size_t)field >= ev->source->nfields)
@@ -87,12 +111,12 @@ int event_set_strn(struct event *ev, int field, const char *s, size_t len)
 	char *p;
 
 	if (!v)
-		return -EINVAL;
+		return event_fail(ev, -EINVAL);
 	if (!s)
 		return 0;
 	p = bounded_dup(s, len, &n);
 	if (!p)
-		return -ENOMEM;
+		return event_fail(ev, -ENOMEM);
 	value_clear(v);
 	v->str.ptr = p;
 	v->str.len = n;
@@ -103,7 +127,7 @@ int event_set_strn(struct event *ev, int field, const char *s, size_t len)
 int event_set_str(struct event *ev, int field, const char *s)
 {
 	if (!s)
-		return slot(ev, field, FIELD_STRING) ? 0 : -EINVAL;
+		return slot(ev, field, FIELD_STRING) ? 0 : event_fail(ev, -EINVAL);
 	return event_set_strn(ev, field, s, strnlen(s, EVENT_STR_MAX));
 }
 
@@ -112,7 +136,7 @@ int event_set_int(struct event *ev, int field, int64_t i)
 	struct value *v = slot(ev, field, FIELD_INT);
 
 	if (!v)
-		return -EINVAL;
+		return event_fail(ev, -EINVAL);
 	v->i = i;
 	v->set = true;
 	return 0;
@@ -123,7 +147,7 @@ int event_set_bool(struct event *ev, int field, bool b)
 	struct value *v = slot(ev, field, FIELD_BOOL);
 
 	if (!v)
-		return -EINVAL;
+		return event_fail(ev, -EINVAL);
 	v->b = b;
 	v->set = true;
 	return 0;
@@ -134,7 +158,7 @@ int event_set_ip(struct event *ev, int field, const struct ip_addr *ip)
 	struct value *v = slot(ev, field, FIELD_IP);
 
 	if (!v || !ip)
-		return -EINVAL;
+		return event_fail(ev, -EINVAL);
 	v->ip = *ip;
 	v->set = true;
 	return 0;
@@ -148,17 +172,17 @@ int event_list_add(struct event *ev, int field, const char *s)
 	char *p;
 
 	if (!v || !s)
-		return -EINVAL;
+		return event_fail(ev, -EINVAL);
 	if (v->set && v->list.n >= EVENT_LIST_MAX)
 		return 0;	/* bounded: the excess is dropped */
 	p = bounded_dup(s, strnlen(s, EVENT_STR_MAX), &n);
 	if (!p)
-		return -ENOMEM;
+		return event_fail(ev, -ENOMEM);
 	items = realloc(v->set ? v->list.items : NULL,
 			((v->set ? v->list.n : 0) + 1) * sizeof(*items));
 	if (!items) {
 		free(p);
-		return -ENOMEM;
+		return event_fail(ev, -ENOMEM);
 	}
 	if (!v->set)
 		v->list.n = 0;
@@ -166,6 +190,45 @@ int event_list_add(struct event *ev, int field, const char *s)
 	v->list.items = items;
 	v->set = true;
 	return 0;
+}
+
+/* One set value of src into the same field of dst. */
+static int value_copy(struct event *dst, int f, const struct value *v)
+{
+	int r = 0;
+
+	switch (v->type) {
+	case FIELD_STRING:
+		return event_set_strn(dst, f, v->str.ptr, v->str.len);
+	case FIELD_INT:
+		return event_set_int(dst, f, v->i);
+	case FIELD_BOOL:
+		return event_set_bool(dst, f, v->b);
+	case FIELD_IP:
+		return event_set_ip(dst, f, &v->ip);
+	case FIELD_LIST:
+		for (size_t i = 0; i < v->list.n && r == 0; i++)
+			r = event_list_add(dst, f, v->list.items[i]);
+		return r;
+	}
+	return -EINVAL;
+}
+
+/* Through the setters, so the copy is bounded and owned like any event. */
+struct event *event_copy(const struct event *ev)
+{
+	struct event *c;
+
+	if (!ev)
+		return NULL;
+	c = event_new(ev->source);
+	if (!c)
+		return NULL;
+	c->ts = ev->ts;
+	for (size_t f = 0; f < ev->source->nfields && c->err == 0; f++)
+		if (ev->values[f].set)
+			event_fail(c, value_copy(c, (int)f, &ev->values[f]));
+	return event_complete(c);
 }
 
 const struct value *event_get(const struct event *ev, int field)

@@ -8,9 +8,13 @@
  *
  * Values are copied out of libudev/libpcap/proc objects when the event is
  * built: an event owns all of its memory and outlives the object it came
- * from.  Strings are attacker-controlled (USB descriptors, packets), so they
- * are bounded on the way in (EVENT_STR_MAX) and escaped on the way out by the
- * formatters; nothing here interprets them.
+ * from.  A collector sets field after field without checking each setter:
+ * the event keeps the first error one of them returned, and
+ * event_complete() hands back the event only if there was none, so a
+ * half-built event is never reported.  Strings are attacker-controlled
+ * (USB descriptors, packets), so they are bounded on the way in
+ * (EVENT_STR_MAX) and escaped on the way out by the formatters; nothing
+ * here interprets them.
  */
 #ifndef FARMHOUND_EVENT_H
 #define FARMHOUND_EVENT_H
@@ -94,8 +98,13 @@ struct value {
 struct event {
 	const struct source_def *source;
 	struct timespec ts;		/* CLOCK_REALTIME when built */
+	int err;			/* first error a setter returned on it; 0: none */
 	struct value values[];		/* source->nfields slots */
 };
+
+/* "action": field 0 of every source that reports objects (all but net,
+ * whose field 0 is "kind"). */
+#define EVENT_FIELD_ACTION 0
 
 /* The event action values (field "action"). */
 #define EVENT_ACTION_PRESENT "present"
@@ -106,17 +115,32 @@ struct event {
 
 struct event *event_new(const struct source_def *source);
 void event_free(struct event *ev);
+/* A deep copy (time stamp included, first error not), or NULL if out of
+ * memory or ev is NULL: what a collector keeps of what it reported, what
+ * the rule state keeps of an event it holds. */
+struct event *event_copy(const struct event *ev);
 
 /* Setters copy their input and return 0, -EINVAL (bad field id or type),
  * or -ENOMEM.  Strings longer than EVENT_STR_MAX are cut (at a byte: the
  * formatters cope with a split UTF-8 sequence), lists longer than
- * EVENT_LIST_MAX drop the excess.  A NULL string leaves the field unset. */
+ * EVENT_LIST_MAX drop the excess.  A NULL string leaves the field unset.
+ * A setter that fails also keeps its error in the event (the first one:
+ * event_error()). */
 int event_set_str(struct event *ev, int field, const char *s);
 int event_set_strn(struct event *ev, int field, const char *s, size_t len);
 int event_set_int(struct event *ev, int field, int64_t v);
 int event_set_bool(struct event *ev, int field, bool v);
 int event_set_ip(struct event *ev, int field, const struct ip_addr *ip);
 int event_list_add(struct event *ev, int field, const char *s);
+
+/* Keep err (< 0) as ev's error unless it already has one; returns err.
+ * For a failure met while building ev outside the setters. */
+int event_fail(struct event *ev, int err);
+/* The first error kept in ev, 0 if none. */
+int event_error(const struct event *ev);
+/* ev if no setter failed on it; else NULL, ev freed.  The one end of
+ * building an event: a half-built event is never reported. */
+struct event *event_complete(struct event *ev);
 
 const struct value *event_get(const struct event *ev, int field);
 const char *event_get_str(const struct event *ev, int field);	/* NULL if unset */

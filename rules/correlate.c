@@ -433,47 +433,6 @@ bool correlate_sequence(struct correlate *co, const struct rule *s,
 
 /* ---- present objects ---- */
 
-/* A deep copy through the setters: the stored event must not point into
- * the collector's, which is freed after evaluation. */
-static struct event *event_copy(const struct event *ev)
-{
-	struct event *c = event_new(ev->source);
-	int r = 0;
-
-	if (!c)
-		return NULL;
-	c->ts = ev->ts;
-	for (size_t f = 0; f < ev->source->nfields; f++) {
-		const struct value *v = &ev->values[f];
-
-		if (!v->set)
-			continue;
-		switch (v->type) {
-		case FIELD_STRING:
-			r |= event_set_strn(c, (int)f, v->str.ptr, v->str.len);
-			break;
-		case FIELD_INT:
-			r |= event_set_int(c, (int)f, v->i);
-			break;
-		case FIELD_BOOL:
-			r |= event_set_bool(c, (int)f, v->b);
-			break;
-		case FIELD_IP:
-			r |= event_set_ip(c, (int)f, &v->ip);
-			break;
-		case FIELD_LIST:
-			for (size_t i = 0; i < v->list.n; i++)
-				r |= event_list_add(c, (int)f, v->list.items[i]);
-			break;
-		}
-	}
-	if (r) {
-		event_free(c);
-		return NULL;
-	}
-	return c;
-}
-
 static struct active *active_find(struct correlate *co, const char *key, uint64_t h)
 {
 	for (size_t i = 0; i < ACTIVE_MAX; i++)
@@ -519,6 +478,8 @@ enum lifecycle correlate_present(struct correlate *co, const struct rule *r,
 		}
 		return LIFE_HELD;
 	}
+	/* A deep copy: the stored event must not point into the collector's,
+	 * which is freed after evaluation. */
 	copy = event_copy(ev);
 	if (!copy)
 		return LIFE_NEW;	/* untracked: it alerts, no resolved */

@@ -23,16 +23,17 @@
  * lost uevents (ENOBUFS) and EDIDs that appear late are caught.  A
  * connector that vanishes while we read it is skipped and counted
  * (stats().skipped), not reported half-read.  --scan
- * reports every connector once as `present` and opens no monitor.
+ * reports every connector once as `present` and opens no monitor.  The
+ * table is the known table of collectors/known.h (its fingerprint: the
+ * EDID hash; present: connected), and the udev plumbing the skeleton the
+ * usb collector shares (collectors/udev_util.h).
  */
 #include <errno.h>
-#include <stddef.h>
-#include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 #include <unistd.h>
 
 #include <libudev.h>
@@ -49,7 +50,6 @@
 #define DISPLAY_ENUM_MAX	256	/* drm devices looked at per reconcile */
 #define DISPLAY_SETTLE_DEFAULT_MS 500
 #define DISPLAY_RESCAN_DEFAULT_MS (10 * 60 * 1000)
-#define DISPLAY_RESCAN_SOON_MS	10000	/* after lost uevents (DESIGN §8: >= 10 s) */
 
 static const struct field_def display_fields[DISPLAY__NFIELDS] = {
 	[DISPLAY_ACTION] = { "action", FIELD_STRING, "present (inventory), add (connected or new EDID), remove (disconnected)" },
@@ -104,30 +104,28 @@ const struct source_def display_source = {
 
 /* ---- the collector ---- */
 
-struct display_known {
-	char *syspath;
-	struct event *ev;	/* what we last reported; reused for remove */
-	uint64_t hash;		/* EDID fingerprint then; 0 = no EDID */
-	bool connected;
-	bool seen;		/* reconcile mark */
-	uint64_t seq;		/* age, for eviction when the table is full */
+static const struct udev_collector_def display_udev = {
+	.name = "display",
+	.sysfs = DISPLAY_SYSFS_CLASS,
+	.sysfs_what = "DRM",
+	.changes = "display",
+	.subsystem = "drm",
+	.known_max = DISPLAY_KNOWN_MAX,
+	.settle_default_ms = DISPLAY_SETTLE_DEFAULT_MS,
+	.rescan_default_ms = DISPLAY_RESCAN_DEFAULT_MS,
 };
 
+/* uc first (udev_util.h).  uc.known holds each connector by syspath: the
+ * event last reported, its EDID fingerprint then (print; 0: no EDID), and
+ * whether it was connected (present: its removal is reported).  Monitor
+ * overruns are not in stats(). */
 struct display_state {
-	struct collector_ctx ctx;
-	struct udev *udev;
-	struct udev_monitor *mon;	/* NULL: --scan, or no netlink */
-	uint64_t settle_ms;
-	uint64_t rescan_ms;		/* 0: periodic rescan off */
-	uint64_t next_rescan_ms;	/* 0: none scheduled */
+	struct udev_collector uc;
 	uint64_t reconcile_ms;		/* 0: no uevent waiting */
 	uint64_t skipped;		/* invalid EDIDs reported, connectors
 					 * gone while read (not reported) */
-	uint64_t seq;
-	uint64_t evicted;		/* known connectors forgotten: stats().evicted */
-	size_t nknown;
-	struct display_known known[DISPLAY_KNOWN_MAX];
 };
+_Static_assert(offsetof(struct display_state, uc) == 0, "udev_util.h: uc first");
 
 /* What one connector looks like now. */
 struct display_now {
@@ -140,41 +138,6 @@ struct display_now {
 	size_t len;
 	uint64_t hash;
 };
-
-/* Accumulates setter failures so that building reads straight through. */
-struct display_build {
-	struct event *ev;
-	int err;
-};
-
-static void display_keep_err(struct display_build *b, int r)
-{
-	if (r < 0 && b->err == 0)
-		b->err = r;
-}
-
-static void display_set_str(struct display_build *b, int f, const char *s)
-{
-	display_keep_err(b, event_set_str(b->ev, f, s));
-}
-
-static void display_set_int(struct display_build *b, int f, int64_t v)
-{
-	display_keep_err(b, event_set_int(b->ev, f, v));
-}
-
-static void display_set_bool(struct display_build *b, int f, bool v)
-{
-	display_keep_err(b, event_set_bool(b->ev, f, v));
-}
-
-static void display_emit(struct display_state *st, struct event *ev)
-{
-	if (st->ctx.emit)
-		st->ctx.emit(st->ctx.opaque, ev);
-	else
-		event_free(ev);
-}
 
 /* "card0-HDMI-A-1" -> "HDMI-A" in out; false if the name is not cardN-X. */
 static bool display_connector_type(const char *name, char *out, size_t len)
@@ -291,154 +254,69 @@ static void display_now_clear(struct display_now *c)
 	c->edid = NULL;
 }
 
-static void display_set_edid(struct display_state *st, struct display_build *b,
+static void display_set_edid(struct display_state *st, struct event *ev,
 			     const struct display_now *c)
 {
 	struct edid_info e;
 	char hex[24];
 
-	display_set_int(b, DISPLAY_EDID_SIZE, (int64_t)c->len);
+	event_set_int(ev, DISPLAY_EDID_SIZE, (int64_t)c->len);
 	if (!c->edid)
 		return;
 	if (!edid_parse(c->edid, c->len, &e))
 		st->skipped++;
-	display_set_bool(b, DISPLAY_EDID_VALID, e.valid);
+	event_set_bool(ev, DISPLAY_EDID_VALID, e.valid);
 	snprintf(hex, sizeof(hex), "%016" PRIx64, c->hash);
-	display_set_str(b, DISPLAY_EDID_HASH, hex);
+	event_set_str(ev, DISPLAY_EDID_HASH, hex);
 	if (e.have & EDID_HAVE_VENDOR)
-		display_set_str(b, DISPLAY_EDID_VENDOR, e.vendor);
+		event_set_str(ev, DISPLAY_EDID_VENDOR, e.vendor);
 	if (e.have & EDID_HAVE_PRODUCT) {
 		snprintf(hex, sizeof(hex), "%04x", e.product);
-		display_set_str(b, DISPLAY_EDID_PRODUCT, hex);
+		event_set_str(ev, DISPLAY_EDID_PRODUCT, hex);
 	}
 	if (e.have & EDID_HAVE_SERIAL)
-		display_set_int(b, DISPLAY_EDID_SERIAL, e.serial);
+		event_set_int(ev, DISPLAY_EDID_SERIAL, e.serial);
 	if (e.have & EDID_HAVE_DATE) {
-		display_set_int(b, DISPLAY_WEEK, e.week);
-		display_set_int(b, DISPLAY_YEAR, e.year);
+		event_set_int(ev, DISPLAY_WEEK, e.week);
+		event_set_int(ev, DISPLAY_YEAR, e.year);
 	}
 	if (e.have & EDID_HAVE_VERSION) {
 		snprintf(hex, sizeof(hex), "%u.%u", e.version, e.revision);
-		display_set_str(b, DISPLAY_EDID_VERSION, hex);
+		event_set_str(ev, DISPLAY_EDID_VERSION, hex);
 	}
 	if (e.have & EDID_HAVE_SIZE) {
-		display_set_int(b, DISPLAY_WIDTH_CM, e.width_cm);
-		display_set_int(b, DISPLAY_HEIGHT_CM, e.height_cm);
+		event_set_int(ev, DISPLAY_WIDTH_CM, e.width_cm);
+		event_set_int(ev, DISPLAY_HEIGHT_CM, e.height_cm);
 	}
 	/* An empty descriptor says nothing: leave the field unset. */
 	if ((e.have & EDID_HAVE_NAME) && e.name[0])
-		display_set_str(b, DISPLAY_MONITOR_NAME, e.name);
+		event_set_str(ev, DISPLAY_MONITOR_NAME, e.name);
 	if ((e.have & EDID_HAVE_SERIAL_STR) && e.serial_str[0])
-		display_set_str(b, DISPLAY_MONITOR_SERIAL, e.serial_str);
+		event_set_str(ev, DISPLAY_MONITOR_SERIAL, e.serial_str);
 	if ((e.have & EDID_HAVE_TEXT) && e.text[0])
-		display_set_str(b, DISPLAY_MONITOR_TEXT, e.text);
+		event_set_str(ev, DISPLAY_MONITOR_TEXT, e.text);
 	if (e.have & EDID_HAVE_EXTENSIONS)
-		display_set_int(b, DISPLAY_EDID_EXTENSIONS, e.extensions);
+		event_set_int(ev, DISPLAY_EDID_EXTENSIONS, e.extensions);
 }
 
 static struct event *display_build(struct display_state *st, const struct display_now *c,
 				   const char *action)
 {
-	struct display_build b = { event_new(&display_source), 0 };
+	struct event *ev = event_new(&display_source);
 	char type[32];
-
-	if (!b.ev)
-		return NULL;
-	display_set_str(&b, DISPLAY_ACTION, action);
-	display_set_str(&b, DISPLAY_CONNECTOR, c->name);
-	if (display_connector_type(c->name, type, sizeof(type))) {
-		display_set_str(&b, DISPLAY_CONNECTOR_TYPE, type);
-		display_set_bool(&b, DISPLAY_IS_EXTERNAL, display_type_external(type));
-	}
-	if (c->status[0])
-		display_set_str(&b, DISPLAY_STATUS, c->status);
-	display_set_edid(st, &b, c);
-	if (b.err == -ENOMEM) {
-		event_free(b.ev);
-		return NULL;
-	}
-	return b.ev;
-}
-
-static struct event *display_event_copy(const struct event *src)
-{
-	struct event *ev = event_new(src->source);
-	int r = 0;
 
 	if (!ev)
 		return NULL;
-	ev->ts = src->ts;
-	for (size_t f = 0; f < src->source->nfields && r == 0; f++) {
-		const struct value *v = &src->values[f];
-
-		if (!v->set)
-			continue;
-		switch (v->type) {	/* display has no IP or list fields */
-		case FIELD_STRING:
-			r = event_set_strn(ev, (int)f, v->str.ptr, v->str.len);
-			break;
-		case FIELD_INT:
-			r = event_set_int(ev, (int)f, v->i);
-			break;
-		case FIELD_BOOL:
-			r = event_set_bool(ev, (int)f, v->b);
-			break;
-		default:
-			break;
-		}
+	event_set_str(ev, DISPLAY_ACTION, action);
+	event_set_str(ev, DISPLAY_CONNECTOR, c->name);
+	if (display_connector_type(c->name, type, sizeof(type))) {
+		event_set_str(ev, DISPLAY_CONNECTOR_TYPE, type);
+		event_set_bool(ev, DISPLAY_IS_EXTERNAL, display_type_external(type));
 	}
-	if (r < 0) {
-		event_free(ev);
-		return NULL;
-	}
-	return ev;
-}
-
-/* ---- the known-connector table ---- */
-
-static int display_known_find(const struct display_state *st, const char *syspath)
-{
-	for (size_t i = 0; i < st->nknown; i++)
-		if (strcmp(st->known[i].syspath, syspath) == 0)
-			return (int)i;
-	return -1;
-}
-
-static void display_known_drop(struct display_state *st, size_t i)
-{
-	free(st->known[i].syspath);
-	event_free(st->known[i].ev);
-	st->known[i] = st->known[--st->nknown];
-}
-
-/* Remember ev (taking it) as the state of c.  Bounded: past
- * DISPLAY_KNOWN_MAX connectors the oldest is forgotten (known.h); a new
- * one that went untracked would have its removal never reported. */
-static void display_known_put(struct display_state *st, const struct display_now *c,
-			      struct event *ev)
-{
-	int i = display_known_find(st, c->syspath);
-	char *key;
-
-	if (i >= 0) {
-		struct display_known *k = &st->known[i];
-
-		event_free(k->ev);
-		*k = (struct display_known){ k->syspath, ev, c->hash, c->connected, true,
-					     ++st->seq };
-		return;
-	}
-	if (!ev || !(key = strdup(c->syspath))) {
-		event_free(ev);
-		return;
-	}
-	if (st->nknown == DISPLAY_KNOWN_MAX) {
-		display_known_drop(st, known_oldest(st->known, st->nknown, sizeof(st->known[0]),
-						    offsetof(struct display_known, seq)));
-		st->evicted++;
-	}
-	st->known[st->nknown++] = (struct display_known){ key, ev, c->hash, c->connected, true,
-							  ++st->seq };
+	if (c->status[0])
+		event_set_str(ev, DISPLAY_STATUS, c->status);
+	display_set_edid(st, ev, c);
+	return event_complete(ev);
 }
 
 /* Build, emit and (a copy) remember the event of connector c. */
@@ -449,29 +327,34 @@ static int display_report(struct display_state *st, const struct display_now *c,
 
 	if (!ev)
 		return -ENOMEM;
-	display_known_put(st, c, display_event_copy(ev));
-	display_emit(st, ev);
+	known_put(&st->uc.known, c->syspath, event_copy(ev), c->hash, c->connected);
+	collector_emit(&st->uc.ctx, ev);
 	return 0;
 }
 
-/* Report what known[i] last showed as removed; status is what the
- * connector says now ("disconnected"), NULL if it is gone. */
-static void display_report_gone(struct display_state *st, size_t i, const char *status)
+/* Remember c quietly: a connector seen disconnected reports nothing. */
+static void display_remember(struct display_state *st, const struct display_now *c)
 {
-	struct event *ev;
+	known_put(&st->uc.known, c->syspath, display_build(st, c, EVENT_ACTION_PRESENT), c->hash,
+		  c->connected);
+}
 
-	if (!st->known[i].ev)
-		return;		/* not remembered (out of memory then) */
-	ev = display_event_copy(st->known[i].ev);
-	if (!ev)
-		return;
-	if (event_set_str(ev, DISPLAY_ACTION, EVENT_ACTION_REMOVE) < 0 ||
-	    event_set_str(ev, DISPLAY_STATUS, status ? status : "disconnected") < 0) {
+/* A removal (known.h) carries the status the connector says now
+ * ("disconnected"), or "disconnected" if it is gone. */
+static void display_emit_removal(struct display_state *st, struct event *ev, const char *status)
+{
+	if (ev && event_set_str(ev, DISPLAY_STATUS, status ? status : "disconnected") < 0) {
 		event_free(ev);
 		return;
 	}
-	clock_gettime(CLOCK_REALTIME, &ev->ts);
-	display_emit(st, ev);
+	collector_emit(&st->uc.ctx, ev);
+}
+
+/* The monitor last seen on a connector that is still there left it. */
+static void display_report_gone(struct display_state *st, struct known_entry *k,
+				const char *status)
+{
+	display_emit_removal(st, known_removal(&st->uc.known, k, false), status);
 }
 
 /*
@@ -481,28 +364,62 @@ static void display_report_gone(struct display_state *st, size_t i, const char *
  */
 static int display_reconcile_one(struct display_state *st, const struct display_now *c)
 {
-	int k = display_known_find(st, c->syspath);
-	struct display_known *kn;
+	struct known_entry *k = known_find(&st->uc.known, c->syspath);
 
-	if (k < 0) {
+	if (!k) {
 		if (c->connected)
 			return display_report(st, c, EVENT_ACTION_ADD);
-		display_known_put(st, c, display_build(st, c, EVENT_ACTION_PRESENT));
+		display_remember(st, c);
 		return 0;
 	}
-	kn = &st->known[k];
-	kn->seen = true;
-	if (c->connected && (!kn->connected || kn->hash != c->hash)) {
+	k->seen = true;
+	if (c->connected && (!k->present || k->print != c->hash)) {
 		/* Another monitor on the same connector: the old one left. */
-		if (kn->connected && kn->hash != 0)
-			display_report_gone(st, (size_t)k, c->status);
+		if (k->present && k->print != 0)
+			display_report_gone(st, k, c->status);
 		return display_report(st, c, EVENT_ACTION_ADD);
 	}
-	if (!c->connected && kn->connected) {
-		display_report_gone(st, (size_t)k, c->status);
-		display_known_put(st, c, display_build(st, c, EVENT_ACTION_PRESENT));
+	if (!c->connected && k->present) {
+		display_report_gone(st, k, c->status);
+		display_remember(st, c);
 	}
 	return 0;
+}
+
+/* A walk over the DRM devices: an inventory (present) or a reconcile. */
+struct display_walk {
+	struct display_state *st;
+	bool present;
+};
+
+static int display_visit(void *walk, struct udev_device *dev)
+{
+	struct display_walk *w = walk;
+	struct display_now c;
+	char type[32];
+	int r;
+
+	if (!display_is_connector(dev, type, sizeof(type)))
+		return 0;
+	display_now_load(&c, dev);
+	/* Gone while read: skipped and counted; not marked seen, so a known
+	 * one is reported removed. */
+	if (!display_still_there(&c)) {
+		w->st->skipped++;
+		display_now_clear(&c);
+		return 0;
+	}
+	r = w->present ? display_report(w->st, &c, EVENT_ACTION_PRESENT)
+		       : display_reconcile_one(w->st, &c);
+	display_now_clear(&c);
+	return r;
+}
+
+static void display_gone(void *walk, struct event *ev)
+{
+	struct display_walk *w = walk;
+
+	display_emit_removal(w->st, ev, NULL);
 }
 
 /*
@@ -512,59 +429,17 @@ static int display_reconcile_one(struct display_state *st, const struct display_
  */
 static int display_enumerate(struct display_state *st, bool present)
 {
-	struct udev_enumerate *en = udev_enumerate_new(st->udev);
-	struct udev_list_entry *e;
-	size_t looked = 0;
-	int r = 0;
+	struct display_walk w = { st, present };
+	struct udev_enumerate *en = udev_enumerate_new(st->uc.udev);
 
 	if (!en)
 		return -ENOMEM;
-	if (udev_enumerate_add_match_subsystem(en, "drm") < 0 ||
-	    udev_enumerate_scan_devices(en) < 0) {
-		r = -EIO;
-		goto out_unref;
+	if (udev_enumerate_add_match_subsystem(en, "drm") < 0) {
+		udev_enumerate_unref(en);
+		return -EIO;
 	}
-	for (size_t i = 0; i < st->nknown; i++)
-		st->known[i].seen = false;
-	udev_list_entry_foreach(e, udev_enumerate_get_list_entry(en)) {
-		struct udev_device *dev;
-		struct display_now c;
-		char type[32];
-
-		if (++looked > DISPLAY_ENUM_MAX)
-			break;
-		dev = udev_device_new_from_syspath(st->udev, udev_list_entry_get_name(e));
-		if (!dev)
-			continue;
-		if (display_is_connector(dev, type, sizeof(type))) {
-			display_now_load(&c, dev);
-			/* Gone while read: skipped and counted; not marked
-			 * seen, so a known one is reported removed below. */
-			if (!display_still_there(&c)) {
-				st->skipped++;
-				display_now_clear(&c);
-				udev_device_unref(dev);
-				continue;
-			}
-			r = present ? display_report(st, &c, EVENT_ACTION_PRESENT)
-				    : display_reconcile_one(st, &c);
-			display_now_clear(&c);
-		}
-		udev_device_unref(dev);
-		if (r < 0)
-			break;
-	}
-	/* Backwards: display_known_drop() moves the last entry into the hole. */
-	for (size_t i = st->nknown; r == 0 && i-- > 0;) {
-		if (st->known[i].seen)
-			continue;
-		if (st->known[i].connected)
-			display_report_gone(st, i, NULL);
-		display_known_drop(st, i);
-	}
-out_unref:
-	udev_enumerate_unref(en);
-	return r;
+	return udev_collector_reconcile(&st->uc, en, DISPLAY_ENUM_MAX, display_visit,
+					display_gone, &w, NULL);
 }
 
 static int display_scan(void *state)
@@ -574,10 +449,13 @@ static int display_scan(void *state)
 
 /* ---- the monitor ---- */
 
-static void display_schedule(struct display_state *st, uint64_t due)
+/* change (HOTPLUG=1 on the card), add/remove (MST connectors): all mean
+ * "look again". */
+static int display_uevent(void *changed, struct udev_device *dev)
 {
-	if (!st->reconcile_ms || due < st->reconcile_ms)
-		st->reconcile_ms = due;
+	(void)dev;
+	*(bool *)changed = true;
+	return 0;
 }
 
 static int display_on_ready(void *state)
@@ -585,35 +463,15 @@ static int display_on_ready(void *state)
 	struct display_state *st = state;
 	bool changed = false;
 
-	if (!st || !st->mon)
+	if (!st || !st->uc.mon)
 		return 0;
-	for (int n = 0; n < DISPLAY_DRAIN_MAX; n++) {
-		struct udev_device *dev;
-
-		errno = 0;
-		dev = udev_monitor_receive_device(st->mon);
-		if (!dev) {
-			if (errno == ENOBUFS) {
-				/* Lost uevents: reconcile soon; never later than
-				 * already planned, so a flood cannot postpone it. */
-				uint64_t soon = now_monotonic_ms() + DISPLAY_RESCAN_SOON_MS;
-
-				if (!st->next_rescan_ms || soon < st->next_rescan_ms)
-					st->next_rescan_ms = soon;
-				continue;
-			}
-			break;
-		}
-		/* change (HOTPLUG=1 on the card), add/remove (MST connectors):
-		 * all mean "look again". */
-		changed = true;
-		udev_device_unref(dev);
-	}
+	udev_collector_drain(&st->uc, DISPLAY_DRAIN_MAX, display_uevent, &changed);
 	if (!changed)
 		return 0;
-	if (st->settle_ms == 0)
+	if (st->uc.settle_ms == 0)
 		return display_enumerate(st, false);
-	display_schedule(st, now_monotonic_ms() + st->settle_ms);
+	st->reconcile_ms = collector_earlier(st->reconcile_ms,
+					     now_monotonic_ms() + st->uc.settle_ms);
 	return 0;
 }
 
@@ -628,46 +486,28 @@ static int display_on_tick(void *state, uint64_t now_ms)
 		st->reconcile_ms = 0;
 		due = true;
 	}
-	if (st->next_rescan_ms && now_ms >= st->next_rescan_ms) {
-		st->next_rescan_ms = st->rescan_ms ? now_ms + st->rescan_ms : 0;
+	if (collector_rescan_due(&st->uc.rescan, now_ms))
 		due = true;
-	}
 	return due ? display_enumerate(st, false) : 0;
 }
 
 static uint64_t display_next_tick(void *state, uint64_t now_ms)
 {
 	struct display_state *st = state;
-	uint64_t due = UINT64_MAX;
 
 	if (!st)
 		return UINT64_MAX;
-	if (st->reconcile_ms)
-		due = st->reconcile_ms;
-	if (st->next_rescan_ms && st->next_rescan_ms < due)
-		due = st->next_rescan_ms;
-	if (due == UINT64_MAX)
-		return UINT64_MAX;
-	return due > now_ms ? due - now_ms : 0;
-}
-
-static int display_fd(void *state)
-{
-	struct display_state *st = state;
-
-	return st && st->mon ? udev_monitor_get_fd(st->mon) : -1;
+	return collector_ms_until(collector_earlier(st->reconcile_ms, st->uc.rescan.next_ms),
+				  now_ms);
 }
 
 static void display_stats(void *state, struct collector_stats *out)
 {
 	struct display_state *st = state;
 
-	memset(out, 0, sizeof(*out));
-	if (!st)
-		return;
-	out->skipped = st->skipped;
-	out->tracked = st->nknown;
-	out->evicted = st->evicted;
+	udev_collector_stats(st ? &st->uc : NULL, out);
+	if (st)
+		out->skipped = st->skipped;
 }
 
 static void display_free(void *state)
@@ -676,64 +516,20 @@ static void display_free(void *state)
 
 	if (!st)
 		return;
-	while (st->nknown > 0)
-		display_known_drop(st, st->nknown - 1);
-	udev_monitor_unref(st->mon);
-	udev_unref(st->udev);
+	udev_collector_fini(&st->uc);
 	free(st);
-}
-
-/* Live events are a bonus: without a monitor the rescans still find every
- * change, only later. */
-static void display_monitor_open(struct display_state *st)
-{
-	st->mon = udev_monitor_open_nonblock(st->udev, "drm", NULL, 0);
-	if (!st->mon && st->ctx.note)
-		st->ctx.note(st->ctx.opaque, LOG_WARNING, "display",
-			     "no udev monitor; display changes are seen at rescans only");
 }
 
 static int display_init(const struct collector_ctx *ctx, void **state)
 {
-	const struct collector_config *cfg = ctx ? ctx->config : NULL;
-	struct display_state *st;
-
-	if (!ctx || !state)
-		return -EINVAL;
-	*state = NULL;
-	/* No DRM (containers, servers without a GPU driver): nothing to watch. */
-	if (access(DISPLAY_SYSFS_CLASS, F_OK) < 0) {
-		if (ctx->note)
-			ctx->note(ctx->opaque, LOG_NOTICE, "display",
-				  "no DRM in sysfs (" DISPLAY_SYSFS_CLASS " missing)");
-		return -ENODEV;
-	}
-	st = calloc(1, sizeof(*st));
-	if (!st)
-		return -ENOMEM;
-	st->ctx = *ctx;
-	st->settle_ms = cfg ? cfg->settle_ms : DISPLAY_SETTLE_DEFAULT_MS;
-	st->rescan_ms = cfg ? cfg->rescan_ms : DISPLAY_RESCAN_DEFAULT_MS;
-	st->udev = udev_new();
-	if (!st->udev) {
-		free(st);
-		return -ENOMEM;
-	}
-	/* --scan is one inventory: nothing to watch afterwards. */
-	if (ctx->mode == COLLECTOR_DAEMON) {
-		display_monitor_open(st);
-		if (st->rescan_ms)
-			st->next_rescan_ms = now_monotonic_ms() + st->rescan_ms;
-	}
-	*state = st;
-	return 0;
+	return udev_collector_new(ctx, &display_udev, sizeof(struct display_state), state);
 }
 
 const struct collector display_collector = {
 	.name = "display",
 	.source = &display_source,
 	.init = display_init,
-	.fd = display_fd,
+	.fd = udev_collector_fd,
 	.on_ready = display_on_ready,
 	.on_tick = display_on_tick,
 	.scan = display_scan,

@@ -30,14 +30,15 @@
  *             the answer arrives or stun_timeout expires, so the public
  *             address is part of the same snapshot as the rest.
  * A server given by name is resolved once, at init (blocking, through the
- * system resolver); give an address to avoid even that.
+ * system resolver, in host_stun.c with the options' checks); give an
+ * address to avoid even that.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,8 +192,7 @@ struct host_state {
 	struct collector_ctx ctx;
 	struct geo_config geo;		/* a copy: ctx->geo may be replaced */
 	struct geoip *geoip;		/* NULL: no country lookups */
-	uint64_t rescan_ms;		/* 0: never re-collect */
-	uint64_t next_rescan_ms;	/* 0: none scheduled */
+	struct collector_rescan rescan;	/* re-collect (interval 0: never) */
 	uint64_t skipped;
 	bool reported;			/* the first (present) event is out */
 	struct host_facts last;		/* what we last reported */
@@ -209,6 +209,7 @@ struct host_state {
 	uint64_t next_send_ms;
 	uint64_t rto_ms;
 };
+_Static_assert(offsetof(struct host_state, ctx) == 0, "collector.h: ctx first");
 
 /* ---- reading files below rootfs/procfs ---- */
 
@@ -488,71 +489,57 @@ static size_t host_diff(const struct host_facts *a, const struct host_facts *b, 
 	return n;
 }
 
-struct host_build {
-	struct event *ev;
-	int err;
-};
-
-static void host_keep(struct host_build *b, int r)
-{
-	if (r < 0 && b->err == 0)
-		b->err = r;
-}
-
-static void host_set_str(struct host_build *b, int field, const char *s)
+/* An empty string is nothing found: the field stays unset. */
+static void host_set_str(struct event *ev, int field, const char *s)
 {
 	if (s && *s)
-		host_keep(b, event_set_str(b->ev, field, s));
+		event_set_str(ev, field, s);
 }
 
-static void host_set_list(struct host_build *b, int field, const struct host_list *l)
+static void host_set_list(struct event *ev, int field, const struct host_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		host_keep(b, event_list_add(b->ev, field, l->items[i]));
+		event_list_add(ev, field, l->items[i]);
 }
 
-static void host_set_geo(struct host_build *b, int field, const struct geo_set *set,
+static void host_set_geo(struct event *ev, int field, const struct geo_set *set,
 			 const char *value)
 {
 	/* Nothing found is not "unexpected": a missing file must not raise
 	 * a location alert.  geo_set_field() leaves unconfigured sets unset. */
 	if (value && *value)
-		host_keep(b, geo_set_field(b->ev, field, geo_set_match(set, value)));
+		geo_set_field(ev, field, geo_set_match(set, value));
 }
 
 static struct event *host_build(struct host_state *st, const struct host_facts *f,
 				const char *action, const int *changed, size_t nchanged,
 				bool gw_changed)
 {
-	struct host_build b = { event_new(&host_source), 0 };
+	struct event *ev = event_new(&host_source);
 
-	if (!b.ev)
+	if (!ev)
 		return NULL;
-	host_set_str(&b, HOST_ACTION, action);
-	host_set_str(&b, HOST_TIMEZONE, f->timezone);
-	host_set_geo(&b, HOST_TIMEZONE_EXPECTED, &st->geo.timezones, f->timezone);
-	host_set_str(&b, HOST_LOCALE, f->locale);
-	host_set_geo(&b, HOST_LOCALE_EXPECTED, &st->geo.locales, f->locale);
-	host_set_list(&b, HOST_KEYBOARD_LAYOUTS, &f->keyboards);
-	host_set_list(&b, HOST_INPUT_METHODS, &f->imes);
-	host_set_list(&b, HOST_VPN_INTERFACES, &f->vpns);
-	host_set_list(&b, HOST_INSTALLED, &f->installed);
+	host_set_str(ev, HOST_ACTION, action);
+	host_set_str(ev, HOST_TIMEZONE, f->timezone);
+	host_set_geo(ev, HOST_TIMEZONE_EXPECTED, &st->geo.timezones, f->timezone);
+	host_set_str(ev, HOST_LOCALE, f->locale);
+	host_set_geo(ev, HOST_LOCALE_EXPECTED, &st->geo.locales, f->locale);
+	host_set_list(ev, HOST_KEYBOARD_LAYOUTS, &f->keyboards);
+	host_set_list(ev, HOST_INPUT_METHODS, &f->imes);
+	host_set_list(ev, HOST_VPN_INTERFACES, &f->vpns);
+	host_set_list(ev, HOST_INSTALLED, &f->installed);
 	if (f->has_gateway)
-		host_keep(&b, event_set_ip(b.ev, HOST_GATEWAY_IP, &f->gateway));
-	host_set_str(&b, HOST_GATEWAY_MAC, f->gateway_mac);
+		event_set_ip(ev, HOST_GATEWAY_IP, &f->gateway);
+	host_set_str(ev, HOST_GATEWAY_MAC, f->gateway_mac);
 	if (f->gateway_mac[0])
-		host_keep(&b, event_set_bool(b.ev, HOST_GATEWAY_CHANGED, gw_changed));
+		event_set_bool(ev, HOST_GATEWAY_CHANGED, gw_changed);
 	if (f->has_public)
-		host_keep(&b, event_set_ip(b.ev, HOST_PUBLIC_IP, &f->public_ip));
-	host_set_str(&b, HOST_PUBLIC_COUNTRY, f->country);
-	host_set_geo(&b, HOST_PUBLIC_COUNTRY_EXPECTED, &st->geo.countries, f->country);
+		event_set_ip(ev, HOST_PUBLIC_IP, &f->public_ip);
+	host_set_str(ev, HOST_PUBLIC_COUNTRY, f->country);
+	host_set_geo(ev, HOST_PUBLIC_COUNTRY_EXPECTED, &st->geo.countries, f->country);
 	for (size_t i = 0; i < nchanged; i++)
-		host_keep(&b, event_list_add(b.ev, HOST_CHANGED, host_fields[changed[i]].name));
-	if (b.err < 0) {
-		event_free(b.ev);
-		return NULL;
-	}
-	return b.ev;
+		event_list_add(ev, HOST_CHANGED, host_fields[changed[i]].name);
+	return event_complete(ev);
 }
 
 /* An unanswered STUN round (a lost datagram is not a move) or a gateway
@@ -594,10 +581,7 @@ static int host_report(struct host_state *st)
 			changed, n, gw_changed);
 	if (!ev)
 		return -ENOMEM;
-	if (st->ctx.emit)
-		st->ctx.emit(st->ctx.opaque, ev);
-	else
-		event_free(ev);
+	collector_emit(&st->ctx, ev);
 	st->reported = true;
 out_keep:
 	if (f->gateway_mac[0])
@@ -716,8 +700,7 @@ static int host_scan(void *state)
 
 	if (!st)
 		return -EINVAL;
-	if (st->rescan_ms)
-		st->next_rescan_ms = now + st->rescan_ms;
+	collector_rescan_arm(&st->rescan, st->rescan.interval_ms, now);
 	if (st->fd < 0) {
 		memset(&st->cur, 0, sizeof(st->cur));
 		return host_report(st);
@@ -765,26 +748,20 @@ static int host_on_tick(void *state, uint64_t now)
 			host_stun_retransmit(st, now);
 		return 0;
 	}
-	if (st->next_rescan_ms && now >= st->next_rescan_ms)
-		return host_scan(st);
-	return 0;
+	/* host_scan() schedules the next one. */
+	return collector_rescan_due(&st->rescan, now) ? host_scan(st) : 0;
 }
 
 static uint64_t host_next_tick(void *state, uint64_t now)
 {
 	struct host_state *st = state;
-	uint64_t due = UINT64_MAX;
+	uint64_t due;
 
 	if (!st)
 		return UINT64_MAX;
-	if (st->round)
-		due = st->next_send_ms < st->round_deadline_ms ? st->next_send_ms
-							       : st->round_deadline_ms;
-	else if (st->next_rescan_ms)
-		due = st->next_rescan_ms;
-	if (due == UINT64_MAX)
-		return UINT64_MAX;
-	return due > now ? due - now : 0;
+	due = st->round ? collector_earlier(st->next_send_ms, st->round_deadline_ms)
+			: st->rescan.next_ms;
+	return collector_ms_until(due, now);
 }
 
 static int host_fd(void *state)
@@ -815,102 +792,6 @@ static void host_free(void *state)
 	free(st);
 }
 
-/* "host:port", "[v6]:port": split into host and port; 0 or -EINVAL. */
-static int host_split_server(const char *value, char *host, size_t hlen, char *port, size_t plen)
-{
-	const char *colon, *h = value;
-	size_t n;
-	char *end;
-	unsigned long p;
-
-	if (value[0] == '[') {
-		const char *close = strchr(value, ']');
-
-		if (!close || close[1] != ':')
-			return -EINVAL;
-		h = value + 1;
-		n = (size_t)(close - h);
-		colon = close + 1;
-	} else {
-		colon = strrchr(value, ':');
-		if (!colon || memchr(value, ':', (size_t)(colon - value)))
-			return -EINVAL;	/* a bare IPv6 address needs brackets */
-		n = (size_t)(colon - value);
-	}
-	if (n == 0 || n >= hlen || strlen(colon + 1) >= plen)
-		return -EINVAL;
-	errno = 0;
-	p = strtoul(colon + 1, &end, 10);
-	if (errno || *end || end == colon + 1 || p == 0 || p > 65535)
-		return -EINVAL;
-	memcpy(host, h, n);
-	host[n] = '\0';
-	snprintf(port, plen, "%lu", p);
-	return 0;
-}
-
-static int host_check_server(const char *value, char *err, size_t errlen)
-{
-	char host[256], port[8];
-
-	if (host_split_server(value, host, sizeof(host), port, sizeof(port)) < 0) {
-		snprintf(err, errlen, "not host:port ([v6]:port for IPv6)");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int host_check_timeout(const char *value, char *err, size_t errlen)
-{
-	uint64_t ms;
-
-	if (duration_parse(value, &ms) < 0 || ms < 100 || ms > 30000) {
-		snprintf(err, errlen, "not a duration between 100ms and 30s");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static const struct collector_option host_options[] = {
-	{ "stun_server", NULL,
-	  "STUN server host:port asked for the public address (unset: no network traffic)",
-	  host_check_server },
-	{ "stun_timeout", "2s", "how long a STUN exchange may take (100ms..30s)",
-	  host_check_timeout },
-	{ NULL, NULL, NULL, NULL },
-};
-
-/* A connected, non-blocking UDP socket to the STUN server; 0 or -errno. */
-static int host_stun_open(struct host_state *st, const char *value)
-{
-	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICSERV };
-	struct addrinfo *res = NULL, *ai;
-	char host[256], port[8];
-	int r = -EADDRNOTAVAIL;
-
-	if (host_split_server(value, host, sizeof(host), port, sizeof(port)) < 0)
-		return -EINVAL;
-	if (getaddrinfo(host, port, &hints, &res) != 0)
-		return -EHOSTUNREACH;
-	for (ai = res; ai; ai = ai->ai_next) {
-		int fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-		if (fd < 0) {
-			r = -errno;
-			continue;
-		}
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-			st->fd = fd;
-			r = 0;
-			break;
-		}
-		r = -errno;
-		close(fd);
-	}
-	freeaddrinfo(res);
-	return r;
-}
-
 static void host_init_options(struct host_state *st, const struct collector_ctx *ctx)
 {
 	const char *server = collector_option(&host_collector, ctx->config, "stun_server");
@@ -922,7 +803,7 @@ static void host_init_options(struct host_state *st, const struct collector_ctx 
 	if (!server || !*server)
 		return;		/* the default: no traffic at all */
 	strlcpy_fh(st->server, server, sizeof(st->server));
-	r = host_stun_open(st, server);
+	r = host_stun_connect(server, &st->fd);
 	if (r < 0 && ctx->note)
 		ctx->note(ctx->opaque, LOG_WARNING, "host", "STUN server %s unusable (%s); no public address",
 			  server, strerror(-r));
@@ -943,14 +824,11 @@ static void host_init_geoip(struct host_state *st, const struct collector_ctx *c
 static int host_init(const struct collector_ctx *ctx, void **state)
 {
 	struct host_state *st;
+	int r = collector_state_new(ctx, sizeof(*st), state);
 
-	if (!ctx || !state)
-		return -EINVAL;
-	*state = NULL;
-	st = calloc(1, sizeof(*st));
-	if (!st)
-		return -ENOMEM;
-	st->ctx = *ctx;
+	if (r < 0)
+		return r;
+	st = *state;
 	st->ctx.geo = NULL;	/* use the copy */
 	if (!st->ctx.rootfs)
 		st->ctx.rootfs = "/";
@@ -959,10 +837,10 @@ static int host_init(const struct collector_ctx *ctx, void **state)
 	if (ctx->geo)
 		st->geo = *ctx->geo;
 	st->fd = -1;
-	st->rescan_ms = ctx->config ? ctx->config->rescan_ms : 10 * 60 * 1000;
+	/* Armed by the first scan. */
+	st->rescan.interval_ms = ctx->config ? ctx->config->rescan_ms : 10 * 60 * 1000;
 	host_init_options(st, ctx);
 	host_init_geoip(st, ctx);
-	*state = st;
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 /*
- * host.h - the host source (DESIGN §3): field ids, and the pure parsers of
- * the host collector (collectors/host/host.c; they live in host_parse.c),
- * exported for the unit tests.
+ * host.h - the host source (DESIGN §3): field ids, the STUN server options
+ * and socket (host_stun.c), and the pure parsers of the host collector
+ * (collectors/host/host.c; they live in host_parse.c), exported for the
+ * unit tests.
  *
  * Every parser takes text (a whole small file, or one line) and a length,
  * never a path: the collector reads the files below --rootfs/--procfs, the
@@ -39,6 +40,14 @@ enum host_field {
 
 extern const struct source_def host_source;
 extern const struct collector host_collector;
+
+/* ---- the STUN server (host_stun.c) ---- */
+
+/* stun_server (host:port, [v6]:port) and stun_timeout, with their checks. */
+extern const struct collector_option host_options[];
+/* A connected, non-blocking UDP socket to the STUN server value names
+ * (resolved now) in *fd; 0 or -errno. */
+int host_stun_connect(const char *value, int *fd);
 
 /* ---- bounded lists (the list fields before they become an event) ---- */
 

@@ -6,7 +6,9 @@
  * start time, and exe is read with readlink.  The first walk (scan()) emits
  * every process as present; later walks (on_tick, every rescan_interval,
  * default 15 s) emit add for processes not seen before and remove for those
- * gone, never the whole table again.
+ * gone, never the whole table again.  The walking itself (the periodic
+ * walk, the process directories) is the skeleton the socket collector
+ * shares (procwalk.h).
  *
  * A process is keyed by pid + start time, so a recycled pid is a new
  * process; a process whose comm or exe changed under the same key has
@@ -41,6 +43,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +54,7 @@
 #include "lib/util.h"
 #include "process.h"
 #include "procfs.h"
+#include "procwalk.h"
 
 #define PROCESS_MAX		32768	/* processes tracked */
 #define PROCESS_STAT_MAX	4096	/* /proc/PID/stat is ~300 bytes */
@@ -147,12 +151,10 @@ struct process_user {
 	char name[PROCESS_NAME_MAX];
 };
 
+/* pw first (procwalk.h): the procfs path, the periodic walk, skipped. */
 struct process_state {
-	struct collector_ctx ctx;
-	char procfs[PATH_MAX];
+	struct procwalk pw;
 	char passwd[PATH_MAX];
-	uint64_t interval_ms;
-	uint64_t next_ms;		/* 0: no periodic walk */
 	uint64_t btime;			/* 0: unknown, start_time left unset */
 	long clk_tck;
 	struct process_table *cur;	/* what the last walk found */
@@ -163,19 +165,11 @@ struct process_state {
 	struct timespec passwd_mtime;
 	off_t passwd_size;
 	bool passwd_loaded;
-	uint64_t skipped;
 	bool noted_exe;
 	size_t exe_denied;		/* this walk */
 	size_t exe_total;
 };
-
-static void process_emit(struct process_state *st, struct event *ev)
-{
-	if (st->ctx.emit)
-		st->ctx.emit(st->ctx.opaque, ev);
-	else
-		event_free(ev);
-}
+_Static_assert(offsetof(struct process_state, pw) == 0, "procwalk.h: pw first");
 
 static int process_cmp_pid(const void *a, const void *b)
 {
@@ -310,7 +304,8 @@ static int process_read(const struct process_state *st, int32_t pid, const char 
 {
 	char path[PATH_MAX];
 
-	if (snprintf(path, sizeof(path), "%s/%d/%s", st->procfs, pid, what) >= (int)sizeof(path))
+	if (snprintf(path, sizeof(path), "%s/%d/%s", st->pw.procfs, pid, what) >=
+	    (int)sizeof(path))
 		return -ENAMETOOLONG;
 	return read_file_bounded(path, max, buf, len);
 }
@@ -325,7 +320,8 @@ static bool process_read_exe(struct process_state *st, struct process_rec *rec, 
 
 	rec->exe_deleted = false;
 	st->exe_total++;
-	if (snprintf(path, sizeof(path), "%s/%d/exe", st->procfs, rec->pid) >= (int)sizeof(path))
+	if (snprintf(path, sizeof(path), "%s/%d/exe", st->pw.procfs, rec->pid) >=
+	    (int)sizeof(path))
 		return false;
 	n = readlink(path, link, PATH_MAX - 1);
 	if (n < 0) {
@@ -377,59 +373,40 @@ static bool process_same_str(const char *a, const char *b)
 
 /* ---- events ---- */
 
-struct process_build {
-	struct event *ev;
-	int err;
-};
-
-static void process_keep(struct process_build *b, int r)
-{
-	if (r < 0 && b->err == 0)
-		b->err = r;
-}
-
 static struct event *process_event(const struct process_state *st,
 				   const struct process_table *t,
 				   const struct process_rec *rec, const char *action,
 				   const char *cmdline, const char *parent_comm)
 {
-	struct process_build b = { event_new(&process_source), 0 };
+	struct event *ev = event_new(&process_source);
 	const char *exe = process_exe(t, rec);
 
-	if (!b.ev)
+	if (!ev)
 		return NULL;
-	process_keep(&b, event_set_str(b.ev, PROCESS_ACTION, action));
-	process_keep(&b, event_set_int(b.ev, PROCESS_PID, rec->pid));
-	process_keep(&b, event_set_int(b.ev, PROCESS_PPID, rec->ppid));
+	event_set_str(ev, PROCESS_ACTION, action);
+	event_set_int(ev, PROCESS_PID, rec->pid);
+	event_set_int(ev, PROCESS_PPID, rec->ppid);
 	if (rec->has_uid) {
-		process_keep(&b, event_set_int(b.ev, PROCESS_UID, rec->uid));
-		process_keep(&b, event_set_str(b.ev, PROCESS_USER,
-					       process_user_name(st, rec->uid)));
+		event_set_int(ev, PROCESS_UID, rec->uid);
+		event_set_str(ev, PROCESS_USER, process_user_name(st, rec->uid));
 	}
-	process_keep(&b, event_set_str(b.ev, PROCESS_COMM, rec->comm));
-	process_keep(&b, event_set_str(b.ev, PROCESS_EXE, exe));
+	event_set_str(ev, PROCESS_COMM, rec->comm);
+	event_set_str(ev, PROCESS_EXE, exe);
 	if (exe)
-		process_keep(&b, event_set_bool(b.ev, PROCESS_EXE_DELETED, rec->exe_deleted));
+		event_set_bool(ev, PROCESS_EXE_DELETED, rec->exe_deleted);
 	if (cmdline && *cmdline)
-		process_keep(&b, event_set_str(b.ev, PROCESS_CMDLINE, cmdline));
+		event_set_str(ev, PROCESS_CMDLINE, cmdline);
 	if (st->btime && st->clk_tck > 0)
-		process_keep(&b, event_set_int(b.ev, PROCESS_START_TIME,
-			(int64_t)(st->btime + rec->starttime / (uint64_t)st->clk_tck)));
-	process_keep(&b, event_set_str(b.ev, PROCESS_PARENT_COMM, parent_comm));
-	if (b.err < 0) {
-		event_free(b.ev);
-		return NULL;
-	}
-	return b.ev;
+		event_set_int(ev, PROCESS_START_TIME,
+			      (int64_t)(st->btime + rec->starttime / (uint64_t)st->clk_tck));
+	event_set_str(ev, PROCESS_PARENT_COMM, parent_comm);
+	return event_complete(ev);
 }
 
 static void process_report_gone(struct process_state *st, const struct process_table *t,
 				const struct process_rec *rec)
 {
-	struct event *ev = process_event(st, t, rec, EVENT_ACTION_REMOVE, NULL, NULL);
-
-	if (ev)
-		process_emit(st, ev);
+	collector_emit(&st->pw.ctx, process_event(st, t, rec, EVENT_ACTION_REMOVE, NULL, NULL));
 }
 
 /* Read what only a new process needs (uid, command line) and report it.
@@ -439,7 +416,6 @@ static bool process_report_new(struct process_state *st, const struct process_ta
 {
 	char cmdline[PROCESS_CMDLINE_KEEP];
 	struct process_rec *parent;
-	struct event *ev;
 	uint32_t uid;
 	char *buf;
 	size_t len;
@@ -457,9 +433,8 @@ static bool process_report_new(struct process_state *st, const struct process_ta
 		free(buf);
 	}
 	parent = process_find(w->recs, w->n, rec->ppid);
-	ev = process_event(st, w, rec, action, cmdline, parent ? parent->comm : NULL);
-	if (ev)
-		process_emit(st, ev);
+	collector_emit(&st->pw.ctx,
+		       process_event(st, w, rec, action, cmdline, parent ? parent->comm : NULL));
 	return true;
 }
 
@@ -474,7 +449,7 @@ static struct process_rec *process_walk_slot(struct process_state *st, struct pr
 		if (cap > PROCESS_MAX)
 			cap = PROCESS_MAX;
 		if (w->n == cap) {
-			st->skipped++;	/* bounded table: counted, not tracked */
+			st->pw.skipped++;	/* bounded table: counted, not tracked */
 			return NULL;
 		}
 		nr = realloc(w->recs, cap * sizeof(*nr));
@@ -486,27 +461,13 @@ static struct process_rec *process_walk_slot(struct process_state *st, struct pr
 	return &w->recs[w->n];
 }
 
-static bool process_pid_name(const char *name, int32_t *pid)
+/* One process directory: carry the old record over into the table the
+ * walk fills (st->next) if it is the same process running the same
+ * program, else start a fresh one. */
+static bool process_visit(void *state, int32_t pid)
 {
-	long v = 0;
-
-	if (!*name)
-		return false;
-	for (const char *p = name; *p; p++) {
-		if (*p < '0' || *p > '9' || v > INT32_MAX / 10)
-			return false;
-		v = v * 10 + (*p - '0');
-	}
-	if (v <= 0 || v > INT32_MAX)
-		return false;
-	*pid = (int32_t)v;
-	return true;
-}
-
-/* One directory entry: carry the old record over if it is the same
- * process running the same program, else start a fresh one. */
-static void process_visit(struct process_state *st, struct process_table *w, int32_t pid)
-{
+	struct process_state *st = state;
+	struct process_table *w = st->next;
 	const struct process_table *ot = st->cur;
 	struct process_rec *slot, *old, cur;
 	char link[PATH_MAX];
@@ -515,17 +476,17 @@ static void process_visit(struct process_state *st, struct process_table *w, int
 
 	r = process_read_stat(st, pid, &cur);
 	if (r == -ECHILD)
-		return;
+		return true;
 	if (r < 0) {
-		st->skipped++;	/* vanished (ENOENT, ESRCH) or garbage */
-		return;
+		st->pw.skipped++;	/* vanished (ENOENT, ESRCH) or garbage */
+		return true;
 	}
 	exe = process_read_exe(st, &cur, link) ? link : NULL;
 	slot = process_walk_slot(st, w);
 	if (!slot)
-		return;
+		return true;
 	if (exe && process_table_put_str(w, exe, &cur.exe) < 0)
-		return;		/* out of memory: tried again next walk */
+		return true;	/* out of memory: tried again next walk */
 	old = process_find(ot->recs, ot->n, pid);
 	if (old && !old->taken && old->starttime == cur.starttime &&
 	    strcmp(old->comm, cur.comm) == 0 && process_same_str(process_exe(ot, old), exe)) {
@@ -537,31 +498,15 @@ static void process_visit(struct process_state *st, struct process_table *w, int
 		*slot = cur;
 	}
 	w->n++;
-}
-
-static int process_walk_dir(struct process_state *st, struct process_table *w)
-{
-	struct dirent *de;
-	DIR *d = opendir(st->procfs);
-
-	if (!d)
-		return -errno;
-	while ((de = readdir(d)) != NULL) {
-		int32_t pid;
-
-		if (process_pid_name(de->d_name, &pid))
-			process_visit(st, w, pid);
-	}
-	closedir(d);
-	return 0;
+	return true;
 }
 
 static void process_note_exe(struct process_state *st)
 {
-	if (st->noted_exe || st->exe_denied == 0 || !st->ctx.note)
+	if (st->noted_exe || st->exe_denied == 0 || !st->pw.ctx.note)
 		return;
 	st->noted_exe = true;
-	st->ctx.note(st->ctx.opaque, LOG_NOTICE, "process",
+	st->pw.ctx.note(st->pw.ctx.opaque, LOG_NOTICE, "process",
 		     "exe unreadable for %zu of %zu processes (%s)",
 		     st->exe_denied, st->exe_total,
 		     geteuid() != 0 ? "run as root or grant CAP_SYS_PTRACE"
@@ -570,8 +515,9 @@ static void process_note_exe(struct process_state *st)
 
 /* Walk procfs and report the difference with the table: every process as
  * action when the table is empty (present), else add/remove. */
-static int process_walk(struct process_state *st, const char *action)
+static int process_walk(void *state, const char *action)
 {
+	struct process_state *st = state;
 	struct process_table *w = st->next, *old = st->cur;
 	size_t keep = 0;
 	int r;
@@ -579,7 +525,7 @@ static int process_walk(struct process_state *st, const char *action)
 	st->exe_denied = st->exe_total = 0;
 	process_users_refresh(st);
 	process_table_reset(w);
-	r = process_walk_dir(st, w);
+	r = procwalk_pids(st->pw.procfs, process_visit, st);
 	if (r < 0)
 		return r;
 	if (w->n)	/* an empty walk has recs NULL: qsort(NULL, 0) is UB */
@@ -590,7 +536,7 @@ static int process_walk(struct process_state *st, const char *action)
 	for (size_t i = 0; i < w->n; i++)
 		if (w->recs[i].fresh && !process_report_new(st, w, &w->recs[i], action)) {
 			w->recs[i].drop = true;
-			st->skipped++;
+			st->pw.skipped++;
 		}
 	/* A dropped record's exe stays in w->strs until w is reset. */
 	for (size_t i = 0; i < w->n; i++) {
@@ -617,36 +563,13 @@ static int process_scan(void *state)
 	return process_walk(st, EVENT_ACTION_PRESENT);
 }
 
-static int process_on_tick(void *state, uint64_t now_ms)
-{
-	struct process_state *st = state;
-
-	if (!st)
-		return -EINVAL;
-	if (!st->next_ms || now_ms < st->next_ms)
-		return 0;
-	st->next_ms = now_ms + st->interval_ms;
-	return process_walk(st, EVENT_ACTION_ADD);
-}
-
-static uint64_t process_next_tick(void *state, uint64_t now_ms)
-{
-	struct process_state *st = state;
-
-	if (!st || !st->next_ms)
-		return UINT64_MAX;
-	return st->next_ms > now_ms ? st->next_ms - now_ms : 0;
-}
-
 static void process_stats(void *state, struct collector_stats *out)
 {
 	struct process_state *st = state;
 
-	memset(out, 0, sizeof(*out));
-	if (!st)
-		return;
-	out->skipped = st->skipped;
-	out->tracked = st->cur->n;
+	procwalk_stats(state, out);
+	if (st)
+		out->tracked = st->cur->n;
 }
 
 static void process_free(void *state)
@@ -667,7 +590,7 @@ static void process_read_btime(struct process_state *st)
 	char *buf;
 	size_t len;
 
-	if (snprintf(path, sizeof(path), "%s/stat", st->procfs) >= (int)sizeof(path))
+	if (snprintf(path, sizeof(path), "%s/stat", st->pw.procfs) >= (int)sizeof(path))
 		return;
 	if (read_file_bounded(path, 64 * 1024, &buf, &len) < 0)
 		return;
@@ -680,42 +603,33 @@ static int process_init(const struct collector_ctx *ctx, void **state)
 {
 	struct process_state *st;
 	const char *root;
+	int r = procwalk_new(ctx, sizeof(*st), process_walk, state);
 
-	if (!ctx || !state)
-		return -EINVAL;
-	*state = NULL;
-	st = calloc(1, sizeof(*st));
-	if (!st)
-		return -ENOMEM;
-	st->ctx = *ctx;
+	if (r < 0)
+		return r;
+	st = *state;
 	st->cur = &st->tables[0];
 	st->next = &st->tables[1];
 	root = ctx->rootfs && strcmp(ctx->rootfs, "/") != 0 ? ctx->rootfs : "";
-	if (snprintf(st->procfs, sizeof(st->procfs), "%s", ctx->procfs ? ctx->procfs : "/proc") >=
-		    (int)sizeof(st->procfs) ||
-	    snprintf(st->passwd, sizeof(st->passwd), "%s/etc/passwd", root) >=
-		    (int)sizeof(st->passwd)) {
+	if (snprintf(st->passwd, sizeof(st->passwd), "%s/etc/passwd", root) >=
+	    (int)sizeof(st->passwd)) {
 		free(st);
+		*state = NULL;
 		return -ENAMETOOLONG;
 	}
-	/* rescan_interval (config.c checks 0 or >= 1 s); 15 s by default. */
-	st->interval_ms = ctx->config ? ctx->config->rescan_ms : 15000;
 	st->clk_tck = sysconf(_SC_CLK_TCK);
 	process_read_btime(st);
-	if (ctx->mode == COLLECTOR_DAEMON && st->interval_ms)
-		st->next_ms = now_monotonic_ms() + st->interval_ms;
-	*state = st;
 	return 0;
 }
 
 const struct collector process_collector = {
 	.name = "process",
 	.source = &process_source,
-	.rescan_default_ms = 15000,
+	.rescan_default_ms = PROCWALK_RESCAN_DEFAULT_MS,
 	.init = process_init,
-	.on_tick = process_on_tick,
+	.on_tick = procwalk_on_tick,
 	.scan = process_scan,
-	.next_tick = process_next_tick,
+	.next_tick = procwalk_next_tick,
 	.free = process_free,
 	.stats = process_stats,
 };

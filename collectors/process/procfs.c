@@ -245,6 +245,23 @@ int procfs_parse_passwd_line(const char *line, size_t len, char *name,
 	return 0;
 }
 
+bool procfs_pid_name(const char *name, int32_t *pid)
+{
+	long v = 0;
+
+	if (!*name)
+		return false;
+	for (const char *p = name; *p; p++) {
+		if (*p < '0' || *p > '9' || v > INT32_MAX / 10)
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	if (v <= 0 || v > INT32_MAX)
+		return false;
+	*pid = (int32_t)v;
+	return true;
+}
+
 bool procfs_socket_inode(const char *link, size_t len, uint64_t *inode)
 {
 	const char *p, *end = link + len;

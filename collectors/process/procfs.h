@@ -53,6 +53,10 @@ bool procfs_cmdline(const char *buf, size_t len, char *out, size_t outlen);
 int procfs_parse_passwd_line(const char *line, size_t len, char *name,
 			     size_t namelen, uint32_t *uid);
 
+/* A /proc directory entry that names a process ("1234": digits only,
+ * 1..INT32_MAX): true and the pid. */
+bool procfs_pid_name(const char *name, int32_t *pid);
+
 /* /proc/PID/fd/N link text "socket:[INODE]": true and the inode. */
 bool procfs_socket_inode(const char *link, size_t len, uint64_t *inode);
 

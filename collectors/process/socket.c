@@ -10,13 +10,14 @@
  * (short-lived client sockets: DNS lookups) and sockets with inode 0 (no
  * owner left to name).
  *
- * Like the process collector: scan() reports every socket as present,
- * on_tick (every rescan_interval, default 15 s) reports add/remove for the
- * difference.  A socket is identified by its inode plus its addresses, so a
- * new socket reusing a number is a new socket.  The fd walk, the expensive
- * part, runs only when a walk found sockets not seen before, and stops once
- * they all have an owner.  Bounded: SOCKET_MAX sockets (more are skipped and
- * counted), SOCKET_FDS_MAX descriptors looked at per process.
+ * Like the process collector, on the same skeleton (procwalk.h): scan()
+ * reports every socket as present, on_tick (every rescan_interval, default
+ * 15 s) reports add/remove for the difference.  A socket is identified by
+ * its inode plus its addresses, so a new socket reusing a number is a new
+ * socket.  The fd walk, the expensive part, runs only when a walk found
+ * sockets not seen before, and stops once they all have an owner.
+ * Bounded: SOCKET_MAX sockets (more are skipped and counted),
+ * SOCKET_FDS_MAX descriptors looked at per process.
  *
  * Addresses: IPv4-mapped IPv6 addresses (a v6 socket accepting a v4 peer)
  * are reported as IPv4.  is_loopback: a listener bound to a loopback
@@ -27,6 +28,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,7 @@
 
 #include "lib/util.h"
 #include "procfs.h"
+#include "procwalk.h"
 #include "socket.h"
 
 #define SOCKET_MAX		4096	/* sockets tracked */
@@ -132,16 +135,14 @@ struct socket_rec {
 	char *exe;
 };
 
+/* pw first (procwalk.h): the procfs path, the periodic walk, skipped. */
 struct socket_state {
-	struct collector_ctx ctx;
-	char procfs[PATH_MAX];
-	uint64_t interval_ms;
-	uint64_t next_ms;
+	struct procwalk pw;
 	struct socket_rec *recs;	/* sorted by inode */
 	size_t nrecs;
-	uint64_t skipped;
 	bool noted_owner;
 };
+_Static_assert(offsetof(struct socket_state, pw) == 0, "procwalk.h: pw first");
 
 struct socket_walk {
 	struct socket_rec *recs;
@@ -160,14 +161,6 @@ static const struct {
 	{ "udp", SOCKET_UDP, AF_INET },
 	{ "udp6", SOCKET_UDP, AF_INET6 },
 };
-
-static void socket_emit(struct socket_state *st, struct event *ev)
-{
-	if (st->ctx.emit)
-		st->ctx.emit(st->ctx.opaque, ev);
-	else
-		event_free(ev);
-}
 
 static int socket_cmp_inode(const void *a, const void *b)
 {
@@ -222,7 +215,7 @@ static void socket_add_line(struct socket_state *st, struct socket_walk *w,
 	if (q == -ENOENT)
 		return;		/* the header */
 	if (q < 0) {
-		st->skipped++;
+		st->pw.skipped++;
 		return;
 	}
 	if (!socket_keep(&r))
@@ -237,12 +230,12 @@ static void socket_add_line(struct socket_state *st, struct socket_walk *w,
 		if (cap > SOCKET_MAX)
 			cap = SOCKET_MAX;
 		if (w->n == cap) {
-			st->skipped++;
+			st->pw.skipped++;
 			return;
 		}
 		nr = realloc(w->recs, cap * sizeof(*nr));
 		if (!nr) {
-			st->skipped++;
+			st->pw.skipped++;
 			return;
 		}
 		w->recs = nr;
@@ -258,7 +251,7 @@ static void socket_read_table(struct socket_state *st, struct socket_walk *w, si
 	bool cut = false;
 	FILE *f;
 
-	if (snprintf(path, sizeof(path), "%s/net/%s", st->procfs, socket_tables[t].file) >=
+	if (snprintf(path, sizeof(path), "%s/net/%s", st->pw.procfs, socket_tables[t].file) >=
 	    (int)sizeof(path))
 		return;
 	f = fopen(path, "re");
@@ -276,7 +269,7 @@ static void socket_read_table(struct socket_state *st, struct socket_walk *w, si
 		}
 		if (!whole && !feof(f)) {
 			cut = true;
-			st->skipped++;
+			st->pw.skipped++;
 			continue;
 		}
 		socket_add_line(st, w, line, whole ? n - 1 : n, socket_tables[t].proto,
@@ -295,7 +288,7 @@ static void socket_read_owner(struct socket_state *st, struct socket_rec *r, int
 	ssize_t n;
 
 	r->pid = pid;
-	if (snprintf(path, sizeof(path), "%s/%d/comm", st->procfs, pid) < (int)sizeof(path) &&
+	if (snprintf(path, sizeof(path), "%s/%d/comm", st->pw.procfs, pid) < (int)sizeof(path) &&
 	    read_file_bounded(path, SOCKET_COMM_READ, &buf, &len) == 0) {
 		while (len > 0 && buf[len - 1] == '\n')
 			len--;
@@ -308,30 +301,13 @@ static void socket_read_owner(struct socket_state *st, struct socket_rec *r, int
 		}
 		free(buf);
 	}
-	if (snprintf(path, sizeof(path), "%s/%d/exe", st->procfs, pid) >= (int)sizeof(path))
+	if (snprintf(path, sizeof(path), "%s/%d/exe", st->pw.procfs, pid) >= (int)sizeof(path))
 		return;
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n > 0) {
 		link[n] = '\0';
 		r->exe = strdup(link);
 	}
-}
-
-static bool socket_pid_name(const char *name, int32_t *pid)
-{
-	long v = 0;
-
-	if (!*name)
-		return false;
-	for (const char *p = name; *p; p++) {
-		if (*p < '0' || *p > '9' || v > INT32_MAX / 10)
-			return false;
-		v = v * 10 + (*p - '0');
-	}
-	if (v <= 0)
-		return false;
-	*pid = (int32_t)v;
-	return true;
 }
 
 /* Look at one process's descriptors for sockets still without an owner. */
@@ -342,7 +318,7 @@ static void socket_scan_fds(struct socket_state *st, struct socket_walk *w, int3
 	size_t seen = 0;
 	DIR *d;
 
-	if (snprintf(path, sizeof(path), "%s/%d/fd", st->procfs, pid) >= (int)sizeof(path))
+	if (snprintf(path, sizeof(path), "%s/%d/fd", st->pw.procfs, pid) >= (int)sizeof(path))
 		return;
 	d = opendir(path);
 	if (!d)
@@ -367,82 +343,67 @@ static void socket_scan_fds(struct socket_state *st, struct socket_walk *w, int3
 	closedir(d);
 }
 
+/* The owners of the sockets the walk found new: the process
+ * directories are looked at until each has one. */
+struct socket_owners {
+	struct socket_state *st;
+	struct socket_walk *w;
+};
+
+static bool socket_owner_of(void *owners, int32_t pid)
+{
+	struct socket_owners *o = owners;
+
+	socket_scan_fds(o->st, o->w, pid);
+	return o->w->unresolved > 0;
+}
+
 static void socket_resolve(struct socket_state *st, struct socket_walk *w)
 {
-	struct dirent *de;
-	DIR *d;
+	struct socket_owners o = { st, w };
 
-	if (w->unresolved == 0)
-		return;
-	d = opendir(st->procfs);
-	if (!d)
-		return;
-	while (w->unresolved > 0 && (de = readdir(d)) != NULL) {
-		int32_t pid;
-
-		if (socket_pid_name(de->d_name, &pid))
-			socket_scan_fds(st, w, pid);
-	}
-	closedir(d);
+	if (w->unresolved > 0)
+		procwalk_pids(st->pw.procfs, socket_owner_of, &o);
 }
 
 /* ---- events ---- */
 
-struct socket_build {
-	struct event *ev;
-	int err;
-};
-
-static void socket_keep_err(struct socket_build *b, int r)
-{
-	if (r < 0 && b->err == 0)
-		b->err = r;
-}
-
 static struct event *socket_event(const struct socket_rec *r, const char *action)
 {
-	struct socket_build b = { event_new(&socket_source), 0 };
+	struct event *ev = event_new(&socket_source);
 	const char *state;
 
-	if (!b.ev)
+	if (!ev)
 		return NULL;
 	state = r->proto == SOCKET_UDP ? "unconnected" : procfs_tcp_state_name(r->s.state);
-	socket_keep_err(&b, event_set_str(b.ev, SOCKET_ACTION, action));
-	socket_keep_err(&b, event_set_str(b.ev, SOCKET_PROTOCOL, r->proto == SOCKET_TCP ? "tcp" : "udp"));
-	socket_keep_err(&b, event_set_str(b.ev, SOCKET_FAMILY, r->family == AF_INET ? "ipv4" : "ipv6"));
-	socket_keep_err(&b, event_set_str(b.ev, SOCKET_STATE, state));
-	socket_keep_err(&b, event_set_bool(b.ev, SOCKET_LISTENING, r->listening));
-	socket_keep_err(&b, event_set_ip(b.ev, SOCKET_LOCAL_IP, &r->s.local));
-	socket_keep_err(&b, event_set_int(b.ev, SOCKET_LOCAL_PORT, r->s.local_port));
+	event_set_str(ev, SOCKET_ACTION, action);
+	event_set_str(ev, SOCKET_PROTOCOL, r->proto == SOCKET_TCP ? "tcp" : "udp");
+	event_set_str(ev, SOCKET_FAMILY, r->family == AF_INET ? "ipv4" : "ipv6");
+	event_set_str(ev, SOCKET_STATE, state);
+	event_set_bool(ev, SOCKET_LISTENING, r->listening);
+	event_set_ip(ev, SOCKET_LOCAL_IP, &r->s.local);
+	event_set_int(ev, SOCKET_LOCAL_PORT, r->s.local_port);
 	if (!r->listening) {
-		socket_keep_err(&b, event_set_ip(b.ev, SOCKET_REMOTE_IP, &r->s.remote));
-		socket_keep_err(&b, event_set_int(b.ev, SOCKET_REMOTE_PORT, r->s.remote_port));
+		event_set_ip(ev, SOCKET_REMOTE_IP, &r->s.remote);
+		event_set_int(ev, SOCKET_REMOTE_PORT, r->s.remote_port);
 		if (r->proto == SOCKET_TCP)
-			socket_keep_err(&b, event_set_str(b.ev, SOCKET_DIRECTION,
-							  r->inbound ? "inbound" : "outbound"));
+			event_set_str(ev, SOCKET_DIRECTION, r->inbound ? "inbound" : "outbound");
 	}
-	socket_keep_err(&b, event_set_bool(b.ev, SOCKET_IS_LOOPBACK, r->loopback));
+	event_set_bool(ev, SOCKET_IS_LOOPBACK, r->loopback);
 	if (r->pid) {
-		socket_keep_err(&b, event_set_int(b.ev, SOCKET_PID, r->pid));
+		event_set_int(ev, SOCKET_PID, r->pid);
 		if (r->comm[0])
-			socket_keep_err(&b, event_set_str(b.ev, SOCKET_COMM, r->comm));
-		socket_keep_err(&b, event_set_str(b.ev, SOCKET_EXE, r->exe));
+			event_set_str(ev, SOCKET_COMM, r->comm);
+		event_set_str(ev, SOCKET_EXE, r->exe);
 	}
-	socket_keep_err(&b, event_set_int(b.ev, SOCKET_UID, r->s.uid));
-	socket_keep_err(&b, event_set_int(b.ev, SOCKET_INODE, (int64_t)r->s.inode));
-	if (b.err < 0) {
-		event_free(b.ev);
-		return NULL;
-	}
-	return b.ev;
+	event_set_int(ev, SOCKET_UID, r->s.uid);
+	event_set_int(ev, SOCKET_INODE, (int64_t)r->s.inode);
+	return event_complete(ev);
 }
 
 static void socket_report(struct socket_state *st, const struct socket_rec *r, const char *action)
 {
-	struct event *ev = socket_event(r, action);
-
-	if (ev)
-		socket_emit(st, ev);
+	collector_emit(&st->pw.ctx, socket_event(r, action));
 }
 
 /* ---- the walk ---- */
@@ -489,20 +450,21 @@ static void socket_note_owners(struct socket_state *st, const struct socket_walk
 {
 	size_t fresh = 0;
 
-	if (st->noted_owner || w->unresolved == 0 || !st->ctx.note)
+	if (st->noted_owner || w->unresolved == 0 || !st->pw.ctx.note)
 		return;
 	for (size_t i = 0; i < w->n; i++)
 		fresh += w->recs[i].fresh;
 	st->noted_owner = true;
-	st->ctx.note(st->ctx.opaque, LOG_NOTICE, "socket",
+	st->pw.ctx.note(st->pw.ctx.opaque, LOG_NOTICE, "socket",
 		     "owning process unknown for %zu of %zu sockets (%s)",
 		     w->unresolved, fresh,
 		     geteuid() != 0 ? "run as root or grant CAP_SYS_PTRACE"
 				    : "held by another PID namespace, or denied by a security module");
 }
 
-static int socket_walk(struct socket_state *st, const char *action)
+static int socket_walk(void *state, const char *action)
 {
+	struct socket_state *st = state;
 	struct socket_walk w = { 0 };
 
 	for (size_t t = 0; t < sizeof(socket_tables) / sizeof(socket_tables[0]); t++)
@@ -515,7 +477,7 @@ static int socket_walk(struct socket_state *st, const char *action)
 			memmove(&w.recs[i], &w.recs[i + 1], (w.n - i - 1) * sizeof(*w.recs));
 			w.n--;
 			i--;
-			st->skipped++;
+			st->pw.skipped++;
 		}
 	socket_match(st, &w);
 	socket_resolve(st, &w);
@@ -546,36 +508,13 @@ static int socket_scan(void *state)
 	return socket_walk(st, EVENT_ACTION_PRESENT);
 }
 
-static int socket_on_tick(void *state, uint64_t now_ms)
-{
-	struct socket_state *st = state;
-
-	if (!st)
-		return -EINVAL;
-	if (!st->next_ms || now_ms < st->next_ms)
-		return 0;
-	st->next_ms = now_ms + st->interval_ms;
-	return socket_walk(st, EVENT_ACTION_ADD);
-}
-
-static uint64_t socket_next_tick(void *state, uint64_t now_ms)
-{
-	struct socket_state *st = state;
-
-	if (!st || !st->next_ms)
-		return UINT64_MAX;
-	return st->next_ms > now_ms ? st->next_ms - now_ms : 0;
-}
-
 static void socket_stats(void *state, struct collector_stats *out)
 {
 	struct socket_state *st = state;
 
-	memset(out, 0, sizeof(*out));
-	if (!st)
-		return;
-	out->skipped = st->skipped;
-	out->tracked = st->nrecs;
+	procwalk_stats(state, out);
+	if (st)
+		out->tracked = st->nrecs;
 }
 
 static void socket_free(void *state)
@@ -590,36 +529,17 @@ static void socket_free(void *state)
 
 static int socket_init(const struct collector_ctx *ctx, void **state)
 {
-	struct socket_state *st;
-
-	if (!ctx || !state)
-		return -EINVAL;
-	*state = NULL;
-	st = calloc(1, sizeof(*st));
-	if (!st)
-		return -ENOMEM;
-	st->ctx = *ctx;
-	if (snprintf(st->procfs, sizeof(st->procfs), "%s", ctx->procfs ? ctx->procfs : "/proc") >=
-	    (int)sizeof(st->procfs)) {
-		free(st);
-		return -ENAMETOOLONG;
-	}
-	/* rescan_interval (config.c checks 0 or >= 1 s); 15 s by default. */
-	st->interval_ms = ctx->config ? ctx->config->rescan_ms : 15000;
-	if (ctx->mode == COLLECTOR_DAEMON && st->interval_ms)
-		st->next_ms = now_monotonic_ms() + st->interval_ms;
-	*state = st;
-	return 0;
+	return procwalk_new(ctx, sizeof(struct socket_state), socket_walk, state);
 }
 
 const struct collector socket_collector = {
 	.name = "socket",
 	.source = &socket_source,
-	.rescan_default_ms = 15000,
+	.rescan_default_ms = PROCWALK_RESCAN_DEFAULT_MS,
 	.init = socket_init,
-	.on_tick = socket_on_tick,
+	.on_tick = procwalk_on_tick,
 	.scan = socket_scan,
-	.next_tick = socket_next_tick,
+	.next_tick = procwalk_next_tick,
 	.free = socket_free,
 	.stats = socket_stats,
 };

@@ -13,12 +13,15 @@
  * children (interfaces, hid, input, scsi, block, net) are added one uevent
  * at a time after it.  So an add is parked for settle_ms and built when the
  * timer says so.  At remove time the device's sysfs is already gone, so we
- * keep what we last reported about each device (a bounded table keyed by
- * syspath) and report that.  Netlink drops messages when its buffer fills
- * (ENOBUFS); a periodic rescan, and an early one after ENOBUFS, reconciles
- * the table with sysfs, reporting only devices that appeared, vanished or
- * changed identity.  A device unplugged while we read it is skipped and
- * counted (stats().skipped), never reported half-read.
+ * keep what we last reported about each device (the known table of
+ * collectors/known.h, keyed by syspath) and report that.  Netlink drops
+ * messages when its buffer fills (ENOBUFS); a periodic rescan, and an
+ * early one after ENOBUFS, reconciles the table with sysfs, reporting only
+ * devices that appeared, vanished or changed identity.  A device unplugged
+ * while we read it is skipped and counted (stats().skipped), never
+ * reported half-read.  The udev plumbing (start, monitor, rescan clock,
+ * reconcile walk) is the skeleton the display collector shares
+ * (collectors/udev_util.h); what is here is what only USB needs.
  *
  * Everything read from sysfs below a device is device-controlled (strings,
  * descriptors): bounded by the event setters and hid.c, never trusted for
@@ -27,12 +30,10 @@
  */
 #include <errno.h>
 #include <stddef.h>
-#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <syslog.h>
 #include <unistd.h>
 
 #include <libudev.h>
@@ -50,7 +51,6 @@
 #define USB_CHILDREN_MAX	1024	/* sysfs descendants looked at per device */
 #define USB_SETTLE_DEFAULT_MS	500
 #define USB_RESCAN_DEFAULT_MS	(10 * 60 * 1000)
-#define USB_RESCAN_SOON_MS	10000	/* after lost uevents (DESIGN §8: >= 10 s) */
 #define USB_RCVBUF		(1024 * 1024)
 
 static const struct field_def usb_fields[USB__NFIELDS] = {
@@ -107,40 +107,34 @@ const struct source_def usb_source = {
 
 /* ---- the collector ---- */
 
-struct usb_known {
-	char *syspath;
-	struct event *ev;	/* what we last reported; reused for remove */
-	uint64_t seq;		/* age, for eviction when the table is full */
-	bool seen;		/* rescan mark */
-};
-
 struct usb_pending {
 	char *syspath;
 	uint64_t due_ms;
 };
 
-struct usb_state {
-	struct collector_ctx ctx;
-	struct udev *udev;
-	struct udev_monitor *mon;	/* NULL: no live events, rescans only */
-	uint64_t settle_ms;
-	uint64_t rescan_ms;		/* 0: periodic rescan off */
-	uint64_t next_rescan_ms;	/* 0: none scheduled */
-	uint64_t seq;
-	uint64_t overruns;		/* ENOBUFS from the monitor: stats().dropped */
-	uint64_t vanished;		/* unplugged while read: stats().skipped */
-	uint64_t evicted;		/* known devices forgotten: stats().evicted */
-	size_t nknown;
-	size_t npending;
-	struct usb_known known[USB_KNOWN_MAX];
-	struct usb_pending pending[USB_PENDING_MAX];
+static const struct udev_collector_def usb_udev = {
+	.name = "usb",
+	.sysfs = USB_SYSFS_BUS,
+	.sysfs_what = "USB bus",
+	.changes = "USB",
+	.subsystem = "usb",
+	.devtype = "usb_device",
+	.rcvbuf = USB_RCVBUF,
+	.known_max = USB_KNOWN_MAX,
+	.settle_default_ms = USB_SETTLE_DEFAULT_MS,
+	.rescan_default_ms = USB_RESCAN_DEFAULT_MS,
+	.watch_in_scan = true,
 };
 
-/* Accumulates setter failures so that building reads straight through. */
-struct usb_build {
-	struct event *ev;
-	int err;
+/* uc first (udev_util.h).  uc.known: what we last reported of each device,
+ * by syspath, for its remove; uc.overruns: stats().dropped. */
+struct usb_state {
+	struct udev_collector uc;
+	uint64_t vanished;		/* unplugged while read: stats().skipped */
+	size_t npending;
+	struct usb_pending pending[USB_PENDING_MAX];
 };
+_Static_assert(offsetof(struct usb_state, uc) == 0, "udev_util.h: uc first");
 
 /* What the children of one device add up to. */
 struct usb_agg {
@@ -150,35 +144,6 @@ struct usb_agg {
 	bool storage_done;
 	bool net_done;
 };
-
-static void usb_keep_err(struct usb_build *b, int r)
-{
-	if (r < 0 && b->err == 0)
-		b->err = r;
-}
-
-static void usb_set_str(struct usb_build *b, int f, const char *s)
-{
-	usb_keep_err(b, event_set_str(b->ev, f, s));
-}
-
-static void usb_set_bool(struct usb_build *b, int f, bool v)
-{
-	usb_keep_err(b, event_set_bool(b->ev, f, v));
-}
-
-static void usb_set_int(struct usb_build *b, int f, int64_t v)
-{
-	usb_keep_err(b, event_set_int(b->ev, f, v));
-}
-
-static void usb_emit(struct usb_state *st, struct event *ev)
-{
-	if (st->ctx.emit)
-		st->ctx.emit(st->ctx.opaque, ev);
-	else
-		event_free(ev);
-}
 
 /* A sysfs attribute, or NULL when the file is absent (string descriptors
  * the device does not have) or empty. */
@@ -220,7 +185,7 @@ static bool usb_attr_byte(struct udev_device *dev, const char *name, unsigned in
 }
 
 /* SCSI inquiry fields are space-padded: copy without the padding. */
-static void usb_set_trimmed(struct usb_build *b, int f, const char *s)
+static void usb_set_trimmed(struct event *ev, int f, const char *s)
 {
 	size_t n;
 
@@ -232,7 +197,7 @@ static void usb_set_trimmed(struct usb_build *b, int f, const char *s)
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n'))
 		n--;
 	if (n > 0)
-		usb_keep_err(b, event_set_strn(b->ev, f, s, n));
+		event_set_strn(ev, f, s, n);
 }
 
 static void usb_add_driver(struct usb_agg *agg, const char *drv)
@@ -269,8 +234,7 @@ static void usb_hid_merge(struct hid_info *acc, const struct hid_info *h)
 		acc->abs_max = h->abs_max;
 }
 
-static void usb_child_interface(struct usb_build *b, struct usb_agg *agg,
-				struct udev_device *c)
+static void usb_child_interface(struct event *ev, struct usb_agg *agg, struct udev_device *c)
 {
 	unsigned int cls, sub, proto;
 	char triplet[16];
@@ -280,7 +244,7 @@ static void usb_child_interface(struct usb_build *b, struct usb_agg *agg,
 	    !usb_attr_byte(c, "bInterfaceProtocol", &proto))
 		return;
 	snprintf(triplet, sizeof(triplet), "%02x:%02x:%02x", cls, sub, proto);
-	usb_keep_err(b, event_list_add(b->ev, USB_INTERFACES, triplet));
+	event_list_add(ev, USB_INTERFACES, triplet);
 	if (cls == 0x08)
 		agg->mass_storage = true;
 	usb_add_driver(agg, udev_device_get_driver(c));
@@ -320,7 +284,7 @@ static bool usb_child_of(struct udev_device *c, const char *dev_syspath)
 	return owner && strcmp(udev_device_get_syspath(owner), dev_syspath) == 0;
 }
 
-static void usb_child(struct usb_build *b, struct usb_agg *agg, struct udev_device *c)
+static void usb_child(struct event *ev, struct usb_agg *agg, struct udev_device *c)
 {
 	const char *sub = udev_device_get_subsystem(c);
 	const char *type = udev_device_get_devtype(c);
@@ -328,31 +292,31 @@ static void usb_child(struct usb_build *b, struct usb_agg *agg, struct udev_devi
 	if (!sub)
 		return;
 	if (strcmp(sub, "usb") == 0 && type && strcmp(type, "usb_interface") == 0) {
-		usb_child_interface(b, agg, c);
+		usb_child_interface(ev, agg, c);
 	} else if (strcmp(sub, "hid") == 0) {
 		usb_child_hid(agg, c);
 	} else if (strcmp(sub, "scsi") == 0 && type && strcmp(type, "scsi_device") == 0 &&
 		   !agg->storage_done) {
 		agg->storage_done = true;
-		usb_set_trimmed(b, USB_STORAGE_VENDOR, usb_attr(c, "vendor"));
-		usb_set_trimmed(b, USB_STORAGE_MODEL, usb_attr(c, "model"));
+		usb_set_trimmed(ev, USB_STORAGE_VENDOR, usb_attr(c, "vendor"));
+		usb_set_trimmed(ev, USB_STORAGE_MODEL, usb_attr(c, "model"));
 	} else if (strcmp(sub, "net") == 0 && !agg->net_done) {
 		agg->net_done = true;
-		usb_set_str(b, USB_NET_INTERFACE, udev_device_get_sysname(c));
-		usb_set_str(b, USB_NET_MAC, usb_attr(c, "address"));
+		event_set_str(ev, USB_NET_INTERFACE, udev_device_get_sysname(c));
+		event_set_str(ev, USB_NET_MAC, usb_attr(c, "address"));
 	}
 }
 
-static void usb_children(struct usb_state *st, struct udev_device *dev,
-			 struct usb_build *b, struct usb_agg *agg)
+static void usb_children(struct usb_state *st, struct udev_device *dev, struct event *ev,
+			 struct usb_agg *agg)
 {
-	struct udev_enumerate *en = udev_enumerate_new(st->udev);
+	struct udev_enumerate *en = udev_enumerate_new(st->uc.udev);
 	struct udev_list_entry *e;
 	const char *self = udev_device_get_syspath(dev);
 	size_t seen = 0;
 
 	if (!en) {
-		usb_keep_err(b, -ENOMEM);
+		event_fail(ev, -ENOMEM);
 		return;
 	}
 	if (udev_enumerate_add_match_parent(en, dev) < 0 ||
@@ -363,18 +327,18 @@ static void usb_children(struct usb_state *st, struct udev_device *dev,
 
 		if (++seen > USB_CHILDREN_MAX)
 			break;	/* a hub tree this large is not one device */
-		c = udev_device_new_from_syspath(st->udev, udev_list_entry_get_name(e));
+		c = udev_device_new_from_syspath(st->uc.udev, udev_list_entry_get_name(e));
 		if (!c)
 			continue;
 		if (usb_child_of(c, self))
-			usb_child(b, agg, c);
+			usb_child(ev, agg, c);
 		udev_device_unref(c);
 	}
 out_unref:
 	udev_enumerate_unref(en);
 }
 
-static void usb_set_speed(struct usb_build *b, struct udev_device *dev)
+static void usb_set_speed(struct event *ev, struct udev_device *dev)
 {
 	const char *v = usb_attr(dev, "speed");
 	char *end;
@@ -385,76 +349,71 @@ static void usb_set_speed(struct usb_build *b, struct udev_device *dev)
 	/* "1.5" (low speed) truncates to 1: the field is whole Mbit/s. */
 	mbit = strtoll(v, &end, 10);
 	if (end != v && mbit >= 0)
-		usb_set_int(b, USB_SPEED, mbit);
+		event_set_int(ev, USB_SPEED, mbit);
 }
 
 /* The event for a usb_device that is present in sysfs now. */
 static struct event *usb_build(struct usb_state *st, struct udev_device *dev,
 			       const char *action)
 {
-	struct usb_build b = { event_new(&usb_source), 0 };
+	struct event *ev = event_new(&usb_source);
 	struct usb_agg agg;
 	char vid[5] = "", pid[5] = "", hex[5];
 	unsigned int cls = 0;
 	bool hub, have_cls;
 
-	if (!b.ev)
+	if (!ev)
 		return NULL;
 	memset(&agg, 0, sizeof(agg));
-	usb_set_str(&b, USB_ACTION, action);
+	event_set_str(ev, USB_ACTION, action);
 	if (usb_attr_hex(dev, "idVendor", vid, 4))
-		usb_set_str(&b, USB_VENDOR_ID, vid);
+		event_set_str(ev, USB_VENDOR_ID, vid);
 	if (usb_attr_hex(dev, "idProduct", pid, 4))
-		usb_set_str(&b, USB_PRODUCT_ID, pid);
+		event_set_str(ev, USB_PRODUCT_ID, pid);
 	if (usb_attr_hex(dev, "bcdDevice", hex, 4))
-		usb_set_str(&b, USB_BCD_DEVICE, hex);
-	usb_set_str(&b, USB_MANUFACTURER, usb_attr(dev, "manufacturer"));
-	usb_set_str(&b, USB_PRODUCT, usb_attr(dev, "product"));
-	usb_set_str(&b, USB_SERIAL, usb_attr(dev, "serial"));
-	usb_set_str(&b, USB_CONFIGURATION, usb_attr(dev, "configuration"));
-	usb_set_speed(&b, dev);
-	usb_set_str(&b, USB_PORT, udev_device_get_sysname(dev));
+		event_set_str(ev, USB_BCD_DEVICE, hex);
+	event_set_str(ev, USB_MANUFACTURER, usb_attr(dev, "manufacturer"));
+	event_set_str(ev, USB_PRODUCT, usb_attr(dev, "product"));
+	event_set_str(ev, USB_SERIAL, usb_attr(dev, "serial"));
+	event_set_str(ev, USB_CONFIGURATION, usb_attr(dev, "configuration"));
+	usb_set_speed(ev, dev);
+	event_set_str(ev, USB_PORT, udev_device_get_sysname(dev));
 	have_cls = usb_attr_byte(dev, "bDeviceClass", &cls);
 	if (have_cls) {
 		snprintf(hex, sizeof(hex), "%02x", cls);
-		usb_set_str(&b, USB_DEVICE_CLASS, hex);
+		event_set_str(ev, USB_DEVICE_CLASS, hex);
 	}
 	hub = have_cls && cls == 0x09;
-	usb_set_bool(&b, USB_IS_HUB, hub);
-	usb_set_bool(&b, USB_IS_GADGET, !hub && strcmp(vid, "1d6b") == 0);
+	event_set_bool(ev, USB_IS_HUB, hub);
+	event_set_bool(ev, USB_IS_GADGET, !hub && strcmp(vid, "1d6b") == 0);
 
-	usb_children(st, dev, &b, &agg);
+	usb_children(st, dev, ev, &agg);
 	if (agg.drivers[0])
-		usb_set_str(&b, USB_DRIVER, agg.drivers);
-	usb_set_bool(&b, USB_HAS_KEYBOARD, agg.hid.has_keyboard);
-	usb_set_bool(&b, USB_HAS_MOUSE, agg.hid.has_mouse);
-	usb_set_bool(&b, USB_HAS_ABSOLUTE_POINTER, agg.hid.has_absolute_pointer);
-	usb_set_bool(&b, USB_HAS_DIGITIZER, agg.hid.has_digitizer);
+		event_set_str(ev, USB_DRIVER, agg.drivers);
+	event_set_bool(ev, USB_HAS_KEYBOARD, agg.hid.has_keyboard);
+	event_set_bool(ev, USB_HAS_MOUSE, agg.hid.has_mouse);
+	event_set_bool(ev, USB_HAS_ABSOLUTE_POINTER, agg.hid.has_absolute_pointer);
+	event_set_bool(ev, USB_HAS_DIGITIZER, agg.hid.has_digitizer);
 	if (agg.hid.has_absolute_pointer)
-		usb_set_int(&b, USB_ABS_MAX, agg.hid.abs_max);
-	usb_set_bool(&b, USB_HAS_MASS_STORAGE, agg.mass_storage);
-
-	if (b.err == -ENOMEM) {
-		event_free(b.ev);
-		return NULL;
-	}
-	return b.ev;
+		event_set_int(ev, USB_ABS_MAX, agg.hid.abs_max);
+	event_set_bool(ev, USB_HAS_MASS_STORAGE, agg.mass_storage);
+	return event_complete(ev);
 }
 
 /* A remove for a device we never reported: what the uevent itself says. */
 static struct event *usb_build_gone(struct udev_device *dev)
 {
-	struct usb_build b = { event_new(&usb_source), 0 };
+	struct event *ev = event_new(&usb_source);
 	const char *v = udev_device_get_property_value(dev, "ID_VENDOR_ID");
 	const char *p = udev_device_get_property_value(dev, "ID_MODEL_ID");
 	const char *prod = udev_device_get_property_value(dev, "PRODUCT");
 	char vid[5], pid[5];
 	unsigned int a, c;
 
-	if (!b.ev)
+	if (!ev)
 		return NULL;
-	usb_set_str(&b, USB_ACTION, EVENT_ACTION_REMOVE);
-	usb_set_str(&b, USB_PORT, udev_device_get_sysname(dev));
+	event_set_str(ev, USB_ACTION, EVENT_ACTION_REMOVE);
+	event_set_str(ev, USB_PORT, udev_device_get_sysname(dev));
 	/* PRODUCT=1d6b/104/100 is in every kernel uevent of a usb_device. */
 	if ((!v || !p) && prod && sscanf(prod, "%x/%x/", &a, &c) == 2 &&
 	    a <= 0xffff && c <= 0xffff) {
@@ -464,99 +423,10 @@ static struct event *usb_build_gone(struct udev_device *dev)
 		p = pid;
 	}
 	if (v && strlen(v) == 4)
-		usb_set_str(&b, USB_VENDOR_ID, v);
+		event_set_str(ev, USB_VENDOR_ID, v);
 	if (p && strlen(p) == 4)
-		usb_set_str(&b, USB_PRODUCT_ID, p);
-	if (b.err == -ENOMEM) {
-		event_free(b.ev);
-		return NULL;
-	}
-	return b.ev;
-}
-
-static struct event *usb_event_copy(const struct event *src)
-{
-	struct event *ev = event_new(src->source);
-	int r = 0;
-
-	if (!ev)
-		return NULL;
-	ev->ts = src->ts;
-	for (size_t f = 0; f < src->source->nfields && r == 0; f++) {
-		const struct value *v = &src->values[f];
-
-		if (!v->set)
-			continue;
-		switch (v->type) {
-		case FIELD_STRING:
-			r = event_set_strn(ev, (int)f, v->str.ptr, v->str.len);
-			break;
-		case FIELD_INT:
-			r = event_set_int(ev, (int)f, v->i);
-			break;
-		case FIELD_BOOL:
-			r = event_set_bool(ev, (int)f, v->b);
-			break;
-		case FIELD_IP:
-			r = event_set_ip(ev, (int)f, &v->ip);
-			break;
-		case FIELD_LIST:
-			for (size_t i = 0; i < v->list.n && r == 0; i++)
-				r = event_list_add(ev, (int)f, v->list.items[i]);
-			break;
-		}
-	}
-	if (r < 0) {
-		event_free(ev);
-		return NULL;
-	}
-	return ev;
-}
-
-/* ---- the known-device table ---- */
-
-static int usb_known_find(const struct usb_state *st, const char *syspath)
-{
-	for (size_t i = 0; i < st->nknown; i++)
-		if (strcmp(st->known[i].syspath, syspath) == 0)
-			return (int)i;
-	return -1;
-}
-
-static void usb_known_drop(struct usb_state *st, size_t i)
-{
-	free(st->known[i].syspath);
-	event_free(st->known[i].ev);
-	st->known[i] = st->known[--st->nknown];
-}
-
-/* Remember ev (taking it) as what syspath looks like. */
-static void usb_known_put(struct usb_state *st, const char *syspath, struct event *ev)
-{
-	int i = usb_known_find(st, syspath);
-	char *key;
-
-	if (!ev)
-		return;
-	if (i >= 0) {
-		event_free(st->known[i].ev);
-		st->known[i].ev = ev;
-		st->known[i].seq = ++st->seq;
-		st->known[i].seen = true;
-		return;
-	}
-	key = strdup(syspath);
-	if (!key) {
-		event_free(ev);
-		return;
-	}
-	if (st->nknown == USB_KNOWN_MAX) {
-		/* Bounded: the oldest goes (known.h). */
-		usb_known_drop(st, known_oldest(st->known, st->nknown, sizeof(st->known[0]),
-						offsetof(struct usb_known, seq)));
-		st->evicted++;
-	}
-	st->known[st->nknown++] = (struct usb_known){ key, ev, ++st->seq, true };
+		event_set_str(ev, USB_PRODUCT_ID, p);
+	return event_complete(ev);
 }
 
 /*
@@ -579,9 +449,9 @@ static bool usb_still_there(struct udev_device *dev)
 	return access(path, F_OK) == 0;
 }
 
-/* Build, remember and emit the event of a present device.  One unplugged
- * while we read it is skipped and counted: its remove uevent, or the
- * rescan, reports it gone. */
+/* Build, remember (a copy) and emit the event of a present device.  One
+ * unplugged while we read it is skipped and counted: its remove uevent,
+ * or the rescan, reports it gone. */
 static int usb_report(struct usb_state *st, struct udev_device *dev, const char *action)
 {
 	struct event *ev = usb_build(st, dev, action);
@@ -593,24 +463,15 @@ static int usb_report(struct usb_state *st, struct udev_device *dev, const char 
 		st->vanished++;
 		return 0;
 	}
-	usb_known_put(st, udev_device_get_syspath(dev), usb_event_copy(ev));
-	usb_emit(st, ev);
+	known_put(&st->uc.known, udev_device_get_syspath(dev), event_copy(ev), 0, true);
+	collector_emit(&st->uc.ctx, ev);
 	return 0;
 }
 
-/* Emit the remembered event of known[i] as a remove and forget it. */
-static void usb_report_known_gone(struct usb_state *st, size_t i)
+/* Emit the remembered event of e as a remove and forget it. */
+static void usb_report_known_gone(struct usb_state *st, struct known_entry *e)
 {
-	struct event *ev = st->known[i].ev;
-
-	st->known[i].ev = NULL;
-	usb_known_drop(st, i);
-	if (event_set_str(ev, USB_ACTION, EVENT_ACTION_REMOVE) < 0) {
-		event_free(ev);
-		return;
-	}
-	clock_gettime(CLOCK_REALTIME, &ev->ts);
-	usb_emit(st, ev);
+	collector_emit(&st->uc.ctx, known_removal(&st->uc.known, e, true));
 }
 
 /* ---- pending adds ---- */
@@ -632,7 +493,7 @@ static void usb_pending_drop(struct usb_state *st, size_t i)
 static int usb_pending_add(struct usb_state *st, struct udev_device *dev)
 {
 	const char *syspath = udev_device_get_syspath(dev);
-	uint64_t due = now_monotonic_ms() + st->settle_ms;
+	uint64_t due = now_monotonic_ms() + st->uc.settle_ms;
 	int i = usb_pending_find(st, syspath);
 	char *key;
 
@@ -659,71 +520,47 @@ static bool usb_is_device(struct udev_device *dev)
 	return sub && type && strcmp(sub, "usb") == 0 && strcmp(type, "usb_device") == 0;
 }
 
+/* A known device is reported as it was last seen; another (or one whose
+ * report we could not keep) from what the uevent says. */
 static int usb_on_remove(struct usb_state *st, struct udev_device *dev)
 {
 	const char *syspath = udev_device_get_syspath(dev);
-	int i = usb_known_find(st, syspath);
-	struct event *ev;
+	struct known_entry *e = known_find(&st->uc.known, syspath);
+	struct event *ev = e ? known_removal(&st->uc.known, e, true) : NULL;
+	int i;
 
-	if (i >= 0) {
-		usb_report_known_gone(st, (size_t)i);
-		return 0;
+	if (!ev) {
+		i = usb_pending_find(st, syspath);
+		if (i >= 0)
+			usb_pending_drop(st, (size_t)i);	/* gone before it settled */
+		ev = usb_build_gone(dev);
+		if (!ev)
+			return -ENOMEM;
 	}
-	i = usb_pending_find(st, syspath);
-	if (i >= 0)
-		usb_pending_drop(st, (size_t)i);	/* gone before it settled */
-	ev = usb_build_gone(dev);
-	if (!ev)
-		return -ENOMEM;
-	usb_emit(st, ev);
+	collector_emit(&st->uc.ctx, ev);
 	return 0;
 }
 
-static int usb_handle(struct usb_state *st, struct udev_device *dev)
+static int usb_handle(void *state, struct udev_device *dev)
 {
 	const char *action = udev_device_get_action(dev);
 
 	if (!action || !usb_is_device(dev))
 		return 0;
 	if (strcmp(action, "add") == 0)
-		return usb_pending_add(st, dev);
+		return usb_pending_add(state, dev);
 	if (strcmp(action, "remove") == 0)
-		return usb_on_remove(st, dev);
+		return usb_on_remove(state, dev);
 	return 0;	/* bind, change: the add already covers them */
 }
 
 static int usb_on_ready(void *state)
 {
 	struct usb_state *st = state;
-	int r = 0;
 
-	if (!st || !st->mon)
+	if (!st || !st->uc.mon)
 		return 0;
-	for (int n = 0; n < USB_DRAIN_MAX; n++) {
-		struct udev_device *dev;
-
-		errno = 0;
-		dev = udev_monitor_receive_device(st->mon);
-		if (!dev) {
-			if (errno == ENOBUFS) {
-				/* The kernel dropped uevents: reconcile soon.  Only
-				 * ever earlier, so a flood cannot postpone it. */
-				uint64_t soon = now_monotonic_ms() + USB_RESCAN_SOON_MS;
-
-				/* Counted, so the loop says input was lost
-				 * (capture-dropped, heartbeat dropped). */
-				st->overruns++;
-				if (!st->next_rescan_ms || soon < st->next_rescan_ms)
-					st->next_rescan_ms = soon;
-				continue;
-			}
-			break;
-		}
-		if (r == 0)
-			r = usb_handle(st, dev);
-		udev_device_unref(dev);
-	}
-	return r;
+	return udev_collector_drain(&st->uc, USB_DRAIN_MAX, usb_handle, st);
 }
 
 /* ---- enumeration: scan and rescan ---- */
@@ -751,6 +588,40 @@ static bool usb_same_device(const struct event *ev, struct udev_device *dev)
 	       usb_same_str(ev, USB_SERIAL, usb_attr(dev, "serial"));
 }
 
+/* A walk over the usb_devices: an inventory (present) or a rescan. */
+struct usb_walk {
+	struct usb_state *st;
+	bool present;
+};
+
+/* One device of a walk: inventory (present), or the difference with what
+ * we know of it.  A pending add reports itself. */
+static int usb_visit(void *walk, struct udev_device *dev)
+{
+	struct usb_walk *w = walk;
+	struct usb_state *st = w->st;
+	struct known_entry *k;
+
+	if (!usb_is_device(dev) || usb_pending_find(st, udev_device_get_syspath(dev)) >= 0)
+		return 0;
+	k = known_find(&st->uc.known, udev_device_get_syspath(dev));
+	if (w->present || !k)
+		return usb_report(st, dev, w->present ? EVENT_ACTION_PRESENT : EVENT_ACTION_ADD);
+	if (usb_same_device(k->ev, dev)) {
+		k->seen = true;
+		return 0;
+	}
+	usb_report_known_gone(st, k);
+	return usb_report(st, dev, EVENT_ACTION_ADD);
+}
+
+static void usb_gone(void *walk, struct event *ev)
+{
+	struct usb_walk *w = walk;
+
+	collector_emit(&w->st->uc.ctx, ev);
+}
+
 /*
  * Walk every usb_device.  present: report each one (inventory).  Otherwise
  * (rescan) report only the difference with the known table, as add and
@@ -758,56 +629,18 @@ static bool usb_same_device(const struct event *ev, struct udev_device *dev)
  */
 static int usb_enumerate(struct usb_state *st, bool present)
 {
-	struct udev_enumerate *en;
-	struct udev_list_entry *e;
-	int r = 0;
+	struct usb_walk w = { st, present };
+	struct udev_enumerate *en = udev_enumerate_new(st->uc.udev);
 
-	en = udev_enumerate_new(st->udev);
 	if (!en)
 		return -ENOMEM;
 	if (udev_enumerate_add_match_subsystem(en, "usb") < 0 ||
-	    udev_enumerate_add_match_property(en, "DEVTYPE", "usb_device") < 0 ||
-	    udev_enumerate_scan_devices(en) < 0) {
-		r = -EIO;
-		goto out_unref;
+	    udev_enumerate_add_match_property(en, "DEVTYPE", "usb_device") < 0) {
+		udev_enumerate_unref(en);
+		return -EIO;
 	}
-	for (size_t i = 0; i < st->nknown; i++)
-		st->known[i].seen = false;
-	udev_list_entry_foreach(e, udev_enumerate_get_list_entry(en)) {
-		struct udev_device *dev;
-		int k;
-
-		dev = udev_device_new_from_syspath(st->udev, udev_list_entry_get_name(e));
-		if (!dev) {
-			st->vanished++;	/* unplugged since the enumeration */
-			continue;
-		}
-		if (!usb_is_device(dev) || usb_pending_find(st, udev_device_get_syspath(dev)) >= 0) {
-			udev_device_unref(dev);	/* a pending add reports itself */
-			continue;
-		}
-		k = usb_known_find(st, udev_device_get_syspath(dev));
-		if (present) {
-			r = usb_report(st, dev, EVENT_ACTION_PRESENT);
-		} else if (k < 0) {
-			r = usb_report(st, dev, EVENT_ACTION_ADD);
-		} else if (!usb_same_device(st->known[k].ev, dev)) {
-			usb_report_known_gone(st, (size_t)k);
-			r = usb_report(st, dev, EVENT_ACTION_ADD);
-		} else {
-			st->known[k].seen = true;
-		}
-		udev_device_unref(dev);
-		if (r < 0)
-			break;
-	}
-	/* Backwards: usb_known_drop() moves the last entry into the hole. */
-	for (size_t i = st->nknown; r == 0 && i-- > 0;)
-		if (!st->known[i].seen)
-			usb_report_known_gone(st, i);
-out_unref:
-	udev_enumerate_unref(en);
-	return r;
+	return udev_collector_reconcile(&st->uc, en, SIZE_MAX, usb_visit, usb_gone, &w,
+					&st->vanished);
 }
 
 static int usb_scan(void *state)
@@ -815,20 +648,18 @@ static int usb_scan(void *state)
 	return state ? usb_enumerate(state, true) : -EINVAL;
 }
 
-static int usb_on_tick(void *state, uint64_t now_ms)
+/* The adds that settled by now. */
+static int usb_settled(struct usb_state *st, uint64_t now_ms)
 {
-	struct usb_state *st = state;
 	int r = 0;
 
-	if (!st)
-		return -EINVAL;
 	for (size_t i = st->npending; i-- > 0;) {
 		struct udev_device *dev;
 		int q;
 
 		if (st->pending[i].due_ms > now_ms)
 			continue;
-		dev = udev_device_new_from_syspath(st->udev, st->pending[i].syspath);
+		dev = udev_device_new_from_syspath(st->uc.udev, st->pending[i].syspath);
 		usb_pending_drop(st, i);
 		if (!dev) {
 			st->vanished++;	/* gone already; its remove says so */
@@ -839,10 +670,19 @@ static int usb_on_tick(void *state, uint64_t now_ms)
 		if (r == 0)
 			r = q;
 	}
-	if (st->next_rescan_ms && now_ms >= st->next_rescan_ms) {
-		int q = usb_enumerate(st, false);
+	return r;
+}
 
-		st->next_rescan_ms = st->rescan_ms ? now_ms + st->rescan_ms : 0;
+static int usb_on_tick(void *state, uint64_t now_ms)
+{
+	struct usb_state *st = state;
+	int r, q;
+
+	if (!st)
+		return -EINVAL;
+	r = usb_settled(st, now_ms);
+	if (collector_rescan_due(&st->uc.rescan, now_ms)) {
+		q = usb_enumerate(st, false);
 		if (r == 0)
 			r = q;
 	}
@@ -852,41 +692,29 @@ static int usb_on_tick(void *state, uint64_t now_ms)
 static uint64_t usb_next_tick(void *state, uint64_t now_ms)
 {
 	struct usb_state *st = state;
-	uint64_t due = UINT64_MAX;
+	uint64_t due;
 
 	if (!st)
 		return UINT64_MAX;
+	due = st->uc.rescan.next_ms;
 	for (size_t i = 0; i < st->npending; i++)
-		if (st->pending[i].due_ms < due)
-			due = st->pending[i].due_ms;
-	if (st->next_rescan_ms && st->next_rescan_ms < due)
-		due = st->next_rescan_ms;
-	if (due == UINT64_MAX)
-		return UINT64_MAX;
-	return due > now_ms ? due - now_ms : 0;
-}
-
-static int usb_fd(void *state)
-{
-	struct usb_state *st = state;
-
-	return st && st->mon ? udev_monitor_get_fd(st->mon) : -1;
+		due = collector_earlier(due, st->pending[i].due_ms);
+	return collector_ms_until(due, now_ms);
 }
 
 /* dropped: monitor overruns (the number of ENOBUFS, not of lost uevents:
- * the kernel does not say how many); skipped: devices unplugged while we
- * read them; tracked: devices known. */
+ * the kernel does not say how many), so the loop says input was lost
+ * (capture-dropped, heartbeat dropped); skipped: devices unplugged while
+ * we read them; tracked: devices known. */
 static void usb_stats(void *state, struct collector_stats *out)
 {
 	struct usb_state *st = state;
 
-	memset(out, 0, sizeof(*out));
+	udev_collector_stats(st ? &st->uc : NULL, out);
 	if (!st)
 		return;
-	out->dropped = st->overruns;
+	out->dropped = st->uc.overruns;
 	out->skipped = st->vanished;
-	out->tracked = st->nknown;
-	out->evicted = st->evicted;
 }
 
 static void usb_free(void *state)
@@ -895,63 +723,22 @@ static void usb_free(void *state)
 
 	if (!st)
 		return;
-	while (st->nknown > 0)
-		usb_known_drop(st, st->nknown - 1);
 	while (st->npending > 0)
 		usb_pending_drop(st, st->npending - 1);
-	udev_monitor_unref(st->mon);
-	udev_unref(st->udev);
+	udev_collector_fini(&st->uc);
 	free(st);
-}
-
-/* Live events are a bonus: without a monitor (no netlink in a sandbox) the
- * rescans still find every change, only later. */
-static void usb_monitor_open(struct usb_state *st)
-{
-	st->mon = udev_monitor_open_nonblock(st->udev, "usb", "usb_device", USB_RCVBUF);
-	if (!st->mon && st->ctx.note)
-		st->ctx.note(st->ctx.opaque, LOG_WARNING, "usb",
-			     "no udev monitor; USB changes are seen at rescans only");
 }
 
 static int usb_init(const struct collector_ctx *ctx, void **state)
 {
-	const struct collector_config *cfg = ctx ? ctx->config : NULL;
-	struct usb_state *st;
-
-	if (!ctx || !state)
-		return -EINVAL;
-	*state = NULL;
-	/* No USB bus (containers, CI): nothing to watch. */
-	if (access(USB_SYSFS_BUS, F_OK) < 0) {
-		if (ctx->note)
-			ctx->note(ctx->opaque, LOG_NOTICE, "usb",
-				  "no USB bus in sysfs (" USB_SYSFS_BUS " missing)");
-		return -ENODEV;
-	}
-	st = calloc(1, sizeof(*st));
-	if (!st)
-		return -ENOMEM;
-	st->ctx = *ctx;
-	st->settle_ms = cfg ? cfg->settle_ms : USB_SETTLE_DEFAULT_MS;
-	st->rescan_ms = cfg ? cfg->rescan_ms : USB_RESCAN_DEFAULT_MS;
-	st->udev = udev_new();
-	if (!st->udev) {
-		free(st);
-		return -ENOMEM;
-	}
-	usb_monitor_open(st);
-	if (st->rescan_ms)
-		st->next_rescan_ms = now_monotonic_ms() + st->rescan_ms;
-	*state = st;
-	return 0;
+	return udev_collector_new(ctx, &usb_udev, sizeof(struct usb_state), state);
 }
 
 const struct collector usb_collector = {
 	.name = "usb",
 	.source = &usb_source,
 	.init = usb_init,
-	.fd = usb_fd,
+	.fd = udev_collector_fd,
 	.on_ready = usb_on_ready,
 	.on_tick = usb_on_tick,
 	.scan = usb_scan,

@@ -218,6 +218,28 @@ static void test_passwd(void **unused)
 	assert_int_equal(procfs_parse_passwd_line("", 0, name, sizeof(name), &uid), -EINVAL);
 }
 
+/* The process directories of /proc: digits only, 1..INT32_MAX. */
+static void test_pid_name(void **unused)
+{
+	static const char *const bad[] = {
+		"", "0", "self", "12a", "-1", "+1", " 1", "1 ",
+		"2147483648", "99999999999999999999",
+	};
+	int32_t pid = -1;
+
+	(void)unused;
+	assert_true(procfs_pid_name("1", &pid));
+	assert_int_equal(pid, 1);
+	assert_true(procfs_pid_name("007", &pid));
+	assert_int_equal(pid, 7);
+	assert_true(procfs_pid_name("2147483647", &pid));
+	assert_int_equal(pid, INT32_MAX);
+	pid = -1;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(procfs_pid_name(bad[i], &pid));
+	assert_int_equal(pid, -1);
+}
+
 static void test_socket_inode(void **unused)
 {
 	uint64_t ino = 0;
@@ -442,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_btime),
 		cmocka_unit_test(test_cmdline),
 		cmocka_unit_test(test_passwd),
+		cmocka_unit_test(test_pid_name),
 		cmocka_unit_test(test_socket_inode),
 		cmocka_unit_test(test_net_header),
 		cmocka_unit_test(test_net_tcp4),

@@ -35,6 +35,7 @@
 
 #include "collectors/agent_source.h"
 #include "collectors/collector.h"
+#include "explain.h"
 #include "format.h"
 #include "lib/util.h"
 #include "log.h"
@@ -181,132 +182,34 @@ static void loop_on_alert(void *opaque, const struct alert *a)
 		l->flush_due = now_monotonic_ms() + l->flush_backoff_ms;
 }
 
-/* --explain: print strings quoted with anything but printable ASCII
- * escaped -- they come from devices and packets. */
-static void loop_put_escaped(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			printf("\\x%02x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
-static void loop_explain_event(const struct event *ev)
-{
-	const struct source_def *src = ev->source;
-	char ip[64];
-
-	printf("# event %s:", src->name);
-	for (size_t i = 0; i < src->nfields; i++) {
-		const struct value *v = &ev->values[i];
-
-		if (!v->set)
-			continue;
-		printf(" %s=", src->fields[i].name);
-		switch (v->type) {
-		case FIELD_STRING:
-			loop_put_escaped(v->str.ptr);
-			break;
-		case FIELD_INT:
-			printf("%lld", (long long)v->i);
-			break;
-		case FIELD_BOOL:
-			fputs(v->b ? "true" : "false", stdout);
-			break;
-		case FIELD_IP:
-			ip_addr_format(&v->ip, ip, sizeof(ip));
-			fputs(ip, stdout);
-			break;
-		case FIELD_LIST:
-			putchar('[');
-			for (size_t j = 0; j < v->list.n; j++) {
-				if (j)
-					putchar(',');
-				loop_put_escaped(v->list.items[j]);
-			}
-			putchar(']');
-			break;
-		}
-	}
-	putchar('\n');
-}
-
 static void loop_on_match(void *opaque, const struct match_report *m)
 {
 	struct loop *l = opaque;
-	const char *id = m->rule ? m->rule->id : VERDICT_RULE_ID;
-	const char *d = m->detail ? m->detail : "";
 
-	switch (m->outcome) {
-	case MATCH_ALERT:
+	if (explain_match(stdout, m))
 		l->matches++;
-		printf("#   rule %s: alert\n", id);
-		break;
-	case MATCH_ALLOWED:
-		l->matches++;
-		printf("#   rule %s: allowed by %s\n", id, m->allow_id ? m->allow_id : "?");
-		break;
-	case MATCH_SUPPRESSED:
-		l->matches++;
-		printf("#   rule %s: suppressed (cooldown)\n", id);
-		break;
-	case MATCH_MISSED:
-		/* The rule's own text (the admin's), not device data: shown
-		 * as written, control bytes escaped. */
-		printf("#   rule %s: missed: ", id);
-		for (const char *c = d; *c; c++) {
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				printf("\\x%02x", (unsigned char)*c);
-			else
-				putchar(*c);
-		}
-		putchar('\n');
-		break;
-	case MATCH_COUNTED:
-		l->matches++;
-		printf("#   rule %s: counted, %s\n", id, d);
-		break;
-	case MATCH_HELD:
-		l->matches++;
-		printf("#   rule %s: still present, already reported\n", id);
-		break;
-	case MATCH_SILENT:
-		l->matches++;
-		printf("#   rule %s: matched (alert = no)\n", id);
-		break;
-	case MATCH_RESOLVED:
-		printf("#   rule %s: resolved\n", id);
-		break;
-	case MATCH_VERDICT:
-		printf("#   verdict: %s\n", d);
-		break;
-	}
 }
 
 static void loop_eval(struct loop *l, const struct event *ev)
 {
 	bool explain = l->opts->explain && !l->sink;
+	int r;
 
 	if ((unsigned)ev->source->id < SOURCE__MAX)
 		l->events[ev->source->id]++;
 	if (!l->rs)
 		return;
 	if (explain) {
-		loop_explain_event(ev);
+		r = explain_event(stdout, ev);
+		if (r < 0)
+			log_msg(LOG_WARNING, "--explain: event line incomplete: %s",
+				strerror(-r));
 		l->matches = 0;
 	}
 	ruleset_eval(l->rs, l->st, ev, now_monotonic_ms(), l->hostname,
 		     loop_on_alert, explain ? loop_on_match : NULL, l);
 	if (explain && l->matches == 0)
-		printf("#   no rule matched\n");
+		explain_no_match(stdout);
 }
 
 /* An agent notice: a built-in alert, then the rules (an admin may write
@@ -974,7 +877,7 @@ static int loop_oneshot(const struct loop_options *o, enum collector_mode mode)
 	}
 	/* Everything found, judged once: one verdict, naming all of it. */
 	if (o->explain)
-		printf("# verdict over the whole %s\n", mode == COLLECTOR_PCAP ? "capture" : "scan");
+		explain_verdict(stdout, mode == COLLECTOR_PCAP ? "capture" : "scan");
 	ruleset_verdict(l.st, now_monotonic_ms(), l.hostname, loop_on_alert,
 			o->explain ? loop_on_match : NULL, &l);
 	rc = l.failed ? 2 : l.alerts ? 1 : 0;

@@ -274,6 +274,21 @@ static size_t unit_text(char *out, const unsigned char *s, size_t n,
 	return n;
 }
 
+static size_t unit_ascii(char *out, const unsigned char *s, size_t n,
+			 int32_t cp)
+{
+	if (cp == '"' || cp == '\\') {
+		out[0] = '\\';
+		out[1] = (char)cp;
+		return 2;
+	}
+	if (cp >= 0x20 && cp < 0x7f) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	return put_hex_bytes(out, s, n);
+}
+
 /* Escape the unit at s into out (at least 16 bytes); *used gets the input
  * bytes consumed.  Returns the output length. */
 static size_t escape_unit(enum escape_style st, const unsigned char *s,
@@ -293,6 +308,8 @@ static size_t escape_unit(enum escape_style st, const unsigned char *s,
 		return unit_text(out, s, *used, cp, true);
 	case ESCAPE_TEXT_BARE:
 		return unit_text(out, s, *used, cp, false);
+	case ESCAPE_ASCII:
+		return unit_ascii(out, s, *used, cp);
 	}
 	return 0;
 }

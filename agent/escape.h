@@ -48,6 +48,10 @@ enum escape_style {
 	/* Text format, unquoted (message, ids): as above but '"' is kept and
 	 * '|' (the text format's separator) becomes \|. */
 	ESCAPE_TEXT_BARE,
+	/* Printable ASCII only, for inside double quotes (--explain): \" and
+	 * \\, every other byte (control, DEL, each byte of UTF-8, valid or
+	 * not) as \xNN, so the reader sees the bytes the device sent. */
+	ESCAPE_ASCII,
 };
 
 struct escape_buf {

@@ -23,6 +23,10 @@
  * Bounding as in the other formats: per-value budgets cut with "…",
  * all-or-nothing pairs, and " [truncated]" reserved and written when a
  * field was left out.
+ *
+ * The key=value writer is shared (format_text.h): --explain prints event
+ * fields with it in its own style (always quoted, ASCII only, no budget),
+ * so the two printers cannot drift apart on the value syntax.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -32,6 +36,7 @@
 
 #include "escape.h"
 #include "format.h"
+#include "format_text.h"
 
 #define STR_ID		128
 #define STR_SHORT	64
@@ -41,6 +46,14 @@
 #define STR_MESSAGE	448
 
 #define TRUNCATED_MARK " [truncated]"
+
+const struct text_style format_text_style = {
+	.quoted = ESCAPE_TEXT_QUOTED,
+	.always_quote = false,
+	.str_max = STR_FIELD,
+	.item_max = STR_ITEM,
+	.list_max = STR_LIST,
+};
 
 static bool text_is_plain(const char *s, size_t n, bool list_item)
 {
@@ -57,26 +70,29 @@ static bool text_is_plain(const char *s, size_t n, bool list_item)
 	return true;
 }
 
-/* A string value, bare if plain, else quoted; all or nothing. */
-static bool text_str(struct escape_buf *b, const char *s, size_t n, size_t max,
-		     bool list_item)
+/* A string value, bare if plain and bare is allowed, else quoted; all or
+ * nothing. */
+static bool text_str(struct escape_buf *b, const struct text_style *st,
+		     const char *s, size_t n, size_t max, bool list_item,
+		     bool may_bare)
 {
 	size_t mark = b->len;
 
-	if (text_is_plain(s, n, list_item) && n <= max)
+	if (may_bare && text_is_plain(s, n, list_item) && n <= max)
 		return escape_buf_put(b, s, n);
 	if (!escape_buf_open(b, "\"", 1)) {
 		b->len = mark;
 		return false;
 	}
-	escape_buf_str(b, ESCAPE_TEXT_QUOTED, s, n, max);
+	escape_buf_str(b, st->quoted, s, n, max);
 	escape_buf_close(b, "\"");
 	return true;
 }
 
-static bool text_list(struct escape_buf *b, char *const *items, size_t n)
+static bool text_list(struct escape_buf *b, const struct text_style *st,
+		      char *const *items, size_t n)
 {
-	size_t cap = escape_buf_limit(b, STR_LIST), written = 0;
+	size_t cap = escape_buf_limit(b, st->list_max), written = 0;
 
 	if (!escape_buf_open(b, "[", 1)) {
 		escape_buf_unlimit(b, cap);
@@ -87,7 +103,8 @@ static bool text_list(struct escape_buf *b, char *const *items, size_t n)
 		size_t mark = b->len;
 
 		if ((i && !escape_buf_put(b, ",", 1)) ||
-		    !text_str(b, s, strlen(s), STR_ITEM, true)) {
+		    !text_str(b, st, s, strlen(s), st->item_max, true,
+			      !st->always_quote)) {
 			b->len = mark;
 			b->dropped = true;
 			break;
@@ -100,7 +117,8 @@ static bool text_list(struct escape_buf *b, char *const *items, size_t n)
 }
 
 /* " key=value"; all or nothing. */
-static void text_pair(struct escape_buf *b, const char *key, const struct value *v)
+void format_text_pair(struct escape_buf *b, const struct text_style *st,
+		      const char *key, const struct value *v)
 {
 	size_t mark = b->len;
 	char ip[64];
@@ -111,7 +129,8 @@ static void text_pair(struct escape_buf *b, const char *key, const struct value 
 		goto rollback;
 	switch (v->type) {
 	case FIELD_STRING:
-		ok = text_str(b, v->str.ptr, v->str.len, STR_FIELD, false);
+		ok = text_str(b, st, v->str.ptr, v->str.len, st->str_max, false,
+			      !st->always_quote);
 		break;
 	case FIELD_INT:
 		ok = escape_buf_printf(b, "%" PRId64, v->i);
@@ -120,11 +139,12 @@ static void text_pair(struct escape_buf *b, const char *key, const struct value 
 		ok = escape_buf_puts(b, v->b ? "true" : "false");
 		break;
 	case FIELD_IP:
+		/* inet_ntop() writes a plain word: bare in every style. */
 		ip_addr_format(&v->ip, ip, sizeof(ip));
-		ok = text_str(b, ip, strlen(ip), STR_SHORT, false);
+		ok = text_str(b, st, ip, strlen(ip), STR_SHORT, false, true);
 		break;
 	case FIELD_LIST:
-		ok = text_list(b, v->list.items, v->list.n);
+		ok = text_list(b, st, v->list.items, v->list.n);
 		break;
 	default:
 		ok = false;
@@ -198,7 +218,7 @@ static void text_rule_doc(struct escape_buf *b, const struct rule_meta *r)
 			continue;
 		v.str.ptr = (char *)vals[i];
 		v.str.len = strlen(vals[i]);
-		text_pair(b, keys[i], &v);
+		format_text_pair(b, &format_text_style, keys[i], &v);
 	}
 }
 
@@ -218,12 +238,13 @@ static ssize_t format_text(const struct alert *a, char *buf, size_t len)
 	escape_buf_puts(&b, " |");
 	source = (struct value){ .set = true, .type = FIELD_STRING,
 				 .str = { (char *)src->name, strlen(src->name) } };
-	text_pair(&b, "source", &source);
+	format_text_pair(&b, &format_text_style, "source", &source);
 	for (size_t i = 0; i < src->nfields; i++) {
 		const struct value *v = event_get(a->event, (int)i);
 
 		if (v)
-			text_pair(&b, src->fields[i].name, v);
+			format_text_pair(&b, &format_text_style,
+					 src->fields[i].name, v);
 	}
 	b.reserve = 0;
 	if (b.dropped)

@@ -70,7 +70,7 @@ static const char *const keywords[] = {
 	"startswith", "istartswith", "endswith", "iendswith", "glob", "iglob",
 };
 
-void perr(struct parser *p, const char *fmt, ...)
+void expr_perr(struct parser *p, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -188,16 +188,16 @@ static void parse_set(struct parser *p, struct expr *e, const char *opspell,
 
 		if (!p->env->find_list ||
 		    !p->env->find_list(p->env->opaque, t->text, &litems, &ln)) {
-			perr(p, "unknown list @%s", show(t->text, buf, sizeof(buf)));
+			expr_perr(p, "unknown list @%s", expr_show(t->text, buf, sizeof(buf)));
 			return;
 		}
 		if (compile)
-			compile_set(p, e, litems, NULL, ln, t->text);
+			expr_compile_set(p, e, litems, NULL, ln, t->text);
 		return;
 	}
 	if (t->kind != TOK_LPAREN) {
 		psyntax(p, "expected \"(\" or @list after \"%s\", got %s", opspell,
-			tok_show(t, buf, sizeof(buf)));
+			expr_tok_show(t, buf, sizeof(buf)));
 		return;
 	}
 	/* Tokens live until the end of compilation: borrow their text. */
@@ -215,7 +215,7 @@ static void parse_set(struct parser *p, struct expr *e, const char *opspell,
 					opspell);
 			else
 				psyntax(p, "expected a value in the list after \"%s\", got %s",
-					opspell, tok_show(t, buf, sizeof(buf)));
+					opspell, expr_tok_show(t, buf, sizeof(buf)));
 			goto out_free;
 		}
 		quoted[n] = t->kind == TOK_STRING;
@@ -229,12 +229,12 @@ static void parse_set(struct parser *p, struct expr *e, const char *opspell,
 					opspell);
 			else
 				psyntax(p, "expected \",\" or \")\" in the list, got %s",
-					tok_show(t, buf, sizeof(buf)));
+					expr_tok_show(t, buf, sizeof(buf)));
 			goto out_free;
 		}
 	}
 	if (compile)
-		compile_set(p, e, items, quoted, n, NULL);
+		expr_compile_set(p, e, items, quoted, n, NULL);
 out_free:
 	free(items);
 	free(quoted);
@@ -302,7 +302,7 @@ static struct expr *parse_predicate_inner(struct parser *p)
 
 	if (t->kind != TOK_WORD || is_keyword(t->text)) {
 		psyntax(p, "unexpected %s (expected a field name)",
-			tok_show(t, buf, sizeof(buf)));
+			expr_tok_show(t, buf, sizeof(buf)));
 		return NULL;
 	}
 	e = node_new(p, EX_CMP);
@@ -310,8 +310,8 @@ static struct expr *parse_predicate_inner(struct parser *p)
 		return NULL;
 	field = source_field_index(p->env->source, t->text);
 	if (field < 0)
-		perr(p, "unknown field \"%s\" for source %s",
-		     show(t->text, buf, sizeof(buf)), p->env->source->name);
+		expr_perr(p, "unknown field \"%s\" for source %s",
+			  expr_show(t->text, buf, sizeof(buf)), p->env->source->name);
 	else {
 		e->field = field;
 		e->ftype = p->env->source->fields[field].type;
@@ -322,20 +322,20 @@ static struct expr *parse_predicate_inner(struct parser *p)
 		if (!(n->kind == TOK_END || n->kind == TOK_RPAREN ||
 		      is_word(n, "and") || is_word(n, "or"))) {
 			psyntax(p, "expected an operator after \"%s\", got %s",
-				show(t->text, buf2, sizeof(buf2)),
-				tok_show(n, buf, sizeof(buf)));
+				expr_show(t->text, buf2, sizeof(buf2)),
+				expr_tok_show(n, buf, sizeof(buf)));
 			return e;
 		}
 		e->op = OP_TRUTH;
 		if (field >= 0 && e->ftype != FIELD_BOOL)
-			perr(p, "%s is a %s field: compare it (==, contains, in, ...) or test it with \"exists\"",
-			     t->text, field_type_name(e->ftype));
+			expr_perr(p, "%s is a %s field: compare it (==, contains, in, ...) or test it with \"exists\"",
+				  t->text, field_type_name(e->ftype));
 		return e;
 	}
 	allowed = field >= 0 && op_allowed(e->op, e->icase, e->ftype);
 	if (field >= 0 && !allowed)
-		perr(p, "operator \"%s\" does not apply to %s (%s)", spell,
-		     t->text, field_type_name(e->ftype));
+		expr_perr(p, "operator \"%s\" does not apply to %s (%s)", spell,
+			  t->text, field_type_name(e->ftype));
 	if (e->op == OP_IN)
 		parse_set(p, e, spell, allowed);
 	if (!allowed)
@@ -349,7 +349,7 @@ static struct expr *parse_predicate_inner(struct parser *p)
 				spell);
 		else
 			psyntax(p, "expected a value after \"%s\", got %s", spell,
-				tok_show(v, buf, sizeof(buf)));
+				expr_tok_show(v, buf, sizeof(buf)));
 		return e;
 	}
 	/* A list field's "contains" is element equality (DESIGN: interfaces
@@ -358,7 +358,7 @@ static struct expr *parse_predicate_inner(struct parser *p)
 		e->op = OP_EQ;
 	if (allowed) {
 		e->field = field;
-		compile_value(p, e, v);
+		expr_compile_value(p, e, v);
 	}
 	return e;
 }
@@ -400,7 +400,7 @@ static char *pred_text(struct parser *p, size_t from, size_t to)
 		if (o >= sizeof(buf))
 			o = sizeof(buf) - 1;
 	}
-	return dup_range(p, buf, strlen(buf));
+	return expr_dup_range(p, buf, strlen(buf));
 }
 
 static struct expr *parse_predicate(struct parser *p)
@@ -451,7 +451,7 @@ static struct expr *parse_unary(struct parser *p)
 				psyntax(p, "unclosed \"(\"");
 			else
 				psyntax(p, "expected \")\", got %s",
-					tok_show(t, buf, sizeof(buf)));
+					expr_tok_show(t, buf, sizeof(buf)));
 			expr_free(e);
 			return NULL;
 		}
@@ -508,14 +508,14 @@ int expr_compile(const char *text, const struct expr_env *env,
 
 	*out = NULL;
 	if (strlen(text) > EXPR_TEXT_MAX) {
-		perr(&p, "expression too long (more than %d bytes)", EXPR_TEXT_MAX);
+		expr_perr(&p, "expression too long (more than %d bytes)", EXPR_TEXT_MAX);
 		return -EINVAL;
 	}
-	r = lex(&p, text);
+	r = expr_lex(&p, text);
 	if (r < 0)
 		goto out_tokens;
 	if (p.toks[0].kind == TOK_END) {
-		perr(&p, "empty expression");
+		expr_perr(&p, "empty expression");
 		r = -EINVAL;
 		goto out_tokens;
 	}
@@ -527,7 +527,7 @@ int expr_compile(const char *text, const struct expr_env *env,
 			psyntax(&p, "unexpected \")\" (no matching \"(\")");
 		else
 			psyntax(&p, "unexpected %s (expected and, or, or the end)",
-				tok_show(t, buf, sizeof(buf)));
+				expr_tok_show(t, buf, sizeof(buf)));
 	}
 	r = p.oom ? -ENOMEM : p.errors ? -EINVAL : 0;
 	if (r == 0)

@@ -80,7 +80,7 @@ void expr_runtime_free(struct expr_runtime *rt)
 static bool str_in(const struct expr *e, const char *s)
 {
 	return bsearch(&s, e->strs, e->nset, sizeof(*e->strs),
-		       e->icase ? cmp_strcase : cmp_str) != NULL;
+		       e->icase ? expr_cmp_strcase : expr_cmp_str) != NULL;
 }
 
 static bool ends_with(const struct expr *e, const char *s, size_t len)
@@ -145,7 +145,7 @@ static bool int_test(const struct expr *e, int64_t v)
 
 static bool ip_test(const struct expr *e, const struct ip_addr *raw)
 {
-	struct ip_addr a = ip_normalize(raw);
+	struct ip_addr a = expr_ip_normalize(raw);
 
 	if (e->op == OP_EQ)
 		return net_contains(&e->net, &a);

@@ -101,34 +101,34 @@ struct parser {
 };
 
 /* Report one problem through env->error (expr.c). */
-void perr(struct parser *p, const char *fmt, ...)
+void expr_perr(struct parser *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-#define psyntax(p, ...) do { perr(p, __VA_ARGS__); (p)->fatal = true; } while (0)
+#define psyntax(p, ...) do { expr_perr(p, __VA_ARGS__); (p)->fatal = true; } while (0)
 
 /* ---- expr_lex.c ---- */
 
 /* Split s into p->toks, ending with TOK_END: 0, -EINVAL (reported) or
  * -ENOMEM. */
-int lex(struct parser *p, const char *s);
+int expr_lex(struct parser *p, const char *s);
 /* Quote a piece of rule text for a message: bounded, printable. */
-const char *show(const char *s, char *buf, size_t len);
+const char *expr_show(const char *s, char *buf, size_t len);
 /* A token as a message names it: "(", "@list", "word", end of expression. */
-const char *tok_show(const struct token *t, char *buf, size_t len);
+const char *expr_tok_show(const struct token *t, char *buf, size_t len);
 /* strndup that marks the parser out of memory on failure. */
-char *dup_range(struct parser *p, const char *s, size_t n);
+char *expr_dup_range(struct parser *p, const char *s, size_t n);
 
 /* ---- expr_value.c: operands in the field's type ---- */
 
 /* ::ffff:a.b.c.d is a.b.c.d: dual-stack sockets report v4 peers so. */
-struct ip_addr ip_normalize(const struct ip_addr *a);
+struct ip_addr expr_ip_normalize(const struct ip_addr *a);
 /* The operand of a scalar operator, converted to e's field type. */
-void compile_value(struct parser *p, struct expr *e, const struct token *v);
+void expr_compile_value(struct parser *p, struct expr *e, const struct token *v);
 /* The members of a set (literal or @list), converted and sorted. */
-void compile_set(struct parser *p, struct expr *e, char *const *items,
-		 const bool *quoted, size_t n, const char *list);
+void expr_compile_set(struct parser *p, struct expr *e, char *const *items,
+		      const bool *quoted, size_t n, const char *list);
 /* qsort/bsearch comparators of a string set (icase: strcasecmp). */
-int cmp_strcase(const void *a, const void *b);
-int cmp_str(const void *a, const void *b);
+int expr_cmp_strcase(const void *a, const void *b);
+int expr_cmp_str(const void *a, const void *b);
 
 #endif

@@ -33,7 +33,7 @@ static const struct {
 };
 
 /* Quote a piece of rule text for a message: bounded, printable. */
-const char *show(const char *s, char *buf, size_t len)
+const char *expr_show(const char *s, char *buf, size_t len)
 {
 	size_t i = 0;
 
@@ -47,7 +47,7 @@ const char *show(const char *s, char *buf, size_t len)
 	return buf;
 }
 
-const char *tok_show(const struct token *t, char *buf, size_t len)
+const char *expr_tok_show(const struct token *t, char *buf, size_t len)
 {
 	char tmp[48];
 
@@ -64,13 +64,13 @@ const char *tok_show(const struct token *t, char *buf, size_t len)
 		snprintf(buf, len, "\"%s\"", t->spell);
 		return buf;
 	case TOK_LIST:
-		snprintf(buf, len, "\"@%s\"", show(t->text, tmp, sizeof(tmp)));
+		snprintf(buf, len, "\"@%s\"", expr_show(t->text, tmp, sizeof(tmp)));
 		return buf;
 	case TOK_WORD:
 	case TOK_STRING:
 		break;
 	}
-	snprintf(buf, len, "\"%s\"", show(t->text, tmp, sizeof(tmp)));
+	snprintf(buf, len, "\"%s\"", expr_show(t->text, tmp, sizeof(tmp)));
 	return buf;
 }
 
@@ -103,7 +103,7 @@ static struct token *tok_push(struct parser *p, enum tok_kind kind)
 	return &p->toks[p->ntoks++];
 }
 
-char *dup_range(struct parser *p, const char *s, size_t n)
+char *expr_dup_range(struct parser *p, const char *s, size_t n)
 {
 	char *d = strndup(s, n);
 
@@ -171,7 +171,7 @@ static int lex_symbol(struct parser *p, const char **sp)
 	return -EINVAL;
 }
 
-int lex(struct parser *p, const char *s)
+int expr_lex(struct parser *p, const char *s)
 {
 	struct token *t;
 
@@ -211,8 +211,8 @@ int lex(struct parser *p, const char *s)
 				return -EINVAL;
 			}
 			t = tok_push(p, TOK_LIST);
-			if (!t || !(t->text = dup_range(p, start + 1,
-							(size_t)(s - start - 1))))
+			if (!t || !(t->text = expr_dup_range(p, start + 1,
+							     (size_t)(s - start - 1))))
 				return -ENOMEM;
 			continue;
 		}
@@ -223,7 +223,7 @@ int lex(struct parser *p, const char *s)
 			while (word_char((unsigned char)*s))
 				s++;
 			t = tok_push(p, TOK_WORD);
-			if (!t || !(t->text = dup_range(p, start, (size_t)(s - start))))
+			if (!t || !(t->text = expr_dup_range(p, start, (size_t)(s - start))))
 				return -ENOMEM;
 			continue;
 		}

@@ -87,7 +87,7 @@ static int parse_net(const char *s, struct ip_net *out, bool *is_cidr)
 }
 
 /* ::ffff:a.b.c.d is a.b.c.d: dual-stack sockets report v4 peers so. */
-struct ip_addr ip_normalize(const struct ip_addr *a)
+struct ip_addr expr_ip_normalize(const struct ip_addr *a)
 {
 	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 	struct ip_addr r = *a;
@@ -103,7 +103,7 @@ struct ip_addr ip_normalize(const struct ip_addr *a)
 /* The same for a network written in the mapped form (::ffff:0:0/96...). */
 static void net_normalize(struct ip_net *n)
 {
-	struct ip_addr a = ip_normalize(&n->addr);
+	struct ip_addr a = expr_ip_normalize(&n->addr);
 
 	if (a.family == n->addr.family || n->prefix < 96)
 		return;
@@ -129,9 +129,9 @@ static void compile_regex(struct parser *p, struct expr *e, const char *pat)
 			      e->icase ? PCRE2_CASELESS : 0, &err, &off, NULL);
 	if (!e->re) {
 		pcre2_get_error_message(err, msg, sizeof(msg));
-		perr(p, "bad regex \"%s\": %s at offset %zu",
-		     show(pat, show_buf, sizeof(show_buf)), (const char *)msg,
-		     (size_t)off);
+		expr_perr(p, "bad regex \"%s\": %s at offset %zu",
+			  expr_show(pat, show_buf, sizeof(show_buf)), (const char *)msg,
+			  (size_t)off);
 		return;
 	}
 	/* JIT is an optimisation: without it (MemoryDenyWriteExecute=) the
@@ -150,8 +150,8 @@ static bool looks_cidr(const char *s)
 }
 
 /* Convert the operand of a scalar operator to the field's type. */
-void compile_value(struct parser *p, struct expr *e,
-		   const struct token *v)
+void expr_compile_value(struct parser *p, struct expr *e,
+			const struct token *v)
 {
 	char buf[48];
 	const char *fname = field_name(p, e->field);
@@ -160,8 +160,8 @@ void compile_value(struct parser *p, struct expr *e,
 	switch (e->ftype) {
 	case FIELD_INT:
 		if (parse_int(v->text, &e->num) < 0)
-			perr(p, "expected an integer for %s, got \"%s\"", fname,
-			     show(v->text, buf, sizeof(buf)));
+			expr_perr(p, "expected an integer for %s, got \"%s\"", fname,
+				  expr_show(v->text, buf, sizeof(buf)));
 		return;
 	case FIELD_BOOL:
 		if (strcmp(v->text, "true") == 0)
@@ -169,16 +169,16 @@ void compile_value(struct parser *p, struct expr *e,
 		else if (strcmp(v->text, "false") == 0)
 			e->b = false;
 		else
-			perr(p, "expected true or false for %s, got \"%s\"",
-			     fname, show(v->text, buf, sizeof(buf)));
+			expr_perr(p, "expected true or false for %s, got \"%s\"",
+				  fname, expr_show(v->text, buf, sizeof(buf)));
 		return;
 	case FIELD_IP:
 		if (parse_net(v->text, &e->net, &cidr) < 0)
-			perr(p, "expected an IP address for %s, got \"%s\"",
-			     fname, show(v->text, buf, sizeof(buf)));
+			expr_perr(p, "expected an IP address for %s, got \"%s\"",
+				  fname, expr_show(v->text, buf, sizeof(buf)));
 		else if (cidr)
-			perr(p, "%s is a CIDR block: use \"%s in (...)\"",
-			     show(v->text, buf, sizeof(buf)), fname);
+			expr_perr(p, "%s is a CIDR block: use \"%s in (...)\"",
+				  expr_show(v->text, buf, sizeof(buf)), fname);
 		net_normalize(&e->net);
 		return;
 	case FIELD_STRING:
@@ -186,9 +186,9 @@ void compile_value(struct parser *p, struct expr *e,
 		break;
 	}
 	if (e->op == OP_EQ && v->kind == TOK_WORD && looks_cidr(v->text)) {
-		perr(p, "%s is a CIDR block but %s is a %s field (quote it to compare text)",
-		     show(v->text, buf, sizeof(buf)), fname,
-		     field_type_name(e->ftype));
+		expr_perr(p, "%s is a CIDR block but %s is a %s field (quote it to compare text)",
+			  expr_show(v->text, buf, sizeof(buf)), fname,
+			  field_type_name(e->ftype));
 		return;
 	}
 	/* A regex keeps its text too: the rule index reads literals from
@@ -203,19 +203,19 @@ void compile_value(struct parser *p, struct expr *e,
 	e->len = strlen(e->str);
 }
 
-int cmp_strcase(const void *a, const void *b)
+int expr_cmp_strcase(const void *a, const void *b)
 {
 	return strcasecmp(*(char *const *)a, *(char *const *)b);
 }
 
-int cmp_str(const void *a, const void *b)
+int expr_cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Convert the members of a set (literal or @list) to the field's type. */
-void compile_set(struct parser *p, struct expr *e, char *const *items,
-		 const bool *quoted, size_t n, const char *list)
+void expr_compile_set(struct parser *p, struct expr *e, char *const *items,
+		      const bool *quoted, size_t n, const char *list)
 {
 	char buf[48], where[96] = "";
 	const char *fname = field_name(p, e->field);
@@ -238,22 +238,22 @@ void compile_set(struct parser *p, struct expr *e, char *const *items,
 
 		if (e->ftype == FIELD_INT) {
 			if (parse_int(s, &e->nums[e->nset]) < 0) {
-				perr(p, "%sexpected an integer for %s, got \"%s\"",
-				     where, fname, show(s, buf, sizeof(buf)));
+				expr_perr(p, "%sexpected an integer for %s, got \"%s\"",
+					  where, fname, expr_show(s, buf, sizeof(buf)));
 				continue;
 			}
 		} else if (e->ftype == FIELD_IP) {
 			if (parse_net(s, &e->nets[e->nset], &cidr) < 0) {
-				perr(p, "%sexpected an IP address or CIDR block for %s, got \"%s\"",
-				     where, fname, show(s, buf, sizeof(buf)));
+				expr_perr(p, "%sexpected an IP address or CIDR block for %s, got \"%s\"",
+					  where, fname, expr_show(s, buf, sizeof(buf)));
 				continue;
 			}
 			net_normalize(&e->nets[e->nset]);
 		} else {
 			if (quoted && !quoted[i] && looks_cidr(s)) {
-				perr(p, "%s is a CIDR block but %s is a %s field (quote it to compare text)",
-				     show(s, buf, sizeof(buf)), fname,
-				     field_type_name(e->ftype));
+				expr_perr(p, "%s is a CIDR block but %s is a %s field (quote it to compare text)",
+					  expr_show(s, buf, sizeof(buf)), fname,
+					  field_type_name(e->ftype));
 				continue;
 			}
 			if (!(e->strs[e->nset] = strdup(s))) {
@@ -265,5 +265,5 @@ void compile_set(struct parser *p, struct expr *e, char *const *items,
 	}
 	if (e->strs)
 		qsort(e->strs, e->nset, sizeof(*e->strs),
-		      e->icase ? cmp_strcase : cmp_str);
+		      e->icase ? expr_cmp_strcase : expr_cmp_str);
 }

@@ -19,7 +19,7 @@
 
 /* ---- pass 2: raw sections to objects ---- */
 
-void strv_free(char **v, size_t n)
+void load_strv_free(char **v, size_t n)
 {
 	for (size_t i = 0; v && i < n; i++)
 		free(v[i]);
@@ -28,8 +28,8 @@ void strv_free(char **v, size_t n)
 
 /* "a, b, \"c, d\"": items split on commas outside double quotes, trimmed,
  * quotes removed (\" and \\ escapes).  0, -EINVAL (reported) or -ENOMEM. */
-int parse_items(struct loader *l, const struct raw_section *sec,
-		enum key_id k, char ***out, size_t *nout)
+int load_parse_items(struct loader *l, const struct raw_section *sec,
+		     enum key_id k, char ***out, size_t *nout)
 {
 	const char *s = sec->val[k];
 	char **v = NULL, **nv, *item;
@@ -53,8 +53,8 @@ int parse_items(struct loader *l, const struct raw_section *sec,
 			}
 			if (*s != '"') {
 				free(item);
-				lerr(l, sec->file, sec->vline[k], "%s: unclosed string",
-				     keys[k].name);
+				load_err(l, sec->file, sec->vline[k], "%s: unclosed string",
+					 load_keys[k].name);
 				goto out_inval;
 			}
 			s++;
@@ -69,19 +69,19 @@ int parse_items(struct loader *l, const struct raw_section *sec,
 		item[o] = '\0';
 		if (*s && *s != ',') {
 			free(item);
-			lerr(l, sec->file, sec->vline[k], "%s: expected \",\" after a quoted item",
-			     keys[k].name);
+			load_err(l, sec->file, sec->vline[k], "%s: expected \",\" after a quoted item",
+				 load_keys[k].name);
 			goto out_inval;
 		}
 		if (!o && !quoted) {
 			free(item);
-			lerr(l, sec->file, sec->vline[k], "%s: empty item", keys[k].name);
+			load_err(l, sec->file, sec->vline[k], "%s: empty item", load_keys[k].name);
 			goto out_inval;
 		}
 		if (n >= RULES_ITEMS_MAX) {
 			free(item);
-			lerr(l, sec->file, sec->vline[k], "%s: too many items (more than %d)",
-			     keys[k].name, RULES_ITEMS_MAX);
+			load_err(l, sec->file, sec->vline[k], "%s: too many items (more than %d)",
+				 load_keys[k].name, RULES_ITEMS_MAX);
 			goto out_inval;
 		}
 		nv = realloc(v, (n + 1) * sizeof(*nv));
@@ -94,8 +94,8 @@ int parse_items(struct loader *l, const struct raw_section *sec,
 		if (*s == ',') {
 			s++;
 			if (!*(s + strspn(s, " \t"))) {
-				lerr(l, sec->file, sec->vline[k], "%s: empty item",
-				     keys[k].name);
+				load_err(l, sec->file, sec->vline[k], "%s: empty item",
+					 load_keys[k].name);
 				goto out_inval;
 			}
 		}
@@ -104,16 +104,16 @@ int parse_items(struct loader *l, const struct raw_section *sec,
 	*nout = n;
 	return 0;
 out_inval:
-	strv_free(v, n);
+	load_strv_free(v, n);
 	return -EINVAL;
 out_nomem:
-	strv_free(v, n);
+	load_strv_free(v, n);
 	l->oom = true;
 	return -ENOMEM;
 }
 
-bool require(struct loader *l, const struct raw_section *sec,
-	     const enum key_id *req, size_t n)
+bool load_require(struct loader *l, const struct raw_section *sec,
+		  const enum key_id *req, size_t n)
 {
 	bool ok = true;
 
@@ -121,11 +121,11 @@ bool require(struct loader *l, const struct raw_section *sec,
 		if (sec->val[req[i]] && *sec->val[req[i]])
 			continue;
 		if (sec->val[req[i]])
-			lerr(l, sec->file, sec->vline[req[i]], "empty value for \"%s\"",
-			     keys[req[i]].name);
+			load_err(l, sec->file, sec->vline[req[i]], "empty value for \"%s\"",
+				 load_keys[req[i]].name);
 		else
-			lerr(l, sec->file, sec->line, "[%s %s]: missing required key \"%s\"",
-			     kind_names[sec->kind], sec->id, keys[req[i]].name);
+			load_err(l, sec->file, sec->line, "[%s %s]: missing required key \"%s\"",
+				 load_kind_names[sec->kind], sec->id, load_keys[req[i]].name);
 		ok = false;
 	}
 	return ok;
@@ -145,7 +145,7 @@ static int cmp_sec(const void *a, const void *b)
 }
 
 /* Report every id defined twice (per kind); mark the later ones. */
-void check_duplicates(struct loader *l, bool *dup)
+void load_check_duplicates(struct loader *l, bool *dup)
 {
 	struct raw_section **v;
 
@@ -163,14 +163,14 @@ void check_duplicates(struct loader *l, bool *dup)
 			first = i;
 			continue;
 		}
-		lerr(l, v[i]->file, v[i]->line, "duplicate %s id \"%s\" (first defined at %s:%d)",
-		     kind_names[v[i]->kind], v[i]->id, v[first]->file, v[first]->line);
+		load_err(l, v[i]->file, v[i]->line, "duplicate %s id \"%s\" (first defined at %s:%d)",
+			 load_kind_names[v[i]->kind], v[i]->id, v[first]->file, v[first]->line);
 		dup[v[i]->order] = true;
 	}
 	free(v);
 }
 
-const struct source_def *find_source(struct loader *l, const char *name)
+const struct source_def *load_find_source(struct loader *l, const char *name)
 {
 	if (!l->sources)
 		return source_by_name(name);
@@ -206,12 +206,12 @@ static void on_expr_error(void *opaque, const char *msg)
 {
 	struct expr_ctx *c = opaque;
 
-	lerr(c->l, c->file, c->line, "%s", msg);
+	load_err(c->l, c->file, c->line, "%s", msg);
 }
 
 /* Resolve source and compile when (both present). */
-int compile_when(struct loader *l, const struct raw_section *sec,
-		 const struct source_def **src, struct expr **when)
+int load_compile_when(struct loader *l, const struct raw_section *sec,
+		      const struct source_def **src, struct expr **when)
 {
 	struct expr_ctx ec = { l, sec->file, sec->vline[K_WHEN] };
 	struct expr_env env = {
@@ -221,10 +221,10 @@ int compile_when(struct loader *l, const struct raw_section *sec,
 	};
 	int r;
 
-	*src = find_source(l, sec->val[K_SOURCE]);
+	*src = load_find_source(l, sec->val[K_SOURCE]);
 	if (!*src) {
-		lerr(l, sec->file, sec->vline[K_SOURCE], "unknown source \"%.40s\"",
-		     sec->val[K_SOURCE]);
+		load_err(l, sec->file, sec->vline[K_SOURCE], "unknown source \"%.40s\"",
+			 sec->val[K_SOURCE]);
 		return -EINVAL;
 	}
 	env.source = *src;
@@ -234,9 +234,9 @@ int compile_when(struct loader *l, const struct raw_section *sec,
 	return r;
 }
 
-/* Append to a growable array of pointers: 0 or -ENOMEM.  push_rule is
- * shared with the other builders (ruleset_load_int.h); the others are
- * static. */
+/* Append to a growable array of pointers: 0 or -ENOMEM.  load_push_rule
+ * is shared with the other builders (ruleset_load_int.h); the others
+ * are static. */
 #define DEFINE_PUSH(fn, type)						\
 	int fn(type ***v, size_t *n, type *p)				\
 	{								\
@@ -249,16 +249,16 @@ int compile_when(struct loader *l, const struct raw_section *sec,
 		return 0;						\
 	}
 
-DEFINE_PUSH(push_rule, struct rule)
+DEFINE_PUSH(load_push_rule, struct rule)
 static DEFINE_PUSH(push_list, struct rule_list)
 static DEFINE_PUSH(push_allow, struct allow)
 
-void build_list(struct loader *l, struct raw_section *sec)
+void load_build_list(struct loader *l, struct raw_section *sec)
 {
 	static const enum key_id req[] = { K_ITEMS };
 	struct rule_list *list;
 
-	if (!require(l, sec, req, 1))
+	if (!load_require(l, sec, req, 1))
 		return;
 	list = calloc(1, sizeof(*list));
 	if (!list) {
@@ -267,9 +267,9 @@ void build_list(struct loader *l, struct raw_section *sec)
 	}
 	list->name = sec->id;
 	sec->id = NULL;
-	if (parse_items(l, sec, K_ITEMS, &list->items, &list->n) < 0 ||
+	if (load_parse_items(l, sec, K_ITEMS, &list->items, &list->n) < 0 ||
 	    push_list(&l->rs->lists, &l->rs->nlists, list) < 0) {
-		strv_free(list->items, list->n);
+		load_strv_free(list->items, list->n);
 		free(list->name);
 		free(list);
 		return;
@@ -310,10 +310,10 @@ static int parse_expiry(const char *s, time_t *out)
 	return 0;
 }
 
-void build_allow(struct loader *l, struct raw_section *sec)
+void load_build_allow(struct loader *l, struct raw_section *sec)
 {
 	static const enum key_id req[] = { K_SOURCE, K_WHEN, K_REASON };
-	bool ok = require(l, sec, req, 3), expired = false;
+	bool ok = load_require(l, sec, req, 3), expired = false;
 	struct allow *a;
 
 	a = calloc(1, sizeof(*a));
@@ -324,13 +324,13 @@ void build_allow(struct loader *l, struct raw_section *sec)
 	a->id = sec->id;
 	sec->id = NULL;
 	if (sec->val[K_SOURCE] && *sec->val[K_SOURCE] && sec->val[K_WHEN] &&
-	    *sec->val[K_WHEN] && compile_when(l, sec, &a->source, &a->when) < 0)
+	    *sec->val[K_WHEN] && load_compile_when(l, sec, &a->source, &a->when) < 0)
 		ok = false;
 	if (sec->val[K_EXPIRES]) {
 		if (parse_expiry(sec->val[K_EXPIRES], &a->expires) < 0) {
-			lerr(l, sec->file, sec->vline[K_EXPIRES],
-			     "bad expires date \"%.40s\" (YYYY-MM-DD)",
-			     sec->val[K_EXPIRES]);
+			load_err(l, sec->file, sec->vline[K_EXPIRES],
+				 "bad expires date \"%.40s\" (YYYY-MM-DD)",
+				 sec->val[K_EXPIRES]);
 			ok = false;
 		} else if (l->now >= a->expires) {
 			expired = true;
@@ -369,7 +369,7 @@ static int index_source(struct source_index *ix)
 }
 
 /* by_source: every rule and allow under its source's id. */
-int build_index(struct loader *l)
+int load_build_index(struct loader *l)
 {
 	struct ruleset *rs = l->rs;
 
@@ -382,12 +382,12 @@ int build_index(struct loader *l)
 		ix = &rs->by_source[src->id];
 
 		if (ix->source && ix->source != src) {
-			lerr(l, rs->rules[i]->file, rs->rules[i]->line,
-			     "source %s: two field tables share its id", src->name);
+			load_err(l, rs->rules[i]->file, rs->rules[i]->line,
+				 "source %s: two field tables share its id", src->name);
 			continue;
 		}
 		ix->source = src;
-		if (push_rule(&ix->rules, &ix->nrules, rs->rules[i]) < 0)
+		if (load_push_rule(&ix->rules, &ix->nrules, rs->rules[i]) < 0)
 			return -ENOMEM;
 	}
 	for (size_t i = 0; i < rs->nallows; i++) {

@@ -26,14 +26,14 @@ static int field_of(struct loader *l, const struct raw_section *sec,
 	int f = source_field_index(src, name);
 
 	if (f < 0)
-		lerr(l, sec->file, sec->vline[k], "%s: unknown field \"%.40s\" for source %s",
-		     keys[k].name, name, src->name);
+		load_err(l, sec->file, sec->vline[k], "%s: unknown field \"%.40s\" for source %s",
+			 load_keys[k].name, name, src->name);
 	return f;
 }
 
 /* count, window, distinct, group_by.  src is NULL if source was bad. */
-bool threshold_keys(struct loader *l, struct raw_section *sec,
-		    struct rule *r)
+bool load_threshold_keys(struct loader *l, struct raw_section *sec,
+			 struct rule *r)
 {
 	struct rule_threshold *t = &r->threshold;
 	const struct source_def *src = r->source;
@@ -48,37 +48,37 @@ bool threshold_keys(struct loader *l, struct raw_section *sec,
 		for (size_t i = 0; i < 3; i++) {
 			if (!sec->val[needs_count[i]])
 				continue;
-			lerr(l, sec->file, sec->vline[needs_count[i]],
-			     "\"%s\" needs \"count\" (a threshold: count = N within window)",
-			     keys[needs_count[i]].name);
+			load_err(l, sec->file, sec->vline[needs_count[i]],
+				 "\"%s\" needs \"count\" (a threshold: count = N within window)",
+				 load_keys[needs_count[i]].name);
 			ok = false;
 		}
 		return ok;
 	}
-	if (parse_score(sec->val[K_COUNT], &f) < 0 || f < 2 || f > THRESHOLD_COUNT_MAX) {
-		lerr(l, sec->file, sec->vline[K_COUNT], "bad count \"%.40s\" (an integer from 2 to %d)",
-		     sec->val[K_COUNT], THRESHOLD_COUNT_MAX);
+	if (load_parse_score(sec->val[K_COUNT], &f) < 0 || f < 2 || f > THRESHOLD_COUNT_MAX) {
+		load_err(l, sec->file, sec->vline[K_COUNT], "bad count \"%.40s\" (an integer from 2 to %d)",
+			 sec->val[K_COUNT], THRESHOLD_COUNT_MAX);
 		ok = false;
 	}
 	t->count = f > 0 ? (uint64_t)f : 0;
 	if (!sec->val[K_WINDOW]) {
-		lerr(l, sec->file, sec->vline[K_COUNT], "\"count\" needs a \"window\" (e.g. window = 10m)");
+		load_err(l, sec->file, sec->vline[K_COUNT], "\"count\" needs a \"window\" (e.g. window = 10m)");
 		ok = false;
 	} else if (duration_parse(sec->val[K_WINDOW], &t->window_ms) < 0 || !t->window_ms) {
-		lerr(l, sec->file, sec->vline[K_WINDOW],
-		     "bad duration \"%.40s\" for window (e.g. 30s, 10m, 1h, 2d)", sec->val[K_WINDOW]);
+		load_err(l, sec->file, sec->vline[K_WINDOW],
+			 "bad duration \"%.40s\" for window (e.g. 30s, 10m, 1h, 2d)", sec->val[K_WINDOW]);
 		ok = false;
 	}
 	if (sec->val[K_DISTINCT] && src &&
 	    (t->distinct_field = field_of(l, sec, K_DISTINCT, src, sec->val[K_DISTINCT])) < 0)
 		ok = false;
-	if (sec->val[K_GROUP_BY] && parse_items(l, sec, K_GROUP_BY, &names, &n) == 0) {
+	if (sec->val[K_GROUP_BY] && load_parse_items(l, sec, K_GROUP_BY, &names, &n) == 0) {
 		/* Too many fields: none is resolved, but all n are freed below. */
 		size_t use = n;
 
 		if (n > THRESHOLD_GROUP_BY_MAX) {
-			lerr(l, sec->file, sec->vline[K_GROUP_BY], "group_by: at most %d fields",
-			     THRESHOLD_GROUP_BY_MAX);
+			load_err(l, sec->file, sec->vline[K_GROUP_BY], "group_by: at most %d fields",
+				 THRESHOLD_GROUP_BY_MAX);
 			ok = false;
 			use = 0;
 		}
@@ -88,7 +88,7 @@ bool threshold_keys(struct loader *l, struct raw_section *sec,
 			t->group_by[i] = f;
 			t->group_by[i + 1] = -1;
 		}
-		strv_free(names, n);
+		load_strv_free(names, n);
 	} else if (sec->val[K_GROUP_BY]) {
 		ok = false;
 	}
@@ -99,7 +99,7 @@ bool threshold_keys(struct loader *l, struct raw_section *sec,
 
 /* match = all of (a, b) within 60s | N of (a, category:x) within 10m.
  * The names are kept and resolved once every rule is built. */
-bool parse_match(struct loader *l, struct raw_section *sec, struct rule *r)
+bool load_parse_match(struct loader *l, struct raw_section *sec, struct rule *r)
 {
 	const char *s = sec->val[K_MATCH], *open, *close, *w;
 	struct rule_match *m = &r->seq;
@@ -132,7 +132,7 @@ bool parse_match(struct loader *l, struct raw_section *sec, struct rule *r)
 		goto out_syntax;
 	w += 6 + strspn(w + 6, " \t");
 	if (duration_parse(w, &m->window_ms) < 0 || !m->window_ms) {
-		lerr(l, sec->file, m->line, "match: bad duration \"%.40s\" after \"within\"", w);
+		load_err(l, sec->file, m->line, "match: bad duration \"%.40s\" after \"within\"", w);
 		return false;
 	}
 	inner = strndup(open + 1, (size_t)(close - open - 1));
@@ -140,28 +140,28 @@ bool parse_match(struct loader *l, struct raw_section *sec, struct rule *r)
 		l->oom = true;
 		return false;
 	}
-	/* parse_items reads a key of a section: lend it the inner text. */
+	/* load_parse_items reads a key of a section: lend it the inner text. */
 	tmp = *sec;
 	tmp.val[K_MATCH] = inner;
-	ok = parse_items(l, &tmp, K_MATCH, &m->names, &m->nnames) == 0;
+	ok = load_parse_items(l, &tmp, K_MATCH, &m->names, &m->nnames) == 0;
 	free(inner);
 	if (!ok)
 		return false;
 	if (!m->nnames) {
-		lerr(l, sec->file, m->line, "match: no rules listed");
+		load_err(l, sec->file, m->line, "match: no rules listed");
 		return false;
 	}
 	if (!m->all && (need < 1 || (size_t)need > m->nnames) &&
 	    !(need >= 1 && m->nnames == 1 && strncmp(m->names[0], "category:", 9) == 0)) {
-		lerr(l, sec->file, m->line, "match: %d of %zu rules can never happen",
-		     need, m->nnames);
+		load_err(l, sec->file, m->line, "match: %d of %zu rules can never happen",
+			 need, m->nnames);
 		return false;
 	}
 	m->need = m->all ? m->nnames : (size_t)need;
 	return true;
 out_syntax:
-	lerr(l, sec->file, sec->vline[K_MATCH],
-	     "match: expected \"all of (RULE, ...) within DURATION\" or \"N of (RULE, category:NAME, ...) within DURATION\"");
+	load_err(l, sec->file, sec->vline[K_MATCH],
+		 "match: expected \"all of (RULE, ...) within DURATION\" or \"N of (RULE, category:NAME, ...) within DURATION\"");
 	return false;
 }
 
@@ -183,7 +183,7 @@ static bool has_ref(const struct rule_match *m, const struct rule *r)
 
 /* A sequence's names to rules: ids, and category:NAME for every plain
  * rule of that category.  Each referenced rule learns its dependents. */
-void resolve_sequence(struct loader *l, struct rule *s)
+void load_resolve_sequence(struct loader *l, struct rule *s)
 {
 	struct ruleset *rs = l->rs;
 	struct rule_match *m = &s->seq;
@@ -195,8 +195,8 @@ void resolve_sequence(struct loader *l, struct rule *s)
 
 		if (strncmp(name, "category:", 9) == 0) {
 			if (m->all) {
-				lerr(l, s->file, m->line,
-				     "match: \"all of\" takes rule ids; use \"N of (%s)\"", name);
+				load_err(l, s->file, m->line,
+					 "match: \"all of\" takes rule ids; use \"N of (%s)\"", name);
 				ok = false;
 				continue;
 			}
@@ -206,7 +206,7 @@ void resolve_sequence(struct loader *l, struct rule *s)
 				if (r->is_sequence || r == s || !r->meta.category ||
 				    strcmp(r->meta.category, name + 9) || has_ref(m, r))
 					continue;
-				if (push_rule(&m->refs, &m->nrefs, r) < 0)
+				if (load_push_rule(&m->refs, &m->nrefs, r) < 0)
 					l->oom = true;
 			}
 			if (m->nrefs == before &&
@@ -220,35 +220,35 @@ void resolve_sequence(struct loader *l, struct rule *s)
 			struct rule *r = rule_named(rs, name);
 
 			if (!r) {
-				lerr(l, s->file, m->line, "match: unknown rule \"%.60s\"", name);
+				load_err(l, s->file, m->line, "match: unknown rule \"%.60s\"", name);
 				ok = false;
 			} else if (r->is_sequence) {
-				lerr(l, s->file, m->line,
-				     "match: \"%.60s\" is itself a sequence (sequences name plain rules)",
-				     name);
+				load_err(l, s->file, m->line,
+					 "match: \"%.60s\" is itself a sequence (sequences name plain rules)",
+					 name);
 				ok = false;
 			} else if (r == s) {
 				ok = false;
 			} else if (has_ref(m, r)) {
-				lerr(l, s->file, m->line, "match: \"%.60s\" listed twice", name);
+				load_err(l, s->file, m->line, "match: \"%.60s\" listed twice", name);
 				ok = false;
-			} else if (push_rule(&m->refs, &m->nrefs, r) < 0) {
+			} else if (load_push_rule(&m->refs, &m->nrefs, r) < 0) {
 				l->oom = true;
 			}
 		}
 	}
 	if (ok && !m->all && m->need > m->nrefs && m->nrefs)
-		lerr(l, s->file, m->line, "match: %zu of %zu rules can never happen",
-		     m->need, m->nrefs);
+		load_err(l, s->file, m->line, "match: %zu of %zu rules can never happen",
+			 m->need, m->nrefs);
 	if (m->all)
 		m->need = m->nrefs;
 	for (size_t i = 0; i < m->nrefs && !l->oom; i++) {
 		struct rule *r = m->refs[i];
 
 		r->tracked = true;
-		if (push_rule(&r->dependents, &r->ndependents, s) < 0)
+		if (load_push_rule(&r->dependents, &r->ndependents, s) < 0)
 			l->oom = true;
 	}
-	if (push_rule(&rs->sequences, &rs->nsequences, s) < 0)
+	if (load_push_rule(&rs->sequences, &rs->nsequences, s) < 0)
 		l->oom = true;
 }

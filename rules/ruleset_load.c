@@ -46,7 +46,7 @@
 #define L (1u << SEC_LIST)
 #define A (1u << SEC_ALLOW)
 
-const struct load_key keys[K__MAX] = {
+const struct load_key load_keys[K__MAX] = {
 	[K_NAME] = { "name", R },
 	[K_DESCRIPTION] = { "description", R },
 	[K_ADVICE] = { "advice", R },
@@ -75,12 +75,12 @@ const struct load_key keys[K__MAX] = {
 #undef L
 #undef A
 
-const char *const kind_names[] = {
+const char *const load_kind_names[] = {
 	[SEC_RULE] = "rule", [SEC_LIST] = "list", [SEC_ALLOW] = "allow",
 };
 
-void lerr(struct loader *l, const char *file, int line, const char *fmt,
-	  ...)
+void load_err(struct loader *l, const char *file, int line, const char *fmt,
+	      ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -117,27 +117,27 @@ static void on_section(void *opaque, const char *header, int line)
 		return;
 	tl = strcspn(header, " \t");
 	for (int k = SEC_RULE; k <= SEC_ALLOW; k++)
-		if (strlen(kind_names[k]) == tl && strncmp(header, kind_names[k], tl) == 0)
+		if (strlen(load_kind_names[k]) == tl && strncmp(header, load_kind_names[k], tl) == 0)
 			kind = k;
 	if (kind < 0) {
-		lerr(l, l->file, line, "unknown section type \"%.*s\" (expected rule, list or allow)",
-		     (int)(tl > 40 ? 40 : tl), header);
+		load_err(l, l->file, line, "unknown section type \"%.*s\" (expected rule, list or allow)",
+			 (int)(tl > 40 ? 40 : tl), header);
 		return;
 	}
 	id = header + tl + strspn(header + tl, " \t");
 	if (!*id) {
-		lerr(l, l->file, line, "section [%s] needs an id: [%s ID]",
-		     kind_names[kind], kind_names[kind]);
+		load_err(l, l->file, line, "section [%s] needs an id: [%s ID]",
+			 load_kind_names[kind], load_kind_names[kind]);
 		return;
 	}
 	if (!id_ok(id)) {
-		lerr(l, l->file, line, "bad %s id \"%.40s\" (letters, digits, _ . - only, at most %d)",
-		     kind_names[kind], id, RULES_ID_MAX);
+		load_err(l, l->file, line, "bad %s id \"%.40s\" (letters, digits, _ . - only, at most %d)",
+			 load_kind_names[kind], id, RULES_ID_MAX);
 		return;
 	}
 	if (l->nsecs >= RULES_SECTIONS_MAX) {
-		lerr(l, l->file, line, "too many sections (more than %d)",
-		     RULES_SECTIONS_MAX);
+		load_err(l, l->file, line, "too many sections (more than %d)",
+			 RULES_SECTIONS_MAX);
 		return;
 	}
 	if (l->nsecs == l->cap) {
@@ -177,21 +177,21 @@ static void on_key(void *opaque, const char *name, const char *value, int line)
 	if (!sec)
 		return;		/* the section header was already reported */
 	for (k = 0; k < K__MAX; k++)
-		if (strcmp(keys[k].name, name) == 0 &&
-		    (keys[k].kinds & (1u << sec->kind)))
+		if (strcmp(load_keys[k].name, name) == 0 &&
+		    (load_keys[k].kinds & (1u << sec->kind)))
 			break;
 	if (k == K__MAX) {
-		lerr(l, l->file, line, "unknown key \"%s\" in a [%s] section",
-		     name, kind_names[sec->kind]);
+		load_err(l, l->file, line, "unknown key \"%s\" in a [%s] section",
+			 name, load_kind_names[sec->kind]);
 		return;
 	}
-	if (keys[k].reserved) {
-		lerr(l, l->file, line, "\"%s\" is not supported yet", name);
+	if (load_keys[k].reserved) {
+		load_err(l, l->file, line, "\"%s\" is not supported yet", name);
 		return;
 	}
 	if (sec->val[k]) {
-		lerr(l, l->file, line, "duplicate key \"%s\" (first set on line %d)",
-		     name, sec->vline[k]);
+		load_err(l, l->file, line, "duplicate key \"%s\" (first set on line %d)",
+			 name, sec->vline[k]);
 		return;
 	}
 	sec->val[k] = strdup(value);
@@ -204,7 +204,7 @@ static void on_error(void *opaque, int line, const char *msg)
 {
 	struct loader *l = opaque;
 
-	lerr(l, l->file, line, "%s", msg);
+	load_err(l, l->file, line, "%s", msg);
 }
 
 static const struct inifile_ops load_ops = {
@@ -231,13 +231,13 @@ static int loader_add_file(struct loader *l, const char *path)
 	l->cur = NULL;
 	r = read_file_bounded(path, RULES_FILE_MAX + 1, &text, &len);
 	if (r < 0) {
-		lerr(l, copy, 0, "cannot read: %s", strerror(-r));
+		load_err(l, copy, 0, "cannot read: %s", strerror(-r));
 		if (!l->io_error)
 			l->io_error = r;
 		return 0;
 	}
 	if (len > RULES_FILE_MAX) {
-		lerr(l, copy, 0, "file too large (more than %d bytes)", RULES_FILE_MAX);
+		load_err(l, copy, 0, "file too large (more than %d bytes)", RULES_FILE_MAX);
 	} else if (inifile_parse(text, len, &load_ops, l) < 0) {
 		l->oom = true;
 	}
@@ -271,15 +271,15 @@ static int list_dir(struct loader *l, const char *dir, char ***out, size_t *n)
 	d = opendir(dir);
 	if (!d) {
 		r = -errno;
-		lerr(l, dir, 0, "cannot open rules directory: %s", strerror(-r));
+		load_err(l, dir, 0, "cannot open rules directory: %s", strerror(-r));
 		return r;
 	}
 	while ((de = readdir(d))) {
 		if (!is_rules_name(de->d_name))
 			continue;
 		if (*n >= RULES_FILES_MAX) {
-			lerr(l, dir, 0, "too many rule files (more than %d)",
-			     RULES_FILES_MAX);
+			load_err(l, dir, 0, "too many rule files (more than %d)",
+				 RULES_FILES_MAX);
 			break;
 		}
 		if (asprintf(&path, "%s/%s", dir, de->d_name) < 0)
@@ -341,23 +341,23 @@ static int loader_build(struct loader *l, struct ruleset **out)
 		free(dup);
 		return -ENOMEM;
 	}
-	check_duplicates(l, dup);
+	load_check_duplicates(l, dup);
 	for (size_t i = 0; i < l->nsecs && !l->oom; i++)
 		if (l->secs[i]->kind == SEC_LIST && !dup[i])
-			build_list(l, l->secs[i]);
+			load_build_list(l, l->secs[i]);
 	for (size_t i = 0; i < l->nsecs && !l->oom; i++) {
 		if (dup[i])
 			continue;
 		if (l->secs[i]->kind == SEC_RULE)
-			build_rule(l, l->secs[i]);
+			load_build_rule(l, l->secs[i]);
 		else if (l->secs[i]->kind == SEC_ALLOW)
-			build_allow(l, l->secs[i]);
+			load_build_allow(l, l->secs[i]);
 	}
 	free(dup);
 	for (size_t i = 0; i < l->rs->nrules && !l->oom; i++)
 		if (l->rs->rules[i]->is_sequence)
-			resolve_sequence(l, l->rs->rules[i]);
-	if (!l->oom && build_index(l) < 0)
+			load_resolve_sequence(l, l->rs->rules[i]);
+	if (!l->oom && load_build_index(l) < 0)
 		l->oom = true;
 	if (l->oom)
 		return -ENOMEM;
@@ -390,7 +390,7 @@ static int load(const char *dir, const char *file, time_t now,
 		r = list_dir(&l, dir, &names, &nnames);
 		for (size_t i = 0; r == 0 && i < nnames; i++)
 			r = loader_add_file(&l, names[i]);
-		strv_free(names, nnames);
+		load_strv_free(names, nnames);
 	} else {
 		r = loader_add_file(&l, file);
 	}

@@ -44,8 +44,8 @@ struct load_key {
 	bool reserved;			/* a key for a later version */
 };
 
-extern const struct load_key keys[K__MAX];
-extern const char *const kind_names[];
+extern const struct load_key load_keys[K__MAX];
+extern const char *const load_kind_names[];
 
 struct raw_section {
 	enum section_kind kind;
@@ -74,47 +74,47 @@ struct loader {
 };
 
 /* One diagnostic "file:line: message" for this load (ruleset_load.c). */
-void lerr(struct loader *l, const char *file, int line, const char *fmt,
-	  ...) __attribute__((format(printf, 4, 5)));
+void load_err(struct loader *l, const char *file, int line, const char *fmt,
+	      ...) __attribute__((format(printf, 4, 5)));
 
 /* ---- ruleset_build.c: pass 2, what every section needs ---- */
 
-void strv_free(char **v, size_t n);
+void load_strv_free(char **v, size_t n);
 /* "a, b, \"c, d\"": items split on commas outside double quotes, trimmed,
  * quotes removed (\" and \\ escapes).  0, -EINVAL (reported) or -ENOMEM. */
-int parse_items(struct loader *l, const struct raw_section *sec,
-		enum key_id k, char ***out, size_t *nout);
+int load_parse_items(struct loader *l, const struct raw_section *sec,
+		     enum key_id k, char ***out, size_t *nout);
 /* Every key of req set and not empty (the others reported). */
-bool require(struct loader *l, const struct raw_section *sec,
-	     const enum key_id *req, size_t n);
+bool load_require(struct loader *l, const struct raw_section *sec,
+		  const enum key_id *req, size_t n);
 /* Report every id defined twice (per kind); mark the later ones. */
-void check_duplicates(struct loader *l, bool *dup);
-const struct source_def *find_source(struct loader *l, const char *name);
+void load_check_duplicates(struct loader *l, bool *dup);
+const struct source_def *load_find_source(struct loader *l, const char *name);
 /* Resolve source and compile when (both present). */
-int compile_when(struct loader *l, const struct raw_section *sec,
-		 const struct source_def **src, struct expr **when);
+int load_compile_when(struct loader *l, const struct raw_section *sec,
+		      const struct source_def **src, struct expr **when);
 /* Append to a growable array of rules: 0 or -ENOMEM. */
-int push_rule(struct rule ***v, size_t *n, struct rule *p);
-void build_list(struct loader *l, struct raw_section *sec);
-void build_allow(struct loader *l, struct raw_section *sec);
+int load_push_rule(struct rule ***v, size_t *n, struct rule *p);
+void load_build_list(struct loader *l, struct raw_section *sec);
+void load_build_allow(struct loader *l, struct raw_section *sec);
 /* by_source: every rule and allow under its source's id. */
-int build_index(struct loader *l);
+int load_build_index(struct loader *l);
 
 /* ---- ruleset_rule.c: [rule] ---- */
 
 /* An integer 0..RULES_SCORE_MAX: 0 or -EINVAL. */
-int parse_score(const char *s, int *out);
-void build_rule(struct loader *l, struct raw_section *sec);
+int load_parse_score(const char *s, int *out);
+void load_build_rule(struct loader *l, struct raw_section *sec);
 
 /* ---- ruleset_corr.c: thresholds and sequences ---- */
 
 /* count, window, distinct, group_by.  src is NULL if source was bad. */
-bool threshold_keys(struct loader *l, struct raw_section *sec,
-		    struct rule *r);
+bool load_threshold_keys(struct loader *l, struct raw_section *sec,
+			 struct rule *r);
 /* match = ...: the names are kept and resolved once every rule is built. */
-bool parse_match(struct loader *l, struct raw_section *sec, struct rule *r);
+bool load_parse_match(struct loader *l, struct raw_section *sec, struct rule *r);
 /* A sequence's names to rules; each referenced rule learns its
  * dependents. */
-void resolve_sequence(struct loader *l, struct rule *s);
+void load_resolve_sequence(struct loader *l, struct rule *s);
 
 #endif

@@ -17,7 +17,7 @@
 #include "lib/util.h"
 #include "ruleset_load_int.h"
 
-int parse_score(const char *s, int *out)
+int load_parse_score(const char *s, int *out)
 {
 	char *end;
 	long v;
@@ -41,40 +41,40 @@ static bool rule_meta_keys(struct loader *l, struct raw_section *sec,
 
 	m->confidence = CONFIDENCE_MEDIUM;
 	if ((v = severity_from_name(sec->val[K_SEVERITY])) < 0) {
-		lerr(l, sec->file, sec->vline[K_SEVERITY],
-		     "unknown severity \"%.40s\" (debug, info, notice, warning, error, critical, alert, emergency)",
-		     sec->val[K_SEVERITY]);
+		load_err(l, sec->file, sec->vline[K_SEVERITY],
+			 "unknown severity \"%.40s\" (debug, info, notice, warning, error, critical, alert, emergency)",
+			 sec->val[K_SEVERITY]);
 		ok = false;
 	}
 	m->severity = v;
 	if (sec->val[K_CONFIDENCE]) {
 		if ((v = confidence_from_name(sec->val[K_CONFIDENCE])) < 0) {
-			lerr(l, sec->file, sec->vline[K_CONFIDENCE],
-			     "unknown confidence \"%.40s\" (low, medium, high)",
-			     sec->val[K_CONFIDENCE]);
+			load_err(l, sec->file, sec->vline[K_CONFIDENCE],
+				 "unknown confidence \"%.40s\" (low, medium, high)",
+				 sec->val[K_CONFIDENCE]);
 			ok = false;
 		} else {
 			m->confidence = (enum confidence)v;
 		}
 	}
-	if (sec->val[K_SCORE] && parse_score(sec->val[K_SCORE], &m->score) < 0) {
-		lerr(l, sec->file, sec->vline[K_SCORE],
-		     "bad score \"%.40s\" (an integer from 0 to %d)",
-		     sec->val[K_SCORE], RULES_SCORE_MAX);
+	if (sec->val[K_SCORE] && load_parse_score(sec->val[K_SCORE], &m->score) < 0) {
+		load_err(l, sec->file, sec->vline[K_SCORE],
+			 "bad score \"%.40s\" (an integer from 0 to %d)",
+			 sec->val[K_SCORE], RULES_SCORE_MAX);
 		ok = false;
 	}
 	if (sec->val[K_COOLDOWN] &&
 	    duration_parse(sec->val[K_COOLDOWN], &r->cooldown_ms) < 0) {
-		lerr(l, sec->file, sec->vline[K_COOLDOWN],
-		     "bad duration \"%.40s\" for cooldown (e.g. 30s, 10m, 1h, 2d)",
-		     sec->val[K_COOLDOWN]);
+		load_err(l, sec->file, sec->vline[K_COOLDOWN],
+			 "bad duration \"%.40s\" for cooldown (e.g. 30s, 10m, 1h, 2d)",
+			 sec->val[K_COOLDOWN]);
 		ok = false;
 	}
 	if (sec->val[K_MITRE] &&
-	    parse_items(l, sec, K_MITRE, &m->mitre, &m->nmitre) < 0)
+	    load_parse_items(l, sec, K_MITRE, &m->mitre, &m->nmitre) < 0)
 		ok = false;
 	if (sec->val[K_REFERENCES] &&
-	    parse_items(l, sec, K_REFERENCES, &m->references, &m->nreferences) < 0)
+	    load_parse_items(l, sec, K_REFERENCES, &m->references, &m->nreferences) < 0)
 		ok = false;
 	/* Take the strings over from the raw section. */
 	m->name = sec->val[K_NAME] && *sec->val[K_NAME] ? sec->val[K_NAME] : NULL;
@@ -106,11 +106,11 @@ void rule_free(struct rule *r)
 	free(r->meta.description);
 	free(r->meta.advice);
 	free(r->meta.category);
-	strv_free(r->meta.mitre, r->meta.nmitre);
-	strv_free(r->meta.references, r->meta.nreferences);
+	load_strv_free(r->meta.mitre, r->meta.nmitre);
+	load_strv_free(r->meta.references, r->meta.nreferences);
 	expr_free(r->when);
 	free(r->seq.refs);
-	strv_free(r->seq.names, r->seq.nnames);
+	load_strv_free(r->seq.names, r->seq.nnames);
 	free(r->dependents);
 	free(r->file);
 	free(r);
@@ -121,12 +121,12 @@ static bool bool_key(struct loader *l, struct raw_section *sec, enum key_id k,
 {
 	if (bool_parse(sec->val[k], out) == 0)
 		return true;
-	lerr(l, sec->file, sec->vline[k], "bad %s \"%.40s\" (yes or no)", keys[k].name,
-	     sec->val[k]);
+	load_err(l, sec->file, sec->vline[k], "bad %s \"%.40s\" (yes or no)", load_keys[k].name,
+		 sec->val[k]);
 	return false;
 }
 
-void build_rule(struct loader *l, struct raw_section *sec)
+void load_build_rule(struct loader *l, struct raw_section *sec)
 {
 	static const enum key_id req[] = { K_SOURCE, K_WHEN, K_SEVERITY };
 	static const enum key_id req_seq[] = { K_MATCH, K_SEVERITY };
@@ -134,7 +134,7 @@ void build_rule(struct loader *l, struct raw_section *sec)
 		K_SOURCE, K_WHEN, K_COUNT, K_WINDOW, K_DISTINCT, K_GROUP_BY,
 	};
 	bool is_seq = sec->val[K_MATCH] != NULL;
-	bool ok = is_seq ? require(l, sec, req_seq, 2) : require(l, sec, req, 3);
+	bool ok = is_seq ? load_require(l, sec, req_seq, 2) : load_require(l, sec, req, 3);
 	struct rule *r;
 
 	r = calloc(1, sizeof(*r));
@@ -154,20 +154,20 @@ void build_rule(struct loader *l, struct raw_section *sec)
 		for (size_t i = 0; i < sizeof(not_seq) / sizeof(not_seq[0]); i++) {
 			if (!sec->val[not_seq[i]])
 				continue;
-			lerr(l, sec->file, sec->vline[not_seq[i]],
-			     "\"%s\" does not go with \"match\" (a sequence takes its events from the rules it names)",
-			     keys[not_seq[i]].name);
+			load_err(l, sec->file, sec->vline[not_seq[i]],
+				 "\"%s\" does not go with \"match\" (a sequence takes its events from the rules it names)",
+				 load_keys[not_seq[i]].name);
 			ok = false;
 		}
-		if (*sec->val[K_MATCH] && !parse_match(l, sec, r))
+		if (*sec->val[K_MATCH] && !load_parse_match(l, sec, r))
 			ok = false;
 	} else {
 		if (sec->val[K_SOURCE] && *sec->val[K_SOURCE] && sec->val[K_WHEN] &&
-		    *sec->val[K_WHEN] && compile_when(l, sec, &r->source, &r->when) < 0)
+		    *sec->val[K_WHEN] && load_compile_when(l, sec, &r->source, &r->when) < 0)
 			ok = false;
 		if (!r->source && sec->val[K_SOURCE] && *sec->val[K_SOURCE])
-			r->source = find_source(l, sec->val[K_SOURCE]);
-		if (!threshold_keys(l, sec, r))
+			r->source = load_find_source(l, sec->val[K_SOURCE]);
+		if (!load_threshold_keys(l, sec, r))
 			ok = false;
 	}
 	if (sec->val[K_ALERT]) {
@@ -181,7 +181,7 @@ void build_rule(struct loader *l, struct raw_section *sec)
 	    !rule_meta_keys(l, sec, r))
 		ok = false;
 	r->tracked = r->meta.score > 0;
-	if (!ok || l->oom || push_rule(&l->rs->rules, &l->rs->nrules, r) < 0) {
+	if (!ok || l->oom || load_push_rule(&l->rs->rules, &l->rs->nrules, r) < 0) {
 		rule_free(r);
 		return;
 	}

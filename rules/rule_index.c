@@ -5,8 +5,8 @@
  * second against 500 rules: trying every rule of the event's source (a
  * regex, a string compare each) is twenty times too slow.  So each rule
  * is filed, at load time, under one condition it cannot match without --
- * its "key", chosen from the conjuncts of its top-level "and" (expr.c,
- * expr_index_keys()):
+ * its "key", chosen from the conjuncts of its top-level "and" (expr_index.c,
+ * expr_index_plan()):
  *
  *   EXACT   field == "x", field in (...): a hash table of (field, literal);
  *           an event looks up the value of each such field it carries.

@@ -20,7 +20,7 @@
  * is incomplete (the caller may reassemble more of the stream, up to its
  * own bound, and call again).  Predicates return bool.
  *
- * The capture side (collectors/net/net.c) decodes link, IP and transport
+ * The capture side (collectors/net/net*.c) decodes link, IP and transport
  * headers, keeps the flow table and decides which dissector sees which
  * payload; nothing here knows about ports except the wire signatures,
  * whose definitions include them.

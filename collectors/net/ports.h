@@ -1,7 +1,7 @@
 /*
  * ports.h - the capture's port table: every port the net collector treats
  * by its number, listed once.  The kernel filter (net_filter.c) and the
- * UDP dispatch (net.c) are both built from it, so a port cannot be let
+ * UDP dispatch (net_udp.c) are both built from it, so a port cannot be let
  * through without a dissector, nor dissected without being let through.
  *
  * UDP rows, in dispatch order (the first row holding either port wins):

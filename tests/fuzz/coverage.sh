@@ -22,8 +22,10 @@ LIBS=$(pkg-config --libs $PKGS)
 # The files that hold each target's parser.
 files_of() {
 	case $1 in
-	rules) echo rules/ruleset_load.c rules/inifile.c rules/expr.c rules/ruleset.c ;;
-	expr) echo rules/expr.c ;;
+	rules) echo rules/ruleset_load.c rules/ruleset_build.c rules/ruleset_rule.c \
+		rules/ruleset_corr.c rules/inifile.c $(files_of expr) rules/ruleset.c ;;
+	expr) echo rules/expr.c rules/expr_lex.c rules/expr_value.c rules/expr_eval.c \
+		rules/expr_index.c ;;
 	config) echo agent/config.c ;;
 	inifile) echo rules/inifile.c ;;
 	hid) echo collectors/usb/hid.c ;;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # farmhound - see README.md.  `make`, `make test`, `make scan`, `make deps`.
 #
 # Debian packages needed to build and test.  `make deps` installs whichever

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * config.c - farmhound.conf: [agent], [output], [collector.NAME], [geo],
  * [verdict].

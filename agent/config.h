@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * config.h - farmhound.conf, the agent's own settings (not the rules).
  *

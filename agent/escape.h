@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * escape.h - writing untrusted bytes into bounded, one-line output.
  *

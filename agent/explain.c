@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * explain.c - the --explain lines (--scan and --pcap): each event, and what
  * every rule made of it, between the alert lines on stdout:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * explain.h - the --explain lines of --scan and --pcap: each event, and
  * what every rule made of it.  Printers only (agent/explain.c).

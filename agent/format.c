@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * format.c - the table of alert formatters, by name (--format, [output]
  * format).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * format.h - the alert formatters: one line per alert (JSON, CEF, text)
  * under ALERT_LINE_MAX bytes, one formatter per file (agent/format_*.c),

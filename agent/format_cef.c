@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * format_cef.c - ArcSight Common Event Format (CEF:0), one line:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * format_json.c - the default alert format: one line of ECS-shaped JSON
  * (DESIGN §5), e.g.

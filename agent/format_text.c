@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * format_text.c - a line for humans (terminals, --scan, journalctl):
  *

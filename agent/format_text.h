@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * format_text.h - the text format's key=value writer, for other printers
  * of event fields (--explain, agent/explain.c).

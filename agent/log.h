@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * log.h - the agent's operational log: what the daemon itself has to say
  * (started, socket gone, collector failed), as opposed to alerts, which go

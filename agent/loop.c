@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * loop.c - one process, one thread, one epoll (DESIGN §1).
  *

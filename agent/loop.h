@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * loop.h - the agent proper: load config and rules, run the collectors,
  * evaluate their events and send the alerts out.

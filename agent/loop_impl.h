@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * loop_impl.h - the state the loop's files share; main.c sees loop.h only.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * main.c - the command line (DESIGN §6).  Parses options, then hands over
  * to the loop (daemon or --scan), the config/rules check (-t) or the field

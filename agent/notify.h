@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * notify.h - the systemd service protocol (Type=notify): readiness, status,
  * reload, stop, watchdog.  Every call is a no-op outside systemd (no

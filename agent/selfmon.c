@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * selfmon.c - self-monitoring: the agent's own notices, its counters and
  * the heartbeat.

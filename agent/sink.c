@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sink.c - the syslog sink: one datagram per alert to a unix socket.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sink.h - where formatted alerts go: a syslog datagram socket, or stdout.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * strict.c - StrictModes: refuse config and rule files others could edit
  * (see strict.h for the policy and why).

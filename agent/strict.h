@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * strict.h - StrictModes for the agent's own inputs (config and rule files).
  *

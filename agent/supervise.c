@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * supervise.c - running the collectors: start, watch, tick, fail, retry,
  * recover.

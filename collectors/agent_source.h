@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * agent_source.h - field ids of the "agent" source: the agent's own notices
  * (started, stopping, reload failed...), which go through the same rules

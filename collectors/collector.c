@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * collector.c - the plumbing every collector shares (collector.h): its
  * state's allocation, handing events to the loop, and the rescan clock

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * collector.h - the plug-in interface between the agent loop and a source.
  *

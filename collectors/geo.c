@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * geo.c - expected-location sets and MaxMind country lookups (geo.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * geo.h - where this fleet is supposed to be: the [geo] section of
  * farmhound.conf, and country lookups in a MaxMind database.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * known.c - the known-object table (known.h): find, remember with the one
  * eviction policy (the oldest goes), and the one removal path.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * known.h - the known-object table of the collectors that report objects
  * one by one (USB devices, DRM connectors): what was reported about each,

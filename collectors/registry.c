@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * registry.c - the collectors and sources farmhound knows, by name, and
  * the lookup of a collector's option in its configuration section.

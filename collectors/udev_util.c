@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * udev_util.c - the skeleton of the udev-driven collectors (udev_util.h):
  * the state they share, the monitor set-up and its drain.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * udev_util.h - the skeleton of the udev-driven collectors (usb, display):
  * what they hold in common (the udev context, the monitor, the rescan

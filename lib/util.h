@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * util.h - small helpers shared by the agent, the collectors and the rules:
  * parsing durations and booleans, bounded string copies and file reads,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * alert.c - the pieces of an alert shared by every format: severity and
  * confidence names (the words rule files use), and the human message.

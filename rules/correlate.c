@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * correlate.c - what relates one event to others: thresholds, sequences,
  * the laptop-farm verdict and the lifecycle of objects that stay present.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * correlate.h - state that relates events to each other: threshold groups,
  * each rule's last occurrence (for sequences and the verdict), the objects

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * expr.c - the rule expression language: the parser/compiler.  The lexer
  * is expr_lex.c, the conversion of operands to their field's type

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * expr.h - rule expressions: compiled once from text, evaluated per event.
  *

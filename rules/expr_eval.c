@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * expr_eval.c - evaluating a compiled expression against one event, and
  * the --explain variant that also says which predicate decided a false

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * expr_index.c - what the rule index (rule_index.c) reads from a compiled
  * condition: its atoms, the literal texts ("==", "in", "contains", and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * expr_int.h - the inside of rule expressions, shared by the files of the
  * expression language (expr.c the parser, expr_lex.c the lexer,

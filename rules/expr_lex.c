@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * expr_lex.c - the lexer of rule expressions: text to tokens (parentheses,
  * commas, symbol operators, words, double-quoted strings, @list names),

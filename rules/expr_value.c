@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * expr_value.c - the operands of rule expressions, converted once, at
  * compile time, to the type of the field they are compared with: integers

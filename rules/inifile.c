@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * inifile.c - INI files (rules, farmhound.conf) through inih, with line
  * numbers that are right.

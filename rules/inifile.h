@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * inifile.h - the INI layer of rule files and farmhound.conf: sections,
  * keys, line numbers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * literal.h - the literal text a pattern forces into every string it
  * matches, for the rule index's substring prefilter (rule_index.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * rule_index.c - the candidate rules of an event, without trying them all.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * rule_index.h - which rules of a source an event can possibly match.
  */

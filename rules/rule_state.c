@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * rule_state.c - what must outlive a ruleset: cooldowns.
  *

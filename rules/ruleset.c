@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ruleset.c - evaluating an event against a loaded ruleset, and freeing it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ruleset_build.c - pass 2 of rule loading (ruleset_load.c): what every
  * kind of section needs on its way from raw text to an object (comma

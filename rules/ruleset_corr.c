@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ruleset_corr.c - pass 2 of rule loading for a rule's correlation keys:
  * a threshold (count, window, distinct, group_by), and a sequence (match =

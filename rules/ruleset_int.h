@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ruleset_int.h - the inside of a ruleset, shared by the files of rules/
  * (loading, evaluation, state).  Nothing outside rules/ includes it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ruleset_load.c - rule files to a ruleset, with every error reported.
  *

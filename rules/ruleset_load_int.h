@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ruleset_load_int.h - the inside of rule loading, shared by its files:
  * ruleset_load.c (the files, the raw sections, the two passes),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ruleset_rule.c - pass 2 of rule loading for a [rule] section: the
  * required keys (source, when and severity, or match and severity for a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Crash catching for every program the test suites run (sourced by
 # tests/run.sh, tests/stress.sh and tests/integration/lib.sh).
 #

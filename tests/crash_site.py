@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # crash_site.py - gdb script (gdb -batch -x crash_site.py EXE CORE): where
 # a core's crash happened, for tests/cores.sh.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Run test suites and print one summary line: "N passed, N failed".
 #
 # tests/run.sh [SUITE...]: the given suites (a cmocka binary, or a .sh

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # stress.sh - `make stress`: the scan suites' fixtures, many times at once,
 # with cores on, until a rare crash shows itself (not part of `make test`).
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * display.c - DRM connectors and the EDID of whatever is plugged into them.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * display.h - field ids of the display source (DESIGN §3), shared with tests.
  */

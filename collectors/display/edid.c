@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * edid.c - the EDID 1.x base block, read strictly and without trust.
  *

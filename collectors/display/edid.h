@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * edid.h - a strict, pure EDID 1.x parser (VESA E-EDID, base block + the
  * count of extension blocks), shared by the display collector and tests.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * host.c - the host collector: where this laptop thinks it is, and what is
  * installed on it to reach it from elsewhere.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * host.h - the host source (DESIGN §3): field ids, the STUN server options
  * and socket (host_stun.c), and the pure parsers of the host collector

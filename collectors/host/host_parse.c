@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * host_parse.c - the pure parsers of the host collector (host.h): time
  * zone files, shell-style KEY=VALUE files, the xorg keyboard snippet, dpkg

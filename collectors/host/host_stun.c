@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * host_stun.c - the host collector's STUN server options (stun_server,
  * stun_timeout: their checks, run by config.c at load) and the connected,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * stun.c - STUN Binding request and response (RFC 5389), see stun.h.
  *

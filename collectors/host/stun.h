@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * stun.h - the STUN Binding request codec (RFC 5389), for the host
  * collector's optional public address.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * dissect.h - the packet dissectors of the net collector: bytes in,
  * findings out.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * dissect_app.c - the first bytes of cleartext application protocols that
  * say "a remote session starts here": an HTTP/1.x request head (RFC 9112

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * dissect_dns.c - DNS, mDNS and LLMNR messages (one wire format: RFC 1035
  * 4.1, RFC 6762, RFC 4795) and the NetBIOS name service (RFC 1002 4.2).

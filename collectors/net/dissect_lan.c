@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * dissect_lan.c - what the neighbours on the LAN say about themselves:
  * ARP (RFC 826, Ethernet/IPv4 only) and DHCP (RFC 2131 BOOTP header,

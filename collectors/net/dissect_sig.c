@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * dissect_sig.c - fixed wire patterns of remote-access tools that have no
  * dissector of their own: a payload size, a port and a byte string at an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * dissect_tls.c - the cleartext start of a TLS connection: the client's
  * ClientHello (server name and ALPN, RFC 8446 4.1.2, RFC 6066 3, RFC 7301

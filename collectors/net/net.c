@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * net.c - the net collector: passive capture with libpcap, live or from a
  * file, turned into one event per finding (a DNS name, a TLS server name, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * net.h - field ids of the net source (DESIGN §3), shared with tests.
  */

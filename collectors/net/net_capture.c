@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * net_capture.c - the net collector's libpcap side: opening the capture
  * handles (one per configured interface, non-blocking, immediate mode,

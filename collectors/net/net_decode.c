@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * net_decode.c - link, IP and transport headers (see net_decode.h).
  *

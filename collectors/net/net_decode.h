@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * net_decode.h - link, IP and transport headers of one captured packet.
  *

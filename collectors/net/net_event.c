@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * net_event.c - the net collector's findings become events: a builder
  * that sets the common fields (kind, time, interface, addresses, ports,

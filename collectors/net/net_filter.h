@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * net_filter.h - the BPF filter of the net collector, as pcap filter text.
  */

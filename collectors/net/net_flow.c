@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * net_flow.c - bounded LRU flow table (see net_flow.h).
  *

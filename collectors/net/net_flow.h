@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * net_flow.h - the net collector's bounded TCP flow table.
  *

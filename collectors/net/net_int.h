@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * net_int.h - the inside of the net collector, shared by its files
  * (net.c, net_capture.c, net_event.c, net_udp.c, net_tcp.c): the bounds,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * net_tcp.c - TCP: flows and their first bytes.  Each segment finds its
  * flow in the bounded table (net_flow.c), which side is the client is

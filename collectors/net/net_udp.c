@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * net_udp.c - the findings that take one packet each, no stream state:
  * LAN neighbours (ARP, DHCP, and the names mDNS, NetBIOS and LLMNR

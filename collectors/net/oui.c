@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * oui.c - MAC address blocks of the vendors whose boards IP-KVMs are
  * built on (signals.md 1.3): a Raspberry Pi on the farm's LAN is the

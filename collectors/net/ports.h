@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ports.h - the capture's port table: every port the net collector treats
  * by its number, listed once.  The kernel filter (net_filter.c) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * process.h - field ids of the process source (DESIGN §3), shared with tests.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * procfs.c - pure parsers for /proc/PID/{stat,status,cmdline}, /proc/stat,
  * /proc/net/{tcp,tcp6,udp,udp6}, fd links and /etc/passwd lines.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * procfs.h - pure parsers for what the process and socket collectors read
  * from /proc (and /etc/passwd): no I/O, no logging, bounded, every input

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * procwalk.c - the skeleton of the /proc walkers (procwalk.h): set-up,
  * the periodic walk, the process directories.

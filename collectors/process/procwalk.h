@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * procwalk.h - the skeleton of the /proc walkers (process, socket): what
  * they hold in common (the procfs path, the rescan clock, the skipped

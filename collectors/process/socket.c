@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * socket.c - listeners and established connections from /proc/net, with the
  * process that owns each.

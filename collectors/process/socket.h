@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * socket.h - field ids of the socket source (DESIGN §3), shared with tests.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hid.c - HID report descriptor parser (see hid.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hid.h - a small HID report descriptor parser: what kind of device is this?
  *

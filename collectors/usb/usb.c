@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * usb.c - USB devices through libudev: inventory, hot-plug, rescans.
  *

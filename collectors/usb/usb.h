@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * usb.h - field ids of the usb source (DESIGN §3), shared with tests.
  */

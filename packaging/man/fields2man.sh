@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # fields2man.sh TEMPLATE FIELDS - write farmhound.rules(5) on stdout: the
 # template with its "@FIELDS@" comment line replaced by an mdoc field
 # reference built from FIELDS, the output of `farmhound --fields`.

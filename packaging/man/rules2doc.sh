@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # rules2doc.sh - the alert reference, generated from the rule files.
 #
 #   rules2doc.sh check RULEFILE...            check only; nothing on stdout

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # net_live_cpu.sh - `make bench`: the live agent's CPU while bulk traffic
 # crosses the loopback interface.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # net_pcap.sh - `make bench`: farmhound --pcap against a bare libpcap read.
 #
 # pcapgen --bench writes a large mixed capture (default 600000 packets:

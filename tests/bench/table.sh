@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # table.sh - `make bench`: every figure in one table.
 #
 #   rule engine   tests/tools/rulebench: events/s on one core, the shipped

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # coverage.sh - source coverage of each parser reached by a fuzz corpus.
 #
 #   FUZZ_BUILD=build-fuzz tests/fuzz/coverage.sh [TARGET...]
@@ -16,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 cov=$FUZZ_BUILD/cov
 PKGS="libudev inih libpcre2-8 libsystemd libpcap libmaxminddb"
-CFL="-std=c17 -D_GNU_SOURCE -iquote $top $(pkg-config --cflags $PKGS) -g -O0 -fprofile-instr-generate -fcoverage-mapping"
+CFL="-std=c17 -D_GNU_SOURCE -iquote $top -DFARMHOUND_VERSION=\"$(cat "$top/VERSION")\" $(pkg-config --cflags $PKGS) -g -O0 -fprofile-instr-generate -fcoverage-mapping"
 LIBS=$(pkg-config --libs $PKGS)
 
 # The files that hold each target's parser.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz.h - helpers shared by the libFuzzer targets (tests/fuzz/fuzz_*.c).
  *

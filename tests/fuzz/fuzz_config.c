@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_config.c - farmhound.conf (agent/config.c): defaults, then the file
  * from a memfd through config_load's real read path, then config_free.

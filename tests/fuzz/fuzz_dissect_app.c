@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_dissect_app.c - the application dissectors that look at a TCP
  * stream's first bytes (collectors/net/dissect_app.c: HTTP request head,

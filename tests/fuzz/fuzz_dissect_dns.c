@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_dissect_dns.c - DNS/mDNS/LLMNR messages and NetBIOS name service
  * (collectors/net/dissect_dns.c): UDP payloads from anyone on the LAN.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_dissect_lan.c - ARP and DHCP (collectors/net/dissect_lan.c), plus the
  * MAC vendor lookup (collectors/net/oui.c) over the first six bytes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_dissect_tls.c - the TLS dissectors (collectors/net/dissect_tls.c): a
  * client's first bytes (ClientHello: SNI, ALPN) and a server's first

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_edid.c - EDID blobs (collectors/display/edid.c), written by a
  * monitor, a KVM capture chip or an EDID emulator.  Checks edid.h's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_expr.c - rule expressions (rules/expr.c): the input is the text of
  * a `when =` line.  It is compiled against a field table holding one field

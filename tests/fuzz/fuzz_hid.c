@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_hid.c - HID report descriptors (collectors/usb/hid.c), the bytes a USB
  * device hands the host about itself.  Beyond "no crash", checks the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_host_parse.c - the host collector's text parsers (collectors/
  * host_parse.c): /etc/timezone and the /etc/localtime link target, shell

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_inifile.c - the INI layer of rule files and farmhound.conf
  * (rules/inifile.c): sections, keys, continuation lines, comments.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_literal.c - the literals the rule index reads from regexes and
  * globs (rules/literal.c).  Input: one byte choosing regex (even) or glob

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_net_decode.c - link, IP and transport headers (collectors/
  * net_decode.c) for every link type libpcap hands the net collector.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_procfs.c - the /proc parsers (collectors/process/procfs.c):
  * /proc/PID/stat (comm is chosen by the process), status, cmdline (chosen

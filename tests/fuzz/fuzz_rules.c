@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_rules.c - a whole rule file (rules/ruleset_load.c over inifile.c and
  * expr.c), loaded the way `farmhound -t FILE` loads it: through the file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_stun.c - STUN Binding responses (collectors/host/stun.c), the answer a
  * STUN server (or anyone on the path) sends back.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """mkseeds.py - (re)build the seed corpora tests/fuzz/corpus/<target>/.
 
 Usage: tests/fuzz/mkseeds.py PCAPDIR

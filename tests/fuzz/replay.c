@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * replay.c - run a fuzz target's corpus without libFuzzer.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # run.sh - run libFuzzer targets for a fixed time each (`make fuzz`).
 #
 #   FUZZ_BUILD=build-fuzz FUZZ_TIME=60 tests/fuzz/run.sh TARGET...

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # capture_dropped.sh - packets the kernel dropped before farmhound read
 # them are not lost silently: the daemon capturing on lo is stopped
 # (SIGSTOP) while tens of thousands of TCP SYNs (which pass the BPF filter)

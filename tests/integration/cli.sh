@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # cli.sh - the command line contract (DESIGN §6) of build/farmhound:
 # -t, --fields, --version, --help, option errors, --scan on a machine
 # without a USB bus, --explain markers.

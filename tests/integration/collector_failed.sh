@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # collector_failed.sh - a collector whose source goes away: the daemon
 # sends farmhound-collector-failed, keeps running (heartbeats go on and
 # list the collector as failed), retries it with backoff, and sends

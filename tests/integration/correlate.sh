@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # correlate.sh - correlation with the real daemon and the real usb
 # collector (umockdev testbed, tests/integration/uevent.c):
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # daemon.sh - the agent as a daemon, end to end, against a real rsyslogd.
 #
 # rsyslogd runs with its own configuration (a private imuxsock socket, an

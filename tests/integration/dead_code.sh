@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # dead_code.sh - no function of the agent's objects is defined and never
 # used: every global function (nm: T in $B/obj) is named somewhere in the
 # C sources (lib, collectors, rules, agent, tests) besides its definition.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # display_scan.sh - the shipped display rules against recorded DRM cards.
 #
 # Each fixture in tests/fixtures/display/ is a umockdev description of a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # fault_clock.sh - the wall clock jumping backwards and forwards.
 #
 # A small LD_PRELOAD shim, compiled here, moves the daemon's wall clock

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # fault_flood.sh - floods against the memory bounds: a million distinct DNS
 # names and a million distinct flows (pcapgen --flood, read with --pcap).
 #

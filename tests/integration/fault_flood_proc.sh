@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # fault_flood_proc.sh - a million distinct processes through the real
 # process collector, in the daemon (only that collector, rescan every 1 s,
 # shipped rules).

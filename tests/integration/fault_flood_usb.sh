@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # fault_flood_usb.sh - a flood of USB add/remove uevents through the real
 # USB collector (libudev monitor) in the daemon, in a umockdev testbed
 # (tests/integration/usbflood.c).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # fault_pcap.sh - a capture device that errors, then works again.
 #
 # collector_failed.sh deletes the capture interface.  Here it stays:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # fault_proc.sh - /proc entries vanishing mid-read.
 #
 # 1. The process collector's walk, run back to back against the real /proc

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # fault_reload.sh - reload faults: the rules directory unreadable at reload
 # (farmhound-reload-failed, the old rules stay in force) and a burst of 50
 # SIGHUPs in a row (the daemon survives and ends with the new rules).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # fault_sysfs.sh - sysfs devices vanishing mid-read.
 #
 # A USB device or a DRM connector can be unplugged between libudev's

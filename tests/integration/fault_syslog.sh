@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # fault_syslog.sh - the syslog socket missing at start, full, and vanishing
 # and coming back: the daemon keeps running, holds alerts in its bounded
 # backlog, counts what it had to drop (the farmhound-alerts-undelivered

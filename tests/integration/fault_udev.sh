@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # fault_udev.sh - a udev monitor overrun (ENOBUFS): uevents the kernel
 # dropped are reported and recovered, not lost silently.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # forward.sh - the shipped rsyslog forwarding example, end to end.
 #
 # Two real rsyslogd instances on loopback stand for the laptop's syslog

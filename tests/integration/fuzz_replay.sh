@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # fuzz_replay.sh - every fuzz target's seed corpus and regression inputs
 # (tests/fuzz/corpus/T, tests/fuzz/regress/T) fed through the target by the
 # plain replay driver ($BUILD/tests/fuzz/replay_T, tests/fuzz/replay.c): no

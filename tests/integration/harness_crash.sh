@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # harness_crash.sh - the test harness catches every crash, with its story.
 #
 # A test of the harness itself (tests/run.sh, tests/cores.sh, crash_check

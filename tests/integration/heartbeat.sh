@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # heartbeat.sh - self-monitoring and the alert lifecycle, end to end: the
 # daemon in a umockdev testbed (tests/integration/uevent.c) sending to a
 # unix datagram socket read by a small receiver.

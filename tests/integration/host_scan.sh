@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # host_scan.sh - the host collector and 80-host.rules with the real binary.
 #
 # Fixture trees (tests/fixtures/host/NAME/{rootfs,proc}) stand in for / and

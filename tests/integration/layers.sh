@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # layers.sh - the source layers point one way, as the data flows (DESIGN
 # §2): lib/ (helpers with no policy) <- collectors/ <- rules/ <- agent/.
 # Every #include "..." of every .c and .h of the four layers is resolved

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared by the integration suites: TAP output and the paths they use.
 # Source it; call ok/not_ok/check; call finish at the end.
 # FH_SUITE_TOP: the project for a suite written elsewhere (harness_crash.sh).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # net_live.sh - the daemon capturing live on the loopback interface.
 #
 # A real rsyslogd with a private socket is the sink (as in daemon.sh);

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # net_pcap.sh - farmhound --pcap over the project's own captures.
 #
 # build/tests/tools/pcapgen writes every fixture into a temporary

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # packaging.sh - the systemd unit, `make install`, the man pages, the agent
 # under the unit's privileges, and the Debian and RPM packages.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # privilege.sh - the agent inside the systemd unit's privileges: an
 # unprivileged user with only CAP_NET_RAW (ambient, bounding set reduced,
 # no-new-privs), as packaging/farmhound.service starts it.  Every collector

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # procsock_scan.sh - the process and socket collectors and their rule packs
 # (60-remote-access-process, 70-remote-access-listeners) with the real
 # binary.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # ruledoc.sh - the shipped rules document themselves, and the alert
 # reference is generated from them (README "Alert reference",
 # farmhound.rules(5)), never written twice.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # strict.sh - StrictModes (agent/strict.c) as the agent applies it: when it
 # runs privileged, -t and the daemon refuse config and rule files (and the
 # directories holding them) that are not root's or that group or others

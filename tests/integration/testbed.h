@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * testbed.h - the part the umockdev testbed helpers (uevent.c, usbflood.c)
  * share: run the program under test as a child inside the testbed, write

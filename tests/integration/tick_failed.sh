@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # tick_failed.sh - a collector whose periodic work fails (on_tick returning
 # an error) is treated like one that cannot start: exactly one
 # farmhound-collector-failed notice, heartbeats list it as failed and not

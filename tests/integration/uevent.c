@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * uevent.c - test helper: run a program inside a umockdev testbed and plug
  * or unplug recorded devices on command.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # usb_scan.sh - the shipped USB rule packs against recorded USB buses.
 #
 # Each fixture in tests/fixtures/usb/ is a umockdev description of one USB

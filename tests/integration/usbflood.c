@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * usbflood.c - test helper: a flood of USB add/remove uevents through a
  * umockdev testbed, into a program (the daemon) running in it.

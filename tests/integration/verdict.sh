@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # verdict.sh - the laptop-farm verdict end to end with the real collectors:
 # a PiKVM gadget (usb), PiKVM's EDID (display) and an AnyDesk process
 # (process) in one --scan give exactly one laptop-farm-suspected naming

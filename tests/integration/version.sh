@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # version.sh - the version is written once (VERSION) and every place that
 # shows it agrees; the licence is Apache-2.0 everywhere it is declared.
 #
@@ -14,7 +15,9 @@
 #   tree but tests/ and build directories) spells the version;
 #   documentation (*.md) may quote an example alert;
 # - LICENSE is the Apache License 2.0 text; debian/copyright and the spec
-#   declare Apache-2.0.
+#   declare Apache-2.0; every source file (C, shell, Python, Perl, the
+#   Makefile, .ci/run; test fixtures aside) opens with its SPDX line, after
+#   the #! line where there is one.
 # Binds no port, runs no daemon.
 . "$(dirname "$0")/lib.sh"
 
@@ -79,4 +82,19 @@ check "debian/copyright: Files: * under Apache-2.0" \
 check "the RPM spec: License Apache-2.0, and it ships LICENSE" \
 	sh -c "grep -qx 'License: *Apache-2.0' '$top/packaging/rpm/farmhound.spec' &&
 		grep -qx '%license LICENSE' '$top/packaging/rpm/farmhound.spec'"
+
+# The SPDX line: within the first two lines, so a reader (and a licence
+# scanner) sees it before anything else.  Build output and fixtures aside.
+spdx_missing() {
+	(cd "$top" && find . \( -name .git -o -name 'build*' -o -path ./tests/fixtures \) -prune -o \
+		-type f \( -name '*.[ch]' -o -name '*.sh' -o -name '*.py' -o -name '*.pl' \
+		-o -path ./Makefile -o -path ./.ci/run \) -print) |
+	while read -r f; do
+		head -n 2 "$top/$f" | grep -q 'SPDX-License-Identifier: Apache-2.0' || echo "$f"
+	done
+}
+missing=$(spdx_missing)
+check "every source file opens with SPDX-License-Identifier: Apache-2.0 ($(echo "$missing" | grep -c .) without)" \
+	test -z "$missing"
+[ -z "$missing" ] || echo "$missing" | sed 's/^/# no SPDX line: /'
 finish

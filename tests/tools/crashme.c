@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * crashme.c - a program that crashes on purpose, to test the test harness.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: Apache-2.0
 # mkmmdb.pl - write a small MaxMind DB (GeoIP2-Country layout) for tests.
 #
 #   mkmmdb.pl OUT.mmdb CIDR=CC [CIDR=CC ...]

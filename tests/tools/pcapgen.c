@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pcapgen.c - the project's capture files, written from scratch with
  * libpcap's pcap_open_dead() + pcap_dump().

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * proc_churn.c - fault injection: /proc entries vanishing mid-read.
  *

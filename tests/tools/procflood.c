@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * procflood.c - flood fixture: a million distinct processes for the real
  * process collector, in the daemon, through a --procfs tree.

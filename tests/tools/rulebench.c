@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * rulebench.c - `make bench`: the rule engine's events per second on one
  * core (DESIGN §8 budget: at least a million).

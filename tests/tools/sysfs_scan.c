@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sysfs_scan.c - fault injection: one inventory of a udev collector, with
  * every event and the collector's counters printed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_config.c - farmhound.conf parsing: defaults, a complete good file,
  * each kind of error reported at its own line, a missing file.

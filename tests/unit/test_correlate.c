@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_correlate.c - thresholds (count, distinct, group_by), sequences,
  * the laptop-farm verdict, the lifecycle of present objects (resolved,

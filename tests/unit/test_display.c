@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_display.c - the display collector against umockdev DRM testbeds.
  *

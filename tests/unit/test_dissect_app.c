@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_dissect_app.c - HTTP request head, RDP X.224, RFB and SSH banner
  * dissectors (collectors/net/dissect_app.c).

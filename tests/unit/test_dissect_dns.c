@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_dissect_dns.c - DNS/mDNS/LLMNR and NetBIOS-NS dissectors
  * (collectors/net/dissect_dns.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_dissect_lan.c - ARP and DHCP dissectors (collectors/net/dissect_lan.c),
  * the remote-access wire signatures (collectors/net/dissect_sig.c) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_dissect_tls.c - ClientHello and server-certificate dissectors
  * (collectors/net/dissect_tls.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_edid.c - the EDID parser (collectors/display/edid.c) on real KVM
  * EDIDs and on broken and hostile blobs.

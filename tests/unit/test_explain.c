@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_explain.c - the --explain lines (agent/explain.c).
  *

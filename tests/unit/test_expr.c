@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_expr.c - the rule expression language (rules/expr.c): every
  * operator on every type, case-insensitive variants, sets and @lists, CIDR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_format.c - the alert formats (agent/format_*.c, agent/escape.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_geo.c - the [geo] section and collector options: parsing of the
  * expected-location sets, glob matching, the boolean fields they set, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_hid.c - the HID report descriptor parser (collectors/usb/hid.c).
  *

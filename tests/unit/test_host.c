@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_host.c - the host collector's parsers (collectors/host/host_parse.c).
  *

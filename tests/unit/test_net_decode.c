@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_net_decode.c - link, IP and transport decoding (collectors/
  * net_decode.c) on hand-built frames: every link type the collector

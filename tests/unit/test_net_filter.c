@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_net_filter.c - the net collector's BPF filter (collectors/
  * net_filter.c), compiled by libpcap for each link type and run with

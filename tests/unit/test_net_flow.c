@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_net_flow.c - the bounded LRU flow table (collectors/net/net_flow.c):
  * lookups in both directions, least-recently-used eviction, the memory

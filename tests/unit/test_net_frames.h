@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_net_frames.h - hand-built frames for the net unit tests: Ethernet
  * (optionally VLAN-tagged), IPv4/IPv6, TCP/UDP, ARP, laid out per RFC 791,

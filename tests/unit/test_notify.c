@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_notify.c - the watchdog period (agent/notify.c): WATCHDOG=1 pings
  * go out at half of WATCHDOG_USEC, as sd_watchdog_enabled(3) recommends.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_procfs.c - the /proc parsers (collectors/process/procfs.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_procsock.c - the process and socket collectors driven directly over
  * a /proc tree the test writes (mkdtemp) and changes between walks: the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_rule_index.c - the rule index (rules/rule_index.c) and the
  * literals it reads from patterns (rules/literal.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_rules_eval.c - ruleset_eval: alerts and their contents, rules
  * indexed by source, allow-lists (and expired ones), cooldowns (held-back

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_rules_load.c - loading rule files: a good set, and one bad file per
  * kind of error, each checked for the exact line reported and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_sink.c - the syslog sink (agent/sink.c): framing, and delivery to a
  * real AF_UNIX datagram socket bound in a temporary directory.

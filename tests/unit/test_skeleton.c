@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_skeleton.c - what every collector shares, driven directly: the
  * known-object table (bound, eviction of the oldest, refresh, the removal

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_strict.c - StrictModes (agent/strict.c): who counts as privileged,
  * the per-file judgement on hand-made stats, and the path walk on real

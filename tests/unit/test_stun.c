@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_stun.c - the STUN Binding codec (collectors/host/stun.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_usb.c - the USB collector against umockdev testbeds.
  *

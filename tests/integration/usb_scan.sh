@@ -62,7 +62,7 @@ kvm         clone-k120-extra-hid    usb-retail-identity-hid-shape  error
 kvm         clone-k120-touchscreen  usb-retail-identity-hid-shape  error
 kvm         clone-kb216-storage     usb-retail-identity-function   error
 kvm         clone-ms600-ncm         usb-retail-identity-function   error
-kvm         clone-logitech-mouse    usb-retail-identity-hid-shape  error
+kvm         clone-logitech-mouse    usb-retail-identity-speed      error
 kvm         clone-unifying-absolute usb-retail-identity-hid-shape  error
 kvm         kbd-ncm                 usb-keyboard-network           error
 kvm         kbd-uvc                 usb-keyboard-video             error
@@ -97,6 +97,9 @@ ordinary    hub-keyboard-cardreader -                              -
 ordinary    android-rndis-tether    -                              -
 ordinary    huion-tablet            -                              -
 ordinary    card-reader             -                              -
+ordinary    webcam-snapshot-key     -                              -
+ordinary    pen-tablet-driver-disc  -                              -
+ordinary    office-mouse-two-hid    -                              -
 kvm         usbip-qemu-tablet       usb-usbip-qemu-tablet          error
 '
 

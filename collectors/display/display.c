@@ -73,7 +73,7 @@ static const struct field_def display_fields[DISPLAY__NFIELDS] = {
 	[DISPLAY_EDID_SIZE] = { "edid_size", FIELD_INT, "bytes in the connector's edid attribute (0: no EDID)" },
 	[DISPLAY_EDID_EXTENSIONS] = { "edid_extensions", FIELD_INT, "extension blocks the EDID announces (byte 126)" },
 	[DISPLAY_EDID_HASH] = { "edid_hash", FIELD_STRING, "FNV-1a 64 of the EDID bytes, 16 hex digits (to correlate; not cryptographic)" },
-	[DISPLAY_EDID_BODY_FINGERPRINT] = { "edid_body_fingerprint", FIELD_STRING, "first 16 hex digits of SHA-256 of the EDID (base block + extension blocks present) with identity zeroed: base bytes 8-17, 126, 127, the 13-byte payload of each 0xFC/0xFF/0xFE descriptor, each extension's byte 127; unset without a full base block and header" },
+	[DISPLAY_EDID_BODY_FINGERPRINT] = { "edid_body_fingerprint", FIELD_STRING, "EDID with its identity zeroed, first 16 hex of SHA-256 (a KVM template whatever name it shows): base block + the extension blocks present, zeroed: base bytes 8-17, 126, 127, bytes 5-17 of each 0xFC/0xFF/0xFE descriptor, byte 127 of each extension (collectors/display/README.md); unset without header and full base block" },
 };
 
 static const int display_entity[] = { DISPLAY_CONNECTOR, -1 };

@@ -270,8 +270,7 @@ bool edid_body_fingerprint(const uint8_t *buf, size_t len, char out[FINGERPRINT_
 
 	if (!buf || len < EDID_BLOCK || memcmp(buf, edid_header, sizeof(edid_header)) != 0)
 		return false;
-	if (len > EDID_MAX_SIZE)
-		len = EDID_MAX_SIZE;
+	/* At most 256 blocks (byte 126 is one byte): EDID_MAX_SIZE. */
 	blocks = 1 + (size_t)buf[126];
 	if (blocks > len / EDID_BLOCK)
 		blocks = len / EDID_BLOCK;

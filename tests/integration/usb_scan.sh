@@ -19,7 +19,7 @@
 
 # kind      fixture                 expected rule id               its level
 # ("-": no rule expected; ordinary fixtures must stay at notice or below;
-# a line starting with '#' inside the table is a comment)
+# a line starting with "#" inside the table is a comment)
 CASES='
 kvm         pikvm                   ip-kvm-pikvm                   critical
 kvm         pikvm-pico-hid          ip-kvm-pikvm-pico-hid          critical
@@ -31,6 +31,18 @@ kvm         blikvm                  ip-kvm-blikvm                  critical
 kvm         openterface-ch9329      ip-kvm-openterface-ch9329      critical
 kvm         pikvm-reidentified      usb-keyboard-absolute-pointer  error
 kvm         generic-linux-gadget    usb-linux-gadget-hid           error
+# cloned identities: caught by structure (21-usb-hid-fingerprints.rules)
+kvm         pikvm-k120-clone        usb-hid-fp-kvmd                critical
+kvm         pikvm-k120-clone-relative usb-hid-fp-kvmd-boot-mouse-keyboard critical
+kvm         pikvm-k120-clone-no-msd usb-hid-fp-kvmd                critical
+kvm         pikvm-k120-clone-ncm    usb-hid-fp-kvmd                critical
+kvm         pikvm-k120-clone-audio  usb-hid-fp-kvmd                critical
+kvm         jetkvm-k120-clone-touch usb-hid-fp-jetkvm              critical
+kvm         jetkvm-k120-clone-uvc   usb-hid-fp-jetkvm              critical
+kvm         nanokvm-kb216-clone     usb-hid-fp-nanokvm             critical
+kvm         tinypilot-k120-clone    usb-hid-fp-tinypilot           critical
+kvm         onekvm-k120-clone       usb-hid-fp-onekvm              critical
+injector    diy-kvmd-boot-mouse     usb-hid-fp-kvmd-boot-mouse     warning
 injector    flipper-badusb          injector-flipper-zero-badusb   error
 injector    flipper-zero-vcp        injector-flipper-zero-serial   warning
 injector    digispark-digimouse     jiggler-digispark-mouse        warning
@@ -53,6 +65,7 @@ ordinary    webcam                  -                              -
 ordinary    wacom-tablet            -                              -
 ordinary    touchscreen             -                              -
 ordinary    usb-stick               -                              -
+ordinary    logitech-keyboard-kvmd-descriptor -                    -
 ordinary    root-hubs               -                              -
 ordinary    ordinary-laptop         -                              -
 # identity against structure, new identities (22-usb-identity.rules)
@@ -223,9 +236,8 @@ fi
 
 # ---- fixtures ----
 set -f
-# Lines of the table starting with '#' are comments that group its rows.
-# shellcheck disable=SC2046  # word splitting of the table is the point
-set -- $(printf '%s\n' "$CASES" | sed '/^#/d')
+# shellcheck disable=SC2046,SC2086  # word splitting of the table is the point
+set -- $(printf '%s\n' "$CASES" | sed 's/#.*//')  # "# ..." lines are comments
 set +f
 known=' '
 while [ $# -ge 4 ]; do

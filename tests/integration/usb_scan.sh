@@ -40,6 +40,7 @@ kvm         pikvm-k120-clone-audio  usb-hid-fp-kvmd                critical
 kvm         jetkvm-k120-clone-touch usb-hid-fp-jetkvm              critical
 kvm         jetkvm-k120-clone-uvc   usb-hid-fp-jetkvm              critical
 kvm         nanokvm-kb216-clone     usb-hid-fp-nanokvm             critical
+kvm         nanokvm-hidonly-kb216-clone usb-hid-fp-qemu-tablet-elsewhere critical
 kvm         tinypilot-k120-clone    usb-hid-fp-tinypilot           critical
 kvm         onekvm-k120-clone       usb-hid-fp-onekvm              critical
 injector    diy-kvmd-boot-mouse     usb-hid-fp-kvmd-boot-mouse     warning

@@ -64,6 +64,8 @@ void loop_on_alert(void *opaque, const struct alert *a)
 	int r;
 
 	l->alerts++;
+	if (a->rule->severity <= LOG_NOTICE)
+		l->findings++;
 	n = l->fmt->format(a, line, sizeof(line));
 	if (n < 0) {
 		log_msg(LOG_ERR, "%s: cannot format alert: %s", a->rule->id,
@@ -323,7 +325,7 @@ static int loop_oneshot(const struct loop_options *o, enum collector_mode mode)
 		explain_verdict(stdout, mode == COLLECTOR_PCAP ? "capture" : "scan");
 	ruleset_verdict(l.st, now_monotonic_ms(), l.hostname, loop_on_alert,
 			o->explain ? loop_on_match : NULL, &l);
-	rc = l.failed ? 2 : l.alerts ? 1 : 0;
+	rc = l.failed ? 2 : l.findings ? 1 : 0;
 	if (fflush(stdout) != 0)
 		rc = 2;
 	loop_teardown(&l);

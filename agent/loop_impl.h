@@ -74,6 +74,10 @@ struct loop {
 	struct syslog_sink *sink;	/* NULL: stdout (--scan) */
 	int epfd, sigfd, timerfd;
 	uint64_t alerts;
+	/* Of those, the findings: notice or more severe.  An info record
+	 * (the fleet inventory) is not a finding, so --scan's exit status
+	 * does not count it. */
+	uint64_t findings;
 	uint64_t matches;		/* of the current event, for --explain */
 	bool failed;			/* --scan: exit 2 */
 	bool quit;

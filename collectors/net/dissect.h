@@ -157,6 +157,8 @@ int dissect_rdpudp_syn(const uint8_t *p, size_t len, struct rdpudp_syn *out);
 
 /* ---- banners: RFB (RFC 6143 7.1.1) and SSH (RFC 4253 4.2) ---- */
 
+#define RFB_BANNER_LEN 12		/* "RFB xxx.yyy\n" */
+
 struct rfb_banner {
 	int major, minor;
 	char version[8];		/* "003.008" */

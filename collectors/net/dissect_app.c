@@ -266,8 +266,6 @@ int dissect_rdp_x224(const uint8_t *p, size_t len, struct rdp_x224 *out)
 
 /* ---- RFB ProtocolVersion: "RFB xxx.yyy\n", exactly 12 bytes ---- */
 
-#define RFB_BANNER_LEN 12
-
 int dissect_rfb_banner(const uint8_t *p, size_t len, struct rfb_banner *out)
 {
 	static const char shape[] = "RFB 999.999\n";	/* '9': a digit */

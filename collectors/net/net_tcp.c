@@ -207,8 +207,16 @@ static int net_inspect_vnc(struct net_state *st, struct net_flow *f, int side,
 	const uint8_t *o;
 	size_t on;
 	struct rfb_handshake hs;
+	struct rfb_banner v;
 	int r;
 
+	/* This side's banner, whenever its bytes arrive (a client may speak
+	 * first, banner and choice in one segment). */
+	if (n >= RFB_BANNER_LEN && dissect_rfb_banner(p, RFB_BANNER_LEN, &v) == 0) {
+		f->hs_mask |= side == 0 ? NET_HS_CLIENT : NET_HS_SERVER;
+		if (side == 1 && !f->detail[0])
+			strlcpy_fh(f->detail, v.version, sizeof(f->detail));
+	}
 	net_flow_buffer_peek(st->flows, other, &o, &on);
 	r = side == 1 ? dissect_rfb_handshake(p, n, o, on, &hs)
 		      : dissect_rfb_handshake(o, on, p, n, &hs);
@@ -244,13 +252,11 @@ static int net_inspect_banner(struct net_state *st, struct net_flow *f, int side
 	} else {
 		struct rfb_banner v;
 
-		r = dissect_rfb_banner(p, n, &v);
+		/* The banner, then whatever followed it in the same segment:
+		 * the security handshake is net_inspect_vnc's. */
+		r = dissect_rfb_banner(p, n < RFB_BANNER_LEN ? n : RFB_BANNER_LEN, &v);
 		if (r < 0)
 			return r;
-		/* The server speaks first; the client answers with the
-		 * version it picked. */
-		if (side == 1)
-			strlcpy_fh(f->detail, v.version, sizeof(f->detail));
 		net_hs_update(st, f, NET_HS_VNC, side == 0 ? NET_HS_CLIENT : NET_HS_SERVER);
 		return f->hs_proto == NET_HS_VNC ? net_inspect_vnc(st, f, side, p, n) : 0;
 	}

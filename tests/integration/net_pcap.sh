@@ -100,6 +100,7 @@ check "vnc-auth-failed: a failed VNC authentication is NOT an inbound session" \
 expect vnc-banner-scan net-inbound-remote-desktop-scan:info
 check "vnc-banner-scan: a banner read and left is a scan, not an attempt or a session" \
 	sh -c "! grep -Eq 'remote-desktop-(attempt|session)' '$T/vnc-banner-scan.out'"
+expect vnc-pipelined net-inbound-remote-desktop-session:error
 expect rdp-neg-failure net-inbound-remote-desktop-attempt:notice
 check "rdp-neg-failure: RDP_NEG_FAILURE is not a session" \
 	not_fires rdp-neg-failure net-inbound-remote-desktop-session
@@ -124,6 +125,9 @@ check "vnc-auth-failed: VNC authentication chosen, outcome auth-failed" \
 "$FH" --pcap "$T/rdpudp-inbound.pcap" -r "$RULES" --explain >"$T/explain.txt" 2>&1
 check "rdpudp-inbound: kind rdp over udp, a session" \
 	grep -q 'kind="rdp" .*dst_port=3389 transport="udp" direction="inbound" session=true outcome="session"' "$T/explain.txt"
+"$FH" --pcap "$T/vnc-pipelined.pcap" -r "$RULES" --explain >"$T/explain.txt" 2>&1
+check "vnc-pipelined: the client's banner and choice in one segment, the server's version kept" \
+	grep -q 'kind="vnc" .*vnc_version="003.008" vnc_security=1 session=true outcome="session"' "$T/explain.txt"
 "$FH" --pcap "$T/teamviewer-443.pcap" -r "$RULES" --explain >"$T/explain.txt" 2>&1
 check "teamviewer-443: the header signature, not the keep-alive" \
 	grep -q 'kind="teamviewer" .*dst_port=443 .*signature="teamviewer-protocol"' "$T/explain.txt"

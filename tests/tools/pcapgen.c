@@ -1050,6 +1050,19 @@ static void fixtures_gaps(void)
 	gen_open("vnc-banner-scan.pcap", DLT_EN10MB);
 	vnc_handshake(&remote4, LAPTOP, 5900, VNC_BANNER_ONLY);
 	gen_close();
+	/* A client that speaks first, banner, choice and ClientInit in one
+	 * segment (as tests/integration/net_live.sh's socat does). */
+	gen_open("vnc-pipelined.pcap", DLT_EN10MB);
+	{
+		struct tcp t = tcp_open(remote4, 52346, *LAPTOP, 5900);
+
+		tcp_send(&t, true, "RFB 003.008\n\x01\x01", 14);
+		tcp_send(&t, false, "RFB 003.008\n", 12);
+		tcp_send(&t, false, "\x01\x01", 2);
+		tcp_send(&t, false, "\x00\x00\x00\x00", 4);
+		tcp_close(&t);
+	}
+	gen_close();
 	gen_open("rdp-neg-failure.pcap", DLT_EN10MB);
 	rdp_neg_failure(&remote4, LAPTOP);
 	gen_close();

@@ -133,8 +133,9 @@ const struct wire_signature *dissect_wire_signature(const uint8_t *p, size_t len
  * starting 17 24, then 11 30 once a 17 24 was seen; one packet suffices
  * on port 5938, elsewhere several), libprotoident lib/tcp/lpi_teamviewer.cc
  * (LibtraceTeam/libprotoident fe37f09b: both directions' first payloads
- * 17 24 0a 20), and Wireshark's TeamViewer dissector
- * (epan/dissectors/packet-teamviewer.c, the same two magics).
+ * 17 24 0a 20).  Wireshark's epan/dissectors/packet-teamviewer.c is
+ * reported to key on the same two magics; it was not read for this (its
+ * repository was not available), so nothing here rests on it.
  */
 int dissect_teamviewer(const uint8_t *p, size_t len, struct teamviewer_header *out)
 {

@@ -14,7 +14,15 @@
  * and locals are cleared after every main item.
  *
  * We do not model reports field by field: a few flags and the largest
- * absolute X/Y range are all the rules need.  Everything is one forward pass
+ * absolute X/Y range are all the rules need.
+ *
+ * Pointer kinds (hid.h): each open collection carries a context, inherited
+ * by the collections inside it: inside a GD Mouse/Pointer, inside a
+ * Digitizers-page collection.  X/Y inputs are judged by that context, the
+ * digitizer kinds by their application collection's usage.  "Absolute"
+ * waits for its top-level collection to close: a single-touch digitizer
+ * may put a Tip Switch next to GD Pointer X/Y, and that is not the bare
+ * absolute pointer of a hypervisor tablet or an IP-KVM.  Everything is one forward pass
  * over the buffer with bounded stacks; on a fault we stop and keep what was
  * learnt so far, which is a subset of what the whole descriptor would give.
  */
@@ -59,6 +67,10 @@
 #define HID_IO_CONSTANT		0x01
 #define HID_IO_RELATIVE		0x04
 
+/* Context of an open collection (hid_parser.ctx). */
+#define HID_CTX_POINTER		0x01	/* inside a GD Mouse or Pointer */
+#define HID_CTX_DIGITIZER	0x02	/* inside a Digitizers-page collection */
+
 #define HID_COLLECTION_APPLICATION 0x01
 
 /* Usage pages and full (page << 16 | id) usages. */
@@ -74,6 +86,10 @@
 #define HID_GD_X		HID_USAGE(HID_PAGE_GENERIC_DESKTOP, 0x30)
 #define HID_GD_Y		HID_USAGE(HID_PAGE_GENERIC_DESKTOP, 0x31)
 #define HID_CONSUMER_CONTROL	HID_USAGE(HID_PAGE_CONSUMER, 0x01)
+#define HID_DIG_DIGITIZER	HID_USAGE(HID_PAGE_DIGITIZER, 0x01)
+#define HID_DIG_PEN		HID_USAGE(HID_PAGE_DIGITIZER, 0x02)
+#define HID_DIG_TOUCH_SCREEN	HID_USAGE(HID_PAGE_DIGITIZER, 0x04)
+#define HID_DIG_TOUCH_PAD	HID_USAGE(HID_PAGE_DIGITIZER, 0x05)
 
 struct hid_global {
 	uint32_t usage_page;
@@ -106,7 +122,12 @@ struct hid_parser {
 	size_t stack_n;
 	struct hid_local local;
 	uint32_t collections[HID_COLLECTION_MAX];	/* usage of each open one */
+	uint8_t ctx[HID_COLLECTION_MAX];		/* HID_CTX_* of each */
 	size_t depth;
+	/* The open top-level collection: absolute X/Y in a pointer context,
+	 * and any Digitizers-page usage (collection or input). */
+	bool top_abs;
+	bool top_digitizer;
 	struct hid_info *info;
 };
 
@@ -158,6 +179,19 @@ static void hid_local_add(struct hid_local *l, uint32_t lo, bool lo_ext,
 	l->usages[l->n++] = (struct hid_usage){ lo, hi, lo_ext, hi_ext };
 }
 
+/* X/Y of an input, by the context of the innermost open collection. */
+static void hid_input_pointer(struct hid_parser *ps, bool relative)
+{
+	uint8_t ctx = ps->depth > 0 ? ps->ctx[ps->depth - 1] : 0;
+
+	if (!(ctx & HID_CTX_POINTER) || (ctx & HID_CTX_DIGITIZER))
+		return;		/* a digitizer's X/Y: its kind comes from its usage */
+	if (relative)
+		ps->info->pointer_kinds |= HID_POINTER_MOUSE;
+	else
+		ps->top_abs = true;
+}
+
 static void hid_input(struct hid_parser *ps, uint32_t data)
 {
 	struct hid_info *info = ps->info;
@@ -179,12 +213,47 @@ static void hid_input(struct hid_parser *ps, uint32_t data)
 				if (ps->global.logical_max > info->abs_max)
 					info->abs_max = ps->global.logical_max;
 			}
+			hid_input_pointer(ps, data & HID_IO_RELATIVE);
 		}
 		if (page == HID_PAGE_KEYBOARD)
 			info->has_keyboard = true;
-		if (page == HID_PAGE_DIGITIZER)
+		if (page == HID_PAGE_DIGITIZER) {
 			info->has_digitizer = true;
+			ps->top_digitizer = true;
+		}
 	}
+}
+
+/* The context a collection opens, and the digitizer kind its usage names
+ * (Usage Tables 1.4 §16: application collections of the Digitizers page). */
+static uint8_t hid_collection_ctx(struct hid_parser *ps, uint32_t usage, bool app)
+{
+	uint8_t ctx = ps->depth > 0 ? ps->ctx[ps->depth - 1] : 0;
+
+	if (usage == HID_GD_MOUSE || usage == HID_GD_POINTER)
+		ctx |= HID_CTX_POINTER;
+	if ((usage >> 16) == HID_PAGE_DIGITIZER && (usage & 0xffff) != 0) {
+		ctx |= HID_CTX_DIGITIZER;
+		ps->top_digitizer = true;
+	}
+	if (!app)
+		return ctx;
+	if (usage == HID_DIG_TOUCH_SCREEN)
+		ps->info->pointer_kinds |= HID_POINTER_TOUCHSCREEN;
+	else if (usage == HID_DIG_TOUCH_PAD)
+		ps->info->pointer_kinds |= HID_POINTER_TOUCHPAD;
+	else if (usage == HID_DIG_PEN || usage == HID_DIG_DIGITIZER)
+		ps->info->pointer_kinds |= HID_POINTER_PEN;
+	return ctx;
+}
+
+/* A top-level collection closed: was it a bare absolute pointer? */
+static void hid_top_closed(struct hid_parser *ps)
+{
+	if (ps->top_abs && !ps->top_digitizer)
+		ps->info->pointer_kinds |= HID_POINTER_ABSOLUTE;
+	ps->top_abs = false;
+	ps->top_digitizer = false;
 }
 
 static int hid_collection(struct hid_parser *ps, uint32_t type)
@@ -197,6 +266,7 @@ static int hid_collection(struct hid_parser *ps, uint32_t type)
 		return -E2BIG;
 	if (ps->local.n > 0)
 		usage = hid_resolve(ps, ps->local.usages[0].lo, ps->local.usages[0].lo_ext);
+	ps->ctx[ps->depth] = hid_collection_ctx(ps, usage, app);
 	ps->collections[ps->depth++] = usage;
 	info->n_collections++;
 	if (app)
@@ -228,8 +298,8 @@ static int hid_main(struct hid_parser *ps, uint8_t tag, uint32_t data)
 	case HID_MAIN_END_COLLECTION:
 		if (ps->depth == 0)
 			r = -EBADMSG;
-		else
-			ps->depth--;
+		else if (--ps->depth == 0)
+			hid_top_closed(ps);
 		break;
 	default:
 		break;	/* Output, Feature, reserved: nothing we need */

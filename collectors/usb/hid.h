@@ -14,6 +14,12 @@
  * buffer, every stack (global Push/Pop, nested collections, local usages) is
  * bounded, and the parse is one forward pass, so it cannot over-read or loop.
  * Pure function, no I/O: tests/fuzz feed it arbitrary bytes.
+ *
+ * It also names the kind of each pointer (pointer_kinds), because a KVM that
+ * hides its identity still has to choose one: a relative mouse, an absolute
+ * pointer (what a hypervisor tablet and most IP-KVMs declare), or a
+ * digitizer (touch screen, touch pad, pen).  A touch screen is not a touch
+ * pad: the Digitizers page gives each its own application usage.
  */
 #ifndef FARMHOUND_HID_H
 #define FARMHOUND_HID_H
@@ -25,6 +31,21 @@
 /* Linux refuses larger descriptors (HID_MAX_DESCRIPTOR_SIZE). */
 #define HID_DESCRIPTOR_MAX 4096
 
+/* Kinds of pointer (struct hid_info.pointer_kinds), HID Usage Tables 1.4:
+ * MOUSE: relative X/Y inside a Generic Desktop Mouse or Pointer collection;
+ * ABSOLUTE: absolute X/Y inside one, in a top-level collection without any
+ *   Digitizers-page usage (a hypervisor tablet, an IP-KVM's mouse);
+ * TOUCHSCREEN, TOUCHPAD, PEN: a Digitizers-page (0x0D) application
+ *   collection Touch Screen (0x04), Touch Pad (0x05), Pen (0x02) or
+ *   Digitizer (0x01). */
+enum hid_pointer_kind {
+	HID_POINTER_MOUSE = 1u << 0,
+	HID_POINTER_ABSOLUTE = 1u << 1,
+	HID_POINTER_TOUCHSCREEN = 1u << 2,
+	HID_POINTER_TOUCHPAD = 1u << 3,
+	HID_POINTER_PEN = 1u << 4,
+};
+
 struct hid_info {
 	bool has_keyboard;		/* GD Keyboard/Keypad application, or key-page inputs */
 	bool has_mouse;			/* GD Mouse collection or Pointer application */
@@ -33,6 +54,7 @@ struct hid_info {
 	bool has_digitizer;		/* Digitizers page (0x0D) collection or pen/touch usages */
 	bool has_consumer;		/* Consumer Control application (media keys) */
 	int64_t abs_max;		/* largest logical max of an absolute X/Y; 0 if none */
+	unsigned int pointer_kinds;	/* enum hid_pointer_kind bits */
 	unsigned int n_items;		/* short and long items parsed */
 	unsigned int n_collections;	/* collections opened */
 	unsigned int n_applications;	/* of which application collections */
@@ -48,7 +70,9 @@ struct hid_info {
  * malformed (an item runs past the end, Pop or End Collection without a
  * match, unclosed collections) and -E2BIG when a bounded stack overflows.
  * On -EBADMSG/-E2BIG *info holds what was learnt before the fault, never
- * more than a parse of the whole well-formed descriptor would claim.
+ * more than a parse of the whole well-formed descriptor would claim (so an
+ * ABSOLUTE pointer, decided when its top-level collection closes without a
+ * digitizer usage, is not claimed for a collection the fault left open).
  */
 int hid_parse(const uint8_t *desc, size_t len, struct hid_info *info);
 

@@ -42,8 +42,10 @@
 #include "collectors/known.h"
 #include "collectors/udev_util.h"
 #include "hid.h"
+#include "lib/sha256.h"
 #include "lib/util.h"
 #include "usb.h"
+#include "usbclass.h"
 
 #define USB_SYSFS_BUS		"/sys/bus/usb/devices"
 #define USB_KNOWN_MAX		512	/* devices remembered for remove */
@@ -80,6 +82,17 @@ static const struct field_def usb_fields[USB__NFIELDS] = {
 	[USB_NET_INTERFACE] = { "net_interface", FIELD_STRING, "network interface it created, e.g. usb0" },
 	[USB_NET_MAC] = { "net_mac", FIELD_STRING, "MAC address of that interface" },
 	[USB_CONFIGURATION] = { "configuration", FIELD_STRING, "active configuration string (device-controlled)" },
+	[USB_USB_VERSION] = { "usb_version", FIELD_STRING, "bcdUSB, the USB version the device claims, e.g. 1.10, 2.00, 3.20" },
+	[USB_MAX_POWER_MA] = { "max_power_ma", FIELD_INT, "bMaxPower of the active configuration in mA, e.g. 100, 500, 896" },
+	[USB_HID_INTERFACES] = { "hid_interfaces", FIELD_INT, "number of HID interfaces (class 03)" },
+	[USB_HID_FINGERPRINTS] = { "hid_fingerprints", FIELD_LIST,
+		"one per distinct HID report descriptor, in interface order: first 16 hex digits of the SHA-256 of its exact bytes (sha256sum report_descriptor | cut -c1-16)" },
+	[USB_POINTER_KINDS] = { "pointer_kinds", FIELD_LIST,
+		"kinds of pointer the HID descriptors declare, in this order: mouse (relative X/Y in a Generic Desktop Mouse/Pointer), absolute (absolute X/Y there, no Digitizers usage in that collection), touchscreen, touchpad, pen (Digitizers application Touch Screen 04, Touch Pad 05, Pen 02 or Digitizer 01)" },
+	[USB_FUNCTIONS] = { "functions", FIELD_LIST,
+		"non-HID functions of the device, in this order (USB-IF class codes, usb.org/defined-class-codes): audio (01), video (0e), network (02/06 ECM, 02/0c EEM, 02/0d NCM, 02/0e MBIM, 02/02/ff, e0/01/03 and ef/04/01-07 RNDIS, a network interface, or on class ff the drivers rndis_host cdc_ether cdc_eem cdc_ncm cdc_mbim r8152 ax88179_178a asix smsc95xx lan78xx ipheth), storage (08), serial (02/02 ACM, or on class ff cdc_acm ch341 cp210x ftdi_sio pl2303), printer (07), smartcard (0b), wireless (e0/01/01 Bluetooth), vendor (ff, other driver or none)" },
+	[USB_VID_PID] = { "vid_pid", FIELD_STRING, "vendor_id:product_id, e.g. 046d:c31c" },
+	[USB_VIA_USBIP] = { "via_usbip", FIELD_BOOL, "attached over the network through USB/IP (under a vhci_hcd host controller)" },
 };
 
 static const int usb_entity[] = { USB_PORT, USB_VENDOR_ID, USB_PRODUCT_ID, -1 };
@@ -132,6 +145,8 @@ static const struct udev_collector_def usb_udev = {
 struct usb_state {
 	struct udev_collector uc;
 	uint64_t vanished;		/* unplugged while read: stats().skipped */
+	uint64_t malformed;		/* attributes, descriptors not as the kernel
+					 * writes them: stats().skipped too */
 	size_t npending;
 	struct usb_pending pending[USB_PENDING_MAX];
 };
@@ -141,6 +156,8 @@ _Static_assert(offsetof(struct usb_state, uc) == 0, "udev_util.h: uc first");
 struct usb_agg {
 	char drivers[256];
 	struct hid_info hid;
+	unsigned int functions;		/* enum usb_function bits */
+	int64_t hid_interfaces;
 	bool mass_storage;
 	bool storage_done;
 	bool net_done;
@@ -231,6 +248,7 @@ static void usb_hid_merge(struct hid_info *acc, const struct hid_info *h)
 	acc->has_relative_pointer |= h->has_relative_pointer;
 	acc->has_digitizer |= h->has_digitizer;
 	acc->has_consumer |= h->has_consumer;
+	acc->pointer_kinds |= h->pointer_kinds;
 	if (h->abs_max > acc->abs_max)
 		acc->abs_max = h->abs_max;
 }
@@ -248,23 +266,49 @@ static void usb_child_interface(struct event *ev, struct usb_agg *agg, struct ud
 	event_list_add(ev, USB_INTERFACES, triplet);
 	if (cls == 0x08)
 		agg->mass_storage = true;
+	if (cls == 0x03)
+		agg->hid_interfaces++;
+	agg->functions |= usb_iface_function(cls, sub, proto, udev_device_get_driver(c));
 	usb_add_driver(agg, udev_device_get_driver(c));
 }
 
-static void usb_child_hid(struct usb_agg *agg, struct udev_device *c)
+/* Add item to a list field unless it is there already. */
+static void usb_list_add_unique(struct event *ev, int f, const char *item)
 {
+	const struct value *v = event_get(ev, f);
+
+	for (size_t i = 0; v && v->set && i < v->list.n; i++)
+		if (strcmp(v->list.items[i], item) == 0)
+			return;
+	event_list_add(ev, f, item);
+}
+
+static void usb_child_hid(struct usb_state *st, struct event *ev, struct usb_agg *agg,
+			  struct udev_device *c)
+{
+	char fp[FINGERPRINT_HEX_LEN];
 	struct hid_info h;
 	char path[4096];
 	char *desc;
 	size_t len;
 
 	/* The descriptor is binary, NULs included, so it is read as a file
-	 * and not through udev_device_get_sysattr_value(). */
+	 * and not through udev_device_get_sysattr_value().  One byte more
+	 * than Linux allows tells an oversized one from one at the limit. */
 	if (snprintf(path, sizeof(path), "%s/report_descriptor",
 		     udev_device_get_syspath(c)) >= (int)sizeof(path))
 		return;
-	if (read_file_bounded(path, HID_DESCRIPTOR_MAX, &desc, &len) < 0)
+	if (read_file_bounded(path, HID_DESCRIPTOR_MAX + 1, &desc, &len) < 0)
 		return;
+	/* The fingerprint is of the exact bytes, so only of a whole
+	 * descriptor: an oversized one (Linux refuses it) gets none. */
+	if (len > HID_DESCRIPTOR_MAX) {
+		st->malformed++;
+		len = HID_DESCRIPTOR_MAX;
+	} else if (len > 0) {
+		fingerprint_hex(desc, len, fp);
+		usb_list_add_unique(ev, USB_HID_FINGERPRINTS, fp);
+	}
 	/* A malformed descriptor still tells us what it declared before the
 	 * fault: keep the partial answer rather than let a device hide. */
 	hid_parse((const uint8_t *)desc, len, &h);
@@ -285,7 +329,8 @@ static bool usb_child_of(struct udev_device *c, const char *dev_syspath)
 	return owner && strcmp(udev_device_get_syspath(owner), dev_syspath) == 0;
 }
 
-static void usb_child(struct event *ev, struct usb_agg *agg, struct udev_device *c)
+static void usb_child(struct usb_state *st, struct event *ev, struct usb_agg *agg,
+		      struct udev_device *c)
 {
 	const char *sub = udev_device_get_subsystem(c);
 	const char *type = udev_device_get_devtype(c);
@@ -295,7 +340,7 @@ static void usb_child(struct event *ev, struct usb_agg *agg, struct udev_device 
 	if (strcmp(sub, "usb") == 0 && type && strcmp(type, "usb_interface") == 0) {
 		usb_child_interface(ev, agg, c);
 	} else if (strcmp(sub, "hid") == 0) {
-		usb_child_hid(agg, c);
+		usb_child_hid(st, ev, agg, c);
 	} else if (strcmp(sub, "scsi") == 0 && type && strcmp(type, "scsi_device") == 0 &&
 		   !agg->storage_done) {
 		agg->storage_done = true;
@@ -303,6 +348,7 @@ static void usb_child(struct event *ev, struct usb_agg *agg, struct udev_device 
 		usb_set_trimmed(ev, USB_STORAGE_MODEL, usb_attr(c, "model"));
 	} else if (strcmp(sub, "net") == 0 && !agg->net_done) {
 		agg->net_done = true;
+		agg->functions |= USB_FN_NETWORK;	/* whatever its class says */
 		event_set_str(ev, USB_NET_INTERFACE, udev_device_get_sysname(c));
 		event_set_str(ev, USB_NET_MAC, usb_attr(c, "address"));
 	}
@@ -332,7 +378,7 @@ static void usb_children(struct usb_state *st, struct udev_device *dev, struct e
 		if (!c)
 			continue;
 		if (usb_child_of(c, self))
-			usb_child(ev, agg, c);
+			usb_child(st, ev, agg, c);
 		udev_device_unref(c);
 	}
 out_unref:
@@ -353,13 +399,84 @@ static void usb_set_speed(struct event *ev, struct udev_device *dev)
 		event_set_int(ev, USB_SPEED, mbit);
 }
 
+/* bcdUSB and bMaxPower (usbclass.h): absent is unset, any other value
+ * not as the kernel writes it is counted as malformed. */
+static void usb_set_version(struct usb_state *st, struct event *ev, struct udev_device *dev)
+{
+	const char *v = usb_attr(dev, "version");
+	char buf[USB_VERSION_LEN];
+
+	if (v && usb_parse_version(v, buf) < 0)
+		st->malformed++;
+	else if (v)
+		event_set_str(ev, USB_USB_VERSION, buf);
+}
+
+static void usb_set_max_power(struct usb_state *st, struct event *ev, struct udev_device *dev)
+{
+	const char *v = usb_attr(dev, "bMaxPower");
+	int64_t ma;
+
+	if (v && usb_parse_max_power(v, &ma) < 0)
+		st->malformed++;
+	else if (v)
+		event_set_int(ev, USB_MAX_POWER_MA, ma);
+}
+
+/*
+ * Is the device attached through USB/IP?  The vhci_hcd driver is the
+ * virtual host controller of USB/IP's client side, a platform device:
+ * /sys/devices/platform/vhci_hcd.0/usb3/3-1 (drivers/usb/usbip/vhci_hcd.c
+ * names its platform devices "vhci_hcd"; vhci_hcd.0, .1, ... with more
+ * controllers).  The path says so, and so does the driver of an ancestor
+ * (bounded walk: a USB tree is at most 7 tiers deep under its controller).
+ */
+static bool usb_via_usbip(struct udev_device *dev)
+{
+	const char *path = udev_device_get_syspath(dev);
+	struct udev_device *p = udev_device_get_parent(dev);
+
+	if (path && strstr(path, "/vhci_hcd."))
+		return true;
+	for (int n = 0; p && n < 16; n++, p = udev_device_get_parent(p)) {
+		const char *drv = udev_device_get_driver(p);
+
+		if (drv && strcmp(drv, "vhci_hcd") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The aggregated HID and function facts, as fields. */
+static void usb_set_structure(struct event *ev, const struct usb_agg *agg)
+{
+	static const struct {
+		unsigned int bit;
+		const char *name;
+	} kinds[] = {
+		{ HID_POINTER_MOUSE, "mouse" },
+		{ HID_POINTER_ABSOLUTE, "absolute" },
+		{ HID_POINTER_TOUCHSCREEN, "touchscreen" },
+		{ HID_POINTER_TOUCHPAD, "touchpad" },
+		{ HID_POINTER_PEN, "pen" },
+	};
+
+	event_set_int(ev, USB_HID_INTERFACES, agg->hid_interfaces);
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (agg->hid.pointer_kinds & kinds[i].bit)
+			event_list_add(ev, USB_POINTER_KINDS, kinds[i].name);
+	for (size_t i = 0; i < USB_FN_COUNT; i++)
+		if (agg->functions & (1u << i))
+			event_list_add(ev, USB_FUNCTIONS, usb_function_name(i));
+}
+
 /* The event for a usb_device that is present in sysfs now. */
 static struct event *usb_build(struct usb_state *st, struct udev_device *dev,
 			       const char *action)
 {
 	struct event *ev = event_new(&usb_source);
 	struct usb_agg agg;
-	char vid[5] = "", pid[5] = "", hex[5];
+	char vid[5] = "", pid[5] = "", hex[5], vid_pid[10];
 	unsigned int cls = 0;
 	bool hub, have_cls;
 
@@ -371,6 +488,10 @@ static struct event *usb_build(struct usb_state *st, struct udev_device *dev,
 		event_set_str(ev, USB_VENDOR_ID, vid);
 	if (usb_attr_hex(dev, "idProduct", pid, 4))
 		event_set_str(ev, USB_PRODUCT_ID, pid);
+	if (vid[0] && pid[0]) {
+		snprintf(vid_pid, sizeof(vid_pid), "%s:%s", vid, pid);
+		event_set_str(ev, USB_VID_PID, vid_pid);
+	}
 	if (usb_attr_hex(dev, "bcdDevice", hex, 4))
 		event_set_str(ev, USB_BCD_DEVICE, hex);
 	event_set_str(ev, USB_MANUFACTURER, usb_attr(dev, "manufacturer"));
@@ -378,6 +499,9 @@ static struct event *usb_build(struct usb_state *st, struct udev_device *dev,
 	event_set_str(ev, USB_SERIAL, usb_attr(dev, "serial"));
 	event_set_str(ev, USB_CONFIGURATION, usb_attr(dev, "configuration"));
 	usb_set_speed(ev, dev);
+	usb_set_version(st, ev, dev);
+	usb_set_max_power(st, ev, dev);
+	event_set_bool(ev, USB_VIA_USBIP, usb_via_usbip(dev));
 	event_set_str(ev, USB_PORT, udev_device_get_sysname(dev));
 	have_cls = usb_attr_byte(dev, "bDeviceClass", &cls);
 	if (have_cls) {
@@ -398,6 +522,7 @@ static struct event *usb_build(struct usb_state *st, struct udev_device *dev,
 	if (agg.hid.has_absolute_pointer)
 		event_set_int(ev, USB_ABS_MAX, agg.hid.abs_max);
 	event_set_bool(ev, USB_HAS_MASS_STORAGE, agg.mass_storage);
+	usb_set_structure(ev, &agg);
 	return event_complete(ev);
 }
 
@@ -715,7 +840,7 @@ static void usb_stats(void *state, struct collector_stats *out)
 	if (!st)
 		return;
 	out->dropped = st->uc.overruns;
-	out->skipped = st->vanished;
+	out->skipped = st->vanished + st->malformed;
 }
 
 static void usb_free(void *state)

@@ -18,7 +18,11 @@
 . "$(dirname "$0")/lib.sh"
 
 # kind      fixture                 expected rule id               its level
-# ("-": no rule expected; ordinary fixtures must stay at notice or below)
+# ("-": no rule expected; ordinary fixtures must stay at notice or below;
+# a line starting with "#" inside the table is a comment)
+# usbip-qemu-tablet (QEMU's tablet imported over USB/IP, via_usbip) is
+# "ordinary" only until the virtual-USB rule of 22-usb-identity.rules lands;
+# that change turns its row into the rule's expectation.
 CASES='
 kvm         pikvm                   ip-kvm-pikvm                   critical
 kvm         pikvm-pico-hid          ip-kvm-pikvm-pico-hid          critical
@@ -30,6 +34,18 @@ kvm         blikvm                  ip-kvm-blikvm                  critical
 kvm         openterface-ch9329      ip-kvm-openterface-ch9329      critical
 kvm         pikvm-reidentified      usb-keyboard-absolute-pointer  error
 kvm         generic-linux-gadget    usb-linux-gadget-hid           error
+# cloned identities: caught by structure (21-usb-hid-fingerprints.rules)
+kvm         pikvm-k120-clone        usb-hid-fp-kvmd                critical
+kvm         pikvm-k120-clone-relative usb-hid-fp-kvmd-boot-mouse-keyboard critical
+kvm         pikvm-k120-clone-no-msd usb-hid-fp-kvmd                critical
+kvm         pikvm-k120-clone-ncm    usb-hid-fp-kvmd                critical
+kvm         pikvm-k120-clone-audio  usb-hid-fp-kvmd                critical
+kvm         jetkvm-k120-clone-touch usb-hid-fp-jetkvm              critical
+kvm         jetkvm-k120-clone-uvc   usb-hid-fp-jetkvm              critical
+kvm         nanokvm-kb216-clone     usb-hid-fp-nanokvm             critical
+kvm         tinypilot-k120-clone    usb-hid-fp-tinypilot           critical
+kvm         onekvm-k120-clone       usb-hid-fp-onekvm              critical
+injector    diy-kvmd-boot-mouse     usb-hid-fp-kvmd-boot-mouse     warning
 injector    flipper-badusb          injector-flipper-zero-badusb   error
 injector    flipper-zero-vcp        injector-flipper-zero-serial   warning
 injector    digispark-digimouse     jiggler-digispark-mouse        warning
@@ -52,8 +68,10 @@ ordinary    webcam                  -                              -
 ordinary    wacom-tablet            -                              -
 ordinary    touchscreen             -                              -
 ordinary    usb-stick               -                              -
+ordinary    logitech-keyboard-kvmd-descriptor -                    -
 ordinary    root-hubs               -                              -
 ordinary    ordinary-laptop         -                              -
+ordinary    usbip-qemu-tablet       -                              -
 '
 
 # Seconds one scan may take before it counts as hung (a hang detector,
@@ -176,8 +194,8 @@ fi
 
 # ---- fixtures ----
 set -f
-# shellcheck disable=SC2086  # word splitting of the table is the point
-set -- $CASES
+# shellcheck disable=SC2046,SC2086  # word splitting of the table is the point
+set -- $(printf '%s\n' "$CASES" | sed 's/#.*//')  # "# ..." lines are comments
 set +f
 known=' '
 while [ $# -ge 4 ]; do

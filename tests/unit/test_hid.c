@@ -11,6 +11,9 @@
  * hid/mouse.py, tinypilot init-usb-gadget), NanoKVM "15 00 26 ff 7f 35 00
  * 46 ff 7f" (sipeed/NanoKVM S03usbdev), JetKVM report id 1 with physical
  * 0..32767 (jetkvm/kvm internal/usbgadget/hid_mouse_absolute.go).
+ * The touch pad follows the shape the HID Usage Tables 1.4 §16 give a
+ * Touch Pad (0x05) application: fingers in logical collections, then a
+ * Generic Desktop Mouse application for the legacy relative mode.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -119,6 +122,43 @@ static const uint8_t desc_touchscreen[] = {
 	0xc0,
 	0x05, 0x0d, 0x09, 0x54, 0x25, 0x0a, 0x75, 0x08, 0x95, 0x01, 0x81, 0x02,
 	0xc0,
+};
+
+/* Touch pad: Touch Pad application (id 1), one finger (Tip Switch,
+ * Contact Identifier, X 0..2808 / Y 0..1903 absolute), Contact Count,
+ * Button 1; then a Mouse application (id 2), relative X/Y. */
+static const uint8_t desc_touchpad[] = {
+	0x05, 0x0d, 0x09, 0x05, 0xa1, 0x01, 0x85, 0x01,	/* Touch Pad, App */
+	0x09, 0x22, 0xa1, 0x02,				/* Finger, Logical */
+	0x09, 0x42, 0x15, 0x00, 0x25, 0x01, 0x75, 0x01, 0x95, 0x01, 0x81, 0x02,
+	0x95, 0x03, 0x81, 0x03,
+	0x09, 0x51, 0x25, 0x0f, 0x75, 0x04, 0x95, 0x01, 0x81, 0x02,
+	0x05, 0x01, 0x15, 0x00, 0x26, 0xf8, 0x0a, 0x75, 0x10, 0x95, 0x01,
+	0x09, 0x30, 0x81, 0x02, 0x26, 0x6f, 0x07, 0x09, 0x31, 0x81, 0x02,
+	0xc0,
+	0x05, 0x0d, 0x09, 0x54, 0x25, 0x05, 0x75, 0x08, 0x95, 0x01, 0x81, 0x02,
+	0x05, 0x09, 0x09, 0x01, 0x25, 0x01, 0x75, 0x01, 0x95, 0x01, 0x81, 0x02,
+	0x95, 0x07, 0x81, 0x03,
+	0xc0,
+	0x05, 0x01, 0x09, 0x02, 0xa1, 0x01, 0x85, 0x02,	/* Mouse, App */
+	0x09, 0x01, 0xa1, 0x00,
+	0x05, 0x09, 0x19, 0x01, 0x29, 0x02, 0x15, 0x00, 0x25, 0x01,
+	0x95, 0x02, 0x75, 0x01, 0x81, 0x02, 0x95, 0x01, 0x75, 0x06, 0x81, 0x03,
+	0x05, 0x01, 0x09, 0x30, 0x09, 0x31, 0x15, 0x81, 0x25, 0x7f,
+	0x75, 0x08, 0x95, 0x02, 0x81, 0x06,
+	0xc0, 0xc0,
+};
+
+/* Single-touch screen: Touch Screen application holding a GD Pointer
+ * with a Tip Switch and absolute X/Y (a legacy single-touch shape). */
+static const uint8_t desc_single_touch[] = {
+	0x05, 0x0d, 0x09, 0x04, 0xa1, 0x01,		/* Touch Screen, App */
+	0x05, 0x01, 0x09, 0x01, 0xa1, 0x00,		/* GD Pointer, Physical */
+	0x05, 0x0d, 0x09, 0x42, 0x15, 0x00, 0x25, 0x01,
+	0x75, 0x01, 0x95, 0x01, 0x81, 0x02, 0x95, 0x07, 0x81, 0x03,
+	0x05, 0x01, 0x09, 0x30, 0x09, 0x31, 0x26, 0xff, 0x0f,
+	0x75, 0x10, 0x95, 0x02, 0x81, 0x02,
+	0xc0, 0xc0,
 };
 
 /* Wireless receiver, several application collections on one interface:
@@ -426,6 +466,7 @@ static void assert_within(const struct hid_info *b, const struct hid_info *a)
 	assert_true(b->n_collections <= a->n_collections);
 	assert_true(b->n_inputs <= a->n_inputs);
 	assert_true(b->max_report_id <= a->max_report_id);
+	assert_int_equal(b->pointer_kinds & ~a->pointer_kinds, 0);
 }
 
 /* Every prefix of a valid descriptor, each in a buffer of exactly that size
@@ -458,6 +499,9 @@ static void test_truncated_prefixes(void **state)
 	check_prefixes(desc_pen, sizeof(desc_pen));
 	check_prefixes(desc_touchscreen, sizeof(desc_touchscreen));
 	check_prefixes(desc_receiver, sizeof(desc_receiver));
+	check_prefixes(desc_touchpad, sizeof(desc_touchpad));
+	check_prefixes(desc_single_touch, sizeof(desc_single_touch));
+	check_prefixes(desc_nanokvm_touchpad, sizeof(desc_nanokvm_touchpad));
 }
 
 /* The truncated PiKVM mouse must not report the absolute range before the
@@ -477,6 +521,142 @@ static void test_truncated_before_input(void **state)
 	assert_false(i.has_absolute_pointer);
 	hid_parse(desc_pikvm_mouse, cut + 2, &i);
 	assert_true(i.has_absolute_pointer);
+}
+
+/* ---- pointer kinds ---- */
+
+static unsigned int kinds_of(const uint8_t *d, size_t n)
+{
+	return parse_ok(d, n).pointer_kinds;
+}
+
+/* Relative X/Y in a Mouse/Pointer collection is a mouse; absolute X/Y
+ * there, with no digitizer usage, an absolute pointer (IP-KVMs, QEMU's
+ * tablet); a wheel is not X/Y; keyboards and consumer keys are neither. */
+static void test_kinds_mouse_absolute(void **state)
+{
+	(void)state;
+	assert_int_equal(kinds_of(desc_rel_mouse, sizeof(desc_rel_mouse)), HID_POINTER_MOUSE);
+	assert_int_equal(kinds_of(desc_receiver, sizeof(desc_receiver)), HID_POINTER_MOUSE);
+	assert_int_equal(kinds_of(desc_pikvm_mouse, sizeof(desc_pikvm_mouse)),
+			 HID_POINTER_ABSOLUTE);
+	assert_int_equal(kinds_of(desc_nanokvm_touchpad, sizeof(desc_nanokvm_touchpad)),
+			 HID_POINTER_ABSOLUTE);
+	assert_int_equal(kinds_of(desc_jetkvm_abs, sizeof(desc_jetkvm_abs)),
+			 HID_POINTER_ABSOLUTE);
+	assert_int_equal(kinds_of(desc_boot_keyboard, sizeof(desc_boot_keyboard)), 0);
+}
+
+/* A touch screen is not a touch pad, nor (its fingers' X/Y) an absolute
+ * pointer; a touch pad's legacy mouse mode is a mouse. */
+static void test_kinds_touchscreen_touchpad(void **state)
+{
+	(void)state;
+	assert_int_equal(kinds_of(desc_touchscreen, sizeof(desc_touchscreen)),
+			 HID_POINTER_TOUCHSCREEN);
+	assert_int_equal(kinds_of(desc_touchpad, sizeof(desc_touchpad)),
+			 HID_POINTER_TOUCHPAD | HID_POINTER_MOUSE);
+	/* GD Pointer inside a Touch Screen: a touch screen only */
+	assert_int_equal(kinds_of(desc_single_touch, sizeof(desc_single_touch)),
+			 HID_POINTER_TOUCHSCREEN);
+	/* relative X/Y of a GD Pointer inside a Touch Pad: a touch pad only */
+	static const uint8_t rel_pad[] = {
+		0x05, 0x0d, 0x09, 0x05, 0xa1, 0x01, 0x05, 0x01, 0x09, 0x01, 0xa1, 0x00,
+		0x09, 0x30, 0x09, 0x31, 0x15, 0x81, 0x25, 0x7f, 0x75, 0x08, 0x95, 0x02,
+		0x81, 0x06, 0xc0, 0xc0,
+	};
+	assert_int_equal(kinds_of(rel_pad, sizeof(rel_pad)), HID_POINTER_TOUCHPAD);
+}
+
+static void test_kinds_pen(void **state)
+{
+	/* Digitizer (0x01) application: a pen tablet too */
+	static const uint8_t dig[] = {
+		0x05, 0x0d, 0x09, 0x01, 0xa1, 0x01, 0x09, 0x20, 0xa1, 0x00,
+		0x09, 0x42, 0x15, 0x00, 0x25, 0x01, 0x75, 0x01, 0x95, 0x01, 0x81, 0x02,
+		0x95, 0x07, 0x81, 0x03,
+		0x05, 0x01, 0x09, 0x30, 0x09, 0x31, 0x26, 0xff, 0x3f,
+		0x75, 0x10, 0x95, 0x02, 0x81, 0x02, 0xc0, 0xc0,
+	};
+
+	(void)state;
+	assert_int_equal(kinds_of(desc_pen, sizeof(desc_pen)), HID_POINTER_PEN);
+	assert_int_equal(kinds_of(dig, sizeof(dig)), HID_POINTER_PEN);
+}
+
+/* Each top-level collection is judged on its own: an absolute mouse next
+ * to a touch screen is both, in either order; a digitizer usage inside the
+ * mouse's own collection (a Tip Switch) makes it no bare absolute pointer. */
+static void test_kinds_per_collection(void **state)
+{
+	uint8_t d[sizeof(desc_pikvm_mouse) + sizeof(desc_touchscreen)];
+	static const uint8_t tip[] = {
+		0x05, 0x01, 0x09, 0x02, 0xa1, 0x01, 0x09, 0x01, 0xa1, 0x00,
+		0x05, 0x0d, 0x09, 0x42, 0x15, 0x00, 0x25, 0x01, 0x75, 0x01,
+		0x95, 0x01, 0x81, 0x02, 0x95, 0x07, 0x81, 0x03,
+		0x05, 0x01, 0x09, 0x30, 0x09, 0x31, 0x26, 0xff, 0x7f,
+		0x75, 0x10, 0x95, 0x02, 0x81, 0x02, 0xc0, 0xc0,
+	};
+	/* Touch Screen usage on a Physical collection names no digitizer */
+	static const uint8_t phys[] = { 0x05, 0x0d, 0x09, 0x04, 0xa1, 0x00, 0xc0 };
+	/* the same usage as an extended (4-byte) usage on another page */
+	static const uint8_t ext[] = {
+		0x05, 0x01, 0x0b, 0x05, 0x00, 0x0d, 0x00, 0xa1, 0x01, 0xc0,
+	};
+
+	(void)state;
+	memcpy(d, desc_pikvm_mouse, sizeof(desc_pikvm_mouse));
+	memcpy(d + sizeof(desc_pikvm_mouse), desc_touchscreen, sizeof(desc_touchscreen));
+	assert_int_equal(kinds_of(d, sizeof(d)),
+			 HID_POINTER_ABSOLUTE | HID_POINTER_TOUCHSCREEN);
+	memcpy(d, desc_touchscreen, sizeof(desc_touchscreen));
+	memcpy(d + sizeof(desc_touchscreen), desc_pikvm_mouse, sizeof(desc_pikvm_mouse));
+	assert_int_equal(kinds_of(d, sizeof(d)),
+			 HID_POINTER_ABSOLUTE | HID_POINTER_TOUCHSCREEN);
+	assert_int_equal(kinds_of(tip, sizeof(tip)), 0);
+	assert_true(parse_ok(tip, sizeof(tip)).has_absolute_pointer);
+	assert_int_equal(kinds_of(phys, sizeof(phys)), 0);
+	assert_int_equal(kinds_of(ext, sizeof(ext)), HID_POINTER_TOUCHPAD);
+}
+
+/* Hostile shapes: X/Y outside any collection names no kind; an absolute
+ * pointer whose collection never closes is not claimed (Linux refuses the
+ * descriptor), a relative one is (what it declared before the fault); a
+ * pointer buried past the nesting bound is not claimed. */
+static void test_kinds_hostile(void **state)
+{
+	static const uint8_t bare[] = {
+		0x05, 0x01, 0x09, 0x30, 0x09, 0x31, 0x15, 0x00, 0x26, 0xff, 0x7f,
+		0x75, 0x10, 0x95, 0x02, 0x81, 0x02,
+		0x09, 0x30, 0x15, 0x81, 0x25, 0x7f, 0x75, 0x08, 0x95, 0x01, 0x81, 0x06,
+	};
+	uint8_t deep[2 + 4 * 40 + 7];
+	struct hid_info i;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(kinds_of(bare, sizeof(bare)), 0);
+	assert_true(parse_ok(bare, sizeof(bare)).has_absolute_pointer);
+
+	assert_int_equal(hid_parse(desc_pikvm_mouse, sizeof(desc_pikvm_mouse) - 2, &i),
+			 -EBADMSG);
+	assert_true(i.has_absolute_pointer);
+	assert_int_equal(i.pointer_kinds, 0);
+	assert_int_equal(hid_parse(desc_rel_mouse, sizeof(desc_rel_mouse) - 2, &i), -EBADMSG);
+	assert_int_equal(i.pointer_kinds, HID_POINTER_MOUSE);
+
+	deep[n++] = 0x05;
+	deep[n++] = 0x01;
+	for (int k = 0; k < 40; k++) {		/* 40 nested Mouse applications */
+		deep[n++] = 0x09;
+		deep[n++] = 0x02;
+		deep[n++] = 0xa1;
+		deep[n++] = 0x01;
+	}
+	memcpy(deep + n, (const uint8_t[]){ 0x09, 0x30, 0x26, 0xff, 0x7f, 0x81, 0x02 }, 7);
+	n += 7;
+	assert_int_equal(hid_parse(deep, n, &i), -E2BIG);
+	assert_int_equal(i.pointer_kinds, 0);
 }
 
 static uint64_t prng_state = 0x9e3779b97f4a7c15ULL;
@@ -502,6 +682,8 @@ static void fuzz_one(const uint8_t *src, size_t n)
 	assert_true(r == 0 || r == -EBADMSG || r == -E2BIG || r == -ENODATA);
 	assert_true(i.parsed_len <= n);
 	assert_true(i.n_collections <= n);
+	assert_int_equal(i.pointer_kinds & ~(unsigned)(HID_POINTER_MOUSE | HID_POINTER_ABSOLUTE |
+		HID_POINTER_TOUCHSCREEN | HID_POINTER_TOUCHPAD | HID_POINTER_PEN), 0);
 	free(buf);
 }
 
@@ -554,6 +736,11 @@ int main(void)
 		cmocka_unit_test(test_truncated_prefixes),
 		cmocka_unit_test(test_truncated_before_input),
 		cmocka_unit_test(test_random_blobs),
+		cmocka_unit_test(test_kinds_mouse_absolute),
+		cmocka_unit_test(test_kinds_touchscreen_touchpad),
+		cmocka_unit_test(test_kinds_pen),
+		cmocka_unit_test(test_kinds_per_collection),
+		cmocka_unit_test(test_kinds_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

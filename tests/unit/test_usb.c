@@ -26,6 +26,7 @@
 #include "agent/config.h"
 #include "collectors/event.h"
 #include "collectors/usb/usb.h"
+#include "collectors/usb/usbclass.h"
 #include "lib/util.h"
 
 #define FIXTURES "tests/fixtures/usb/"
@@ -434,6 +435,426 @@ static void test_low_speed_and_ordinary_laptop(void **state)
 	bed_free(&b);
 }
 
+/* ---- structure: version, power, HID and functions ---- */
+
+static const char *item(const struct event *ev, int f, size_t i)
+{
+	const struct value *v = event_get(ev, f);
+
+	assert_non_null(v);
+	assert_true(v->set);
+	assert_true(i < v->list.n);
+	return v->list.items[i];
+}
+
+/* The list field f is exactly want[0..n), in that order. */
+static void assert_list(const struct event *ev, int f, const char *const *want, size_t n)
+{
+	assert_int_equal(list_len(ev, f), n);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(item(ev, f, i), want[i]);
+}
+#define ASSERT_LIST(ev, f, ...) do { \
+	static const char *const w_[] = { __VA_ARGS__ }; \
+	assert_list(ev, f, w_, sizeof(w_) / sizeof(w_[0])); \
+} while (0)
+
+/* Fingerprints of the fixture's descriptors, computed outside the code
+ * under test: grep '^H: report_descriptor=' FIXTURE | cut -d= -f2 |
+ * xxd -r -p | sha256sum | cut -c1-16, one descriptor at a time. */
+#define FP_BOOT_KEYBOARD	"14bdd69b3b46b4e8"
+#define FP_PIKVM_ABS_MOUSE	"3a71a5a23705ee80"
+#define FP_BOOT_MOUSE		"6e889d5ce296a2be"
+#define FP_QEMU_TABLET		"4f5ed1a140900eb7"
+
+static void test_structure_pikvm(void **state)
+{
+	struct bed b = { 0 };
+	const struct event *ev = scan_port(&b, "pikvm", "1-1");
+	const struct event *hub = find_port("usb1");
+	struct collector_stats st = { 0 };
+
+	(void)state;
+	assert_str(ev, USB_USB_VERSION, "2.00");		/* sysfs " 2.00" */
+	assert_int_equal(num(ev, USB_MAX_POWER_MA), 250);
+	assert_int_equal(num(ev, USB_HID_INTERFACES), 3);
+	assert_str(ev, USB_VID_PID, "1d6b:0104");
+	assert_false(flag(ev, USB_VIA_USBIP));
+	/* interface order: keyboard 1.0, absolute mouse 1.1, boot mouse 1.2 */
+	ASSERT_LIST(ev, USB_HID_FINGERPRINTS, FP_BOOT_KEYBOARD, FP_PIKVM_ABS_MOUSE,
+		    FP_BOOT_MOUSE);
+	ASSERT_LIST(ev, USB_POINTER_KINDS, "mouse", "absolute");
+	ASSERT_LIST(ev, USB_FUNCTIONS, "storage");
+	/* the root hub: no HID, no function, no power of its own */
+	assert_non_null(hub);
+	assert_int_equal(num(hub, USB_HID_INTERFACES), 0);
+	assert_int_equal(list_len(hub, USB_HID_FINGERPRINTS), 0);
+	assert_int_equal(list_len(hub, USB_POINTER_KINDS), 0);
+	assert_int_equal(list_len(hub, USB_FUNCTIONS), 0);
+	assert_int_equal(num(hub, USB_MAX_POWER_MA), 0);
+	assert_str(hub, USB_VID_PID, "1d6b:0002");
+	usb_collector.stats(b.st, &st);
+	assert_int_equal(st.skipped, 0);		/* nothing malformed */
+	bed_free(&b);
+}
+
+/* Pointer kinds of real-looking devices: a touch screen is not a touch
+ * pad nor an absolute mouse; a pen tablet is a pen; a CH9329 declares both
+ * an absolute and a relative mouse. */
+static void test_structure_pointer_kinds(void **state)
+{
+	struct bed b = { 0 };
+	const struct event *ev;
+
+	(void)state;
+	ev = scan_port(&b, "touchscreen", "1-1");
+	ASSERT_LIST(ev, USB_POINTER_KINDS, "touchscreen");
+	assert_int_equal(num(ev, USB_HID_INTERFACES), 1);
+	bed_free(&b);
+	ev = scan_port(&b, "wacom-tablet", "1-1");
+	ASSERT_LIST(ev, USB_POINTER_KINDS, "pen");
+	assert_int_equal(num(ev, USB_MAX_POWER_MA), 498);
+	bed_free(&b);
+	ev = scan_port(&b, "logitech-mouse", "1-1");
+	ASSERT_LIST(ev, USB_POINTER_KINDS, "mouse");
+	bed_free(&b);
+	ev = scan_port(&b, "logitech-unifying", "1-1");
+	ASSERT_LIST(ev, USB_POINTER_KINDS, "mouse");
+	assert_int_equal(num(ev, USB_HID_INTERFACES), 3);
+	assert_int_equal(list_len(ev, USB_HID_FINGERPRINTS), 3);
+	bed_free(&b);
+	scan_port(&b, "openterface-ch9329", "1-1");
+	ASSERT_LIST(find_port("1-1.2"), USB_POINTER_KINDS, "mouse", "absolute");
+	assert_int_equal(list_len(find_port("1-1"), USB_POINTER_KINDS), 0);	/* its hub */
+	bed_free(&b);
+	ev = scan_port(&b, "logitech-keyboard", "1-1");
+	assert_int_equal(list_len(ev, USB_POINTER_KINDS), 0);
+	assert_int_equal(num(ev, USB_MAX_POWER_MA), 90);
+	bed_free(&b);
+}
+
+/* The non-HID functions, in the field's fixed order. */
+static void test_structure_functions(void **state)
+{
+	struct bed b = { 0 };
+	const struct event *ev;
+
+	(void)state;
+	/* ACM + mass storage + HID + two audio interfaces */
+	ev = scan_port(&b, "pico-ducky", "1-1");
+	ASSERT_LIST(ev, USB_FUNCTIONS, "audio", "storage", "serial");
+	assert_int_equal(num(ev, USB_HID_INTERFACES), 1);
+	bed_free(&b);
+	ev = scan_port(&b, "generic-linux-gadget", "1-1");	/* CDC ECM */
+	ASSERT_LIST(ev, USB_FUNCTIONS, "network");
+	bed_free(&b);
+	ev = scan_port(&b, "flipper-zero-vcp", "1-1");		/* CDC ACM */
+	ASSERT_LIST(ev, USB_FUNCTIONS, "serial");
+	bed_free(&b);
+	scan_port(&b, "ordinary-laptop", "1-1");
+	ASSERT_LIST(find_port("1-2"), USB_FUNCTIONS, "smartcard");	/* YubiKey CCID */
+	ASSERT_LIST(find_port("1-3.1"), USB_FUNCTIONS, "network");	/* ff + r8152 */
+	assert_int_equal(list_len(find_port("1-3"), USB_FUNCTIONS), 0);	/* the dock hub */
+	ASSERT_LIST(find_port("1-6"), USB_FUNCTIONS, "video");
+	ASSERT_LIST(find_port("2-1"), USB_FUNCTIONS, "storage");
+	assert_str(find_port("usb2"), USB_USB_VERSION, "3.00");	/* SuperSpeed root hub */
+	assert_str(find_port("1-2"), USB_USB_VERSION, "2.00");
+	assert_int_equal(num(find_port("2-1"), USB_MAX_POWER_MA), 896);
+	assert_int_equal(list_len(find_port("1-1"), USB_FUNCTIONS), 0);	/* HID only */
+	for (size_t i = 0; i < nevents; i++)
+		assert_false(flag(events[i], USB_VIA_USBIP));
+	bed_free(&b);
+}
+
+/* Class triplets and drivers to functions (usbclass.c), one row per
+ * mapping the field description promises. */
+static void test_iface_function_table(void **state)
+{
+	static const struct {
+		unsigned int cls, sub, proto;
+		const char *driver;
+		unsigned int want;
+	} rows[] = {
+		{ 0x01, 0x01, 0x00, "snd-usb-audio", USB_FN_AUDIO },
+		{ 0x0e, 0x02, 0x00, "uvcvideo", USB_FN_VIDEO },
+		{ 0x02, 0x06, 0x00, "cdc_ether", USB_FN_NETWORK },	/* ECM */
+		{ 0x02, 0x0c, 0x07, NULL, USB_FN_NETWORK },		/* EEM */
+		{ 0x02, 0x0d, 0x00, "cdc_ncm", USB_FN_NETWORK },	/* NCM */
+		{ 0x02, 0x0e, 0x00, "cdc_mbim", USB_FN_NETWORK },	/* MBIM */
+		{ 0x02, 0x02, 0xff, "rndis_host", USB_FN_NETWORK },	/* RNDIS */
+		{ 0xe0, 0x01, 0x03, "rndis_host", USB_FN_NETWORK },
+		{ 0xef, 0x04, 0x01, "rndis_host", USB_FN_NETWORK },
+		{ 0xff, 0xff, 0x00, "r8152", USB_FN_NETWORK },
+		{ 0xff, 0xff, 0x00, "ax88179_178a", USB_FN_NETWORK },
+		{ 0xff, 0xff, 0x00, "asix", USB_FN_NETWORK },
+		{ 0x08, 0x06, 0x50, "usb-storage", USB_FN_STORAGE },
+		{ 0x08, 0x06, 0x62, "uas", USB_FN_STORAGE },
+		{ 0x02, 0x02, 0x01, "cdc_acm", USB_FN_SERIAL },
+		{ 0x02, 0x02, 0x00, NULL, USB_FN_SERIAL },
+		{ 0xff, 0x01, 0x02, "ch341", USB_FN_SERIAL },
+		{ 0xff, 0x00, 0x00, "cp210x", USB_FN_SERIAL },
+		{ 0xff, 0xff, 0xff, "ftdi_sio", USB_FN_SERIAL },
+		{ 0xff, 0x00, 0x00, "pl2303", USB_FN_SERIAL },
+		{ 0x07, 0x01, 0x02, "usblp", USB_FN_PRINTER },
+		{ 0x0b, 0x00, 0x00, NULL, USB_FN_SMARTCARD },
+		{ 0xe0, 0x01, 0x01, "btusb", USB_FN_WIRELESS },
+		{ 0xff, 0xff, 0xff, NULL, USB_FN_VENDOR },
+		{ 0xff, 0x5d, 0x01, "xpad", USB_FN_VENDOR },
+		{ 0x03, 0x01, 0x01, "usbhid", 0 },		/* HID: its own fields */
+		{ 0x09, 0x00, 0x00, "hub", 0 },
+		{ 0x0a, 0x00, 0x00, "cdc_ether", 0 },		/* CDC data */
+		{ 0x02, 0x0a, 0x00, NULL, 0 },
+		{ 0xe0, 0x01, 0x02, NULL, 0 },
+		{ 0xef, 0x04, 0x08, NULL, 0 },
+		{ 0xef, 0x02, 0x01, NULL, 0 },
+		{ 0xfe, 0x01, 0x01, NULL, 0 },			/* DFU */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		unsigned int got = usb_iface_function(rows[i].cls, rows[i].sub, rows[i].proto,
+						      rows[i].driver);
+
+		if (got != rows[i].want)
+			fail_msg("row %zu (%02x/%02x/%02x %s): %#x, want %#x", i, rows[i].cls,
+				 rows[i].sub, rows[i].proto,
+				 rows[i].driver ? rows[i].driver : "-", got, rows[i].want);
+	}
+	assert_string_equal(usb_function_name(0), "audio");
+	assert_string_equal(usb_function_name(USB_FN_COUNT - 1), "vendor");
+	assert_null(usb_function_name(USB_FN_COUNT));
+}
+
+/* bcdUSB and bMaxPower as the kernel writes them, and what is refused. */
+static void test_parse_version_power(void **state)
+{
+	static const char *const bad_version[] = {
+		"", "2", "2.0", "2.000", " 2.0 0", "x.00", "123.00", ".00", "2..00", "2.00x",
+		"2.00\n\n", "-2.00",
+	};
+	static const char *const bad_power[] = {
+		"", "mA", "250", "250 mA", "250ma", "99999mA", "-5mA", "250mAx", "25O mA",
+		"250mA\n\n", " 250mA",
+	};
+	char v[USB_VERSION_LEN];
+	int64_t ma;
+
+	(void)state;
+	assert_int_equal(usb_parse_version(" 2.00", v), 0);
+	assert_string_equal(v, "2.00");
+	assert_int_equal(usb_parse_version(" 1.10\n", v), 0);
+	assert_string_equal(v, "1.10");
+	assert_int_equal(usb_parse_version(" 3.20", v), 0);
+	assert_string_equal(v, "3.20");
+	assert_int_equal(usb_parse_version("ff.FF", v), 0);	/* hostile bcdUSB 0xffff */
+	assert_string_equal(v, "ff.ff");
+	for (size_t i = 0; i < sizeof(bad_version) / sizeof(bad_version[0]); i++)
+		if (usb_parse_version(bad_version[i], v) != -EINVAL)
+			fail_msg("version \"%s\" accepted", bad_version[i]);
+	assert_int_equal(usb_parse_version(NULL, v), -EINVAL);
+
+	assert_int_equal(usb_parse_max_power("250mA", &ma), 0);
+	assert_int_equal(ma, 250);
+	assert_int_equal(usb_parse_max_power("896mA\n", &ma), 0);
+	assert_int_equal(ma, 896);
+	assert_int_equal(usb_parse_max_power("0mA", &ma), 0);
+	assert_int_equal(ma, 0);
+	assert_int_equal(usb_parse_max_power("2040mA", &ma), 0);
+	assert_int_equal(ma, 2040);
+	for (size_t i = 0; i < sizeof(bad_power) / sizeof(bad_power[0]); i++)
+		if (usb_parse_max_power(bad_power[i], &ma) != -EINVAL)
+			fail_msg("bMaxPower \"%s\" accepted", bad_power[i]);
+	assert_int_equal(usb_parse_max_power(NULL, &ma), -EINVAL);
+}
+
+#define PIKVM_HID_2 PIKVM_PATH "/1-1:1.1/0003:1D6B:0104.0002"
+#define PIKVM_HID_3 PIKVM_PATH "/1-1:1.2/0003:1D6B:0104.0003"
+
+/* A testbed from a fixture, edited before the collector looks. */
+static UMockdevTestbed *bed_edit_begin(struct bed *b, const char *fixture)
+{
+	clear_events();
+	b->tb = bed_new(fixture);
+	return b->tb;
+}
+
+static void bed_edit_scan(struct bed *b)
+{
+	assert_int_equal(usb_collector.init(&ctx, &b->st), 0);
+	assert_int_equal(usb_collector.scan(b->st), 0);
+}
+
+/* The same descriptor on two interfaces is fingerprinted once; the
+ * interface is still counted. */
+static void test_fingerprint_dedupe(void **state)
+{
+	struct bed b = { 0 };
+	UMockdevTestbed *tb = bed_edit_begin(&b, "pikvm");
+	char *kbd;
+	size_t len;
+	const struct event *ev;
+
+	(void)state;
+	/* the test runs under the umockdev preload: /sys is the testbed */
+	assert_int_equal(read_file_bounded("/sys" DEV_PATH "/1-1:1.0/0003:1D6B:0104.0001/report_descriptor",
+					   4096, &kbd, &len), 0);
+	assert_true(len > 0);
+	umockdev_testbed_set_attribute_binary(tb, PIKVM_HID_3, "report_descriptor",
+					      (guint8 *)kbd, (gssize)len);
+	free(kbd);
+	bed_edit_scan(&b);
+	ev = find_port("1-1");
+	assert_non_null(ev);
+	assert_int_equal(num(ev, USB_HID_INTERFACES), 3);
+	ASSERT_LIST(ev, USB_HID_FINGERPRINTS, FP_BOOT_KEYBOARD, FP_PIKVM_ABS_MOUSE);
+	ASSERT_LIST(ev, USB_POINTER_KINDS, "absolute");	/* the boot mouse is gone */
+	bed_free(&b);
+}
+
+/* Attributes not as the kernel writes them, and a descriptor larger than
+ * Linux accepts: the field is left unset (no fingerprint), the rest of the
+ * event stands, each is counted in stats().skipped. */
+static void test_malformed_counted(void **state)
+{
+	struct bed b = { 0 };
+	UMockdevTestbed *tb = bed_edit_begin(&b, "pikvm");
+	struct collector_stats st = { 0 };
+	static guint8 big[5000];
+	const struct event *ev;
+
+	(void)state;
+	memset(big, 0xc0, sizeof(big));
+	umockdev_testbed_set_attribute(tb, PIKVM_PATH, "bMaxPower", "lots");
+	umockdev_testbed_set_attribute(tb, PIKVM_PATH, "version", "2.0");
+	umockdev_testbed_set_attribute_binary(tb, PIKVM_HID_2, "report_descriptor", big,
+					      sizeof(big));
+	bed_edit_scan(&b);
+	ev = find_port("1-1");
+	assert_non_null(ev);
+	assert_null(event_get_str(ev, USB_USB_VERSION));
+	assert_false(event_get(ev, USB_MAX_POWER_MA) && event_get(ev, USB_MAX_POWER_MA)->set);
+	ASSERT_LIST(ev, USB_HID_FINGERPRINTS, FP_BOOT_KEYBOARD, FP_BOOT_MOUSE);
+	assert_int_equal(num(ev, USB_HID_INTERFACES), 3);
+	assert_true(flag(ev, USB_HAS_KEYBOARD));
+	assert_str(ev, USB_VID_PID, "1d6b:0104");
+	usb_collector.stats(b.st, &st);
+	assert_int_equal(st.skipped, 3);
+	bed_free(&b);
+}
+
+/* A string with every from replaced by to (test helper, caller frees). */
+static char *replace_all(const char *s, const char *from, const char *to)
+{
+	size_t nf = strlen(from), nt = strlen(to), n = 0;
+	const char *p;
+	char *out, *o;
+
+	for (p = s; (p = strstr(p, from)); p += nf)
+		n++;
+	out = malloc(strlen(s) + n * nt + 1);
+	assert_non_null(out);
+	for (o = out; (p = strstr(s, from)); s = p + nf) {
+		memcpy(o, s, (size_t)(p - s));
+		o += p - s;
+		memcpy(o, to, nt);
+		o += nt;
+	}
+	strcpy(o, s);
+	return out;
+}
+
+/* Load fixture text, edited by pairs of (from, to), and scan it. */
+static void bed_scan_edited(struct bed *b, const char *fixture, const char *const *edits,
+			    size_t nedits)
+{
+	char path[256], *text, *next;
+	GError *err = NULL;
+	size_t len;
+
+	snprintf(path, sizeof(path), FIXTURES "%s.umockdev", fixture);
+	assert_int_equal(read_file_bounded(path, 1 << 20, &text, &len), 0);
+	for (size_t i = 0; i + 1 < nedits; i += 2) {
+		next = replace_all(text, edits[i], edits[i + 1]);
+		free(text);
+		text = next;
+	}
+	clear_events();
+	b->tb = bed_new(NULL);
+	if (!umockdev_testbed_add_from_string(b->tb, text, &err))
+		fail_msg("edited %s: %s", fixture, err ? err->message : "?");
+	free(text);
+	bed_edit_scan(b);
+}
+
+/* A network interface makes a device a network function whatever its
+ * interface class and driver say: the dock's NIC with an unknown driver
+ * is a vendor interface that created a network interface. */
+static void test_structure_net_child(void **state)
+{
+	static const char *const edits[] = {
+		"drivers/r8152", "drivers/mystery_nic", "DRIVER=r8152", "DRIVER=mystery_nic",
+	};
+	struct bed b = { 0 };
+	const struct event *nic;
+
+	(void)state;
+	bed_scan_edited(&b, "lenovo-dock", edits, 4);
+	nic = find_port("1-1.1");
+	assert_non_null(nic);
+	assert_str(nic, USB_DRIVER, "mystery_nic");
+	ASSERT_LIST(nic, USB_FUNCTIONS, "network", "vendor");
+	bed_free(&b);
+}
+
+/* QEMU's tablet imported over USB/IP: under vhci_hcd.0, known by its path
+ * and, with the path renamed, by its controller's driver; with neither,
+ * not via USB/IP. */
+static void test_usbip(void **state)
+{
+	static const char *const renamed[] = { "/vhci_hcd.0", "/virt-hc.0" };
+	static const char *const driverless[] = {
+		"drivers/vhci_hcd", "drivers/dummy_hcd", "DRIVER=vhci_hcd", "DRIVER=dummy_hcd",
+	};
+	static const char *const other[] = {
+		"/vhci_hcd.0", "/virt-hc.0", "drivers/vhci_hcd", "drivers/dummy_hcd",
+		"DRIVER=vhci_hcd", "DRIVER=dummy_hcd",
+	};
+	struct bed b = { 0 };
+	const struct event *ev = scan_port(&b, "usbip-qemu-tablet", "3-1");
+
+	(void)state;
+	assert_true(flag(ev, USB_VIA_USBIP));
+	assert_true(flag(find_port("usb3"), USB_VIA_USBIP));	/* vhci's root hub */
+	assert_str(ev, USB_VID_PID, "0627:0001");
+	assert_str(ev, USB_PRODUCT, "QEMU USB Tablet");
+	assert_str(ev, USB_USB_VERSION, "2.00");
+	assert_int_equal(num(ev, USB_MAX_POWER_MA), 100);
+	assert_int_equal(num(ev, USB_HID_INTERFACES), 1);
+	ASSERT_LIST(ev, USB_HID_FINGERPRINTS, FP_QEMU_TABLET);
+	ASSERT_LIST(ev, USB_POINTER_KINDS, "absolute");
+	assert_int_equal(list_len(ev, USB_FUNCTIONS), 0);
+	bed_free(&b);
+
+	bed_scan_edited(&b, "usbip-qemu-tablet", renamed, 2);
+	ev = find_port("3-1");
+	assert_non_null(ev);
+	assert_int_equal(access("/sys/devices/platform/virt-hc.0/usb3/3-1", F_OK), 0);
+	assert_true(flag(ev, USB_VIA_USBIP));
+	bed_free(&b);
+
+	bed_scan_edited(&b, "usbip-qemu-tablet", driverless, 4);
+	ev = find_port("3-1");
+	assert_non_null(ev);
+	assert_true(flag(ev, USB_VIA_USBIP));		/* the path alone says so */
+	bed_free(&b);
+
+	bed_scan_edited(&b, "usbip-qemu-tablet", other, 6);
+	ev = find_port("3-1");
+	assert_non_null(ev);
+	assert_false(flag(ev, USB_VIA_USBIP));
+	bed_free(&b);
+}
+
 /* ---- hot-plug ---- */
 
 /* The device records of a fixture, without its root hub (already there). */
@@ -534,6 +955,16 @@ static void test_hotplug_add_settle_remove(void **state)
 	assert_true(flag(ev, USB_HAS_ABSOLUTE_POINTER));
 	assert_int_equal(num(ev, USB_ABS_MAX), 32767);
 	assert_str(ev, USB_STORAGE_MODEL, "Optical Drive");
+	/* the structure fields too, as last reported */
+	assert_str(ev, USB_USB_VERSION, "2.00");
+	assert_int_equal(num(ev, USB_MAX_POWER_MA), 250);
+	assert_int_equal(num(ev, USB_HID_INTERFACES), 3);
+	ASSERT_LIST(ev, USB_HID_FINGERPRINTS, FP_BOOT_KEYBOARD, FP_PIKVM_ABS_MOUSE,
+		    FP_BOOT_MOUSE);
+	ASSERT_LIST(ev, USB_POINTER_KINDS, "mouse", "absolute");
+	ASSERT_LIST(ev, USB_FUNCTIONS, "storage");
+	assert_str(ev, USB_VID_PID, "1d6b:0104");
+	assert_false(flag(ev, USB_VIA_USBIP));
 	bed_free(&b);
 }
 
@@ -698,6 +1129,15 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_dock_net),
 		cmocka_unit_test(test_openterface_behind_hub),
 		cmocka_unit_test(test_low_speed_and_ordinary_laptop),
+		cmocka_unit_test(test_structure_pikvm),
+		cmocka_unit_test(test_structure_pointer_kinds),
+		cmocka_unit_test(test_structure_functions),
+		cmocka_unit_test(test_structure_net_child),
+		cmocka_unit_test(test_iface_function_table),
+		cmocka_unit_test(test_parse_version_power),
+		cmocka_unit_test(test_fingerprint_dedupe),
+		cmocka_unit_test(test_malformed_counted),
+		cmocka_unit_test(test_usbip),
 		cmocka_unit_test(test_hotplug_add_settle_remove),
 		cmocka_unit_test(test_hotplug_gone_before_settle),
 		cmocka_unit_test(test_rescan),

@@ -142,13 +142,52 @@ struct rdp_x224 {
 };
 int dissect_rdp_x224(const uint8_t *p, size_t len, struct rdp_x224 *out);
 
+/* ---- RDP over UDP: the MS-RDPEUDP SYN and SYN+ACK datagrams ---- */
+
+struct rdpudp_syn {
+	bool ack;			/* SYN+ACK: the server's answer */
+	uint32_t source_ack;		/* snSourceAck: -1 in a SYN, the SYN's ISN in a SYN+ACK */
+	uint32_t initial_seq;		/* snInitialSequenceNumber */
+	uint16_t flags;			/* uFlags */
+	uint16_t up_mtu, down_mtu;	/* 1132..1232 */
+};
+/* p: the UDP payload.  0 a SYN or SYN+ACK, -EINVAL anything else (data
+ * datagrams, other protocols). */
+int dissect_rdpudp_syn(const uint8_t *p, size_t len, struct rdpudp_syn *out);
+
 /* ---- banners: RFB (RFC 6143 7.1.1) and SSH (RFC 4253 4.2) ---- */
+
+#define RFB_BANNER_LEN 12		/* "RFB xxx.yyy\n" */
 
 struct rfb_banner {
 	int major, minor;
 	char version[8];		/* "003.008" */
 };
 int dissect_rfb_banner(const uint8_t *p, size_t len, struct rfb_banner *out);
+
+/*
+ * The RFB security handshake after the two banners (RFC 6143 7.1.2,
+ * 7.1.3, 7.2.1, 7.2.2): srv and cli are each direction's stream from its
+ * first byte (banner included), as much of it as was seen.  What the
+ * bytes say, not what was meant: 0 the outcome is known, -EAGAIN a
+ * consistent prefix (out holds what is known so far), -EINVAL not RFB.
+ */
+enum rfb_outcome {
+	RFB_PENDING,
+	RFB_OK,			/* None chosen, or SecurityResult 0 */
+	RFB_FAILED,		/* SecurityResult non-zero */
+	RFB_REFUSED,		/* the server offered no security type */
+	RFB_OPAQUE,		/* a type whose result travels inside its own exchange */
+};
+
+struct rfb_handshake {
+	int minor;			/* protocol in use: 3, 7 or 8 (RFC 6143 7.1.1) */
+	uint8_t security;		/* type in use (1 None, 2 VNC auth); 0 not chosen yet */
+	enum rfb_outcome outcome;
+	char reason[128];		/* failure or refusal reason, when sent */
+};
+int dissect_rfb_handshake(const uint8_t *srv, size_t slen, const uint8_t *cli, size_t clen,
+			  struct rfb_handshake *out);
 
 struct ssh_banner {
 	char banner[256];		/* the whole identification line, no CRLF */
@@ -183,6 +222,21 @@ const struct wire_signature *dissect_wire_signature(const uint8_t *p, size_t len
 						    uint16_t port);
 /* The table, NULL-id terminated, for --explain and the man page. */
 extern const struct wire_signature dissect_wire_signatures[];
+
+/* ---- TeamViewer's own protocol header ---- */
+
+#define TEAMVIEWER_MAGIC 0x1724		/* the protocol's packets */
+#define TEAMVIEWER_MAGIC_MASTER 0x1130	/* a second header form (see dissect_sig.c) */
+
+struct teamviewer_header {
+	uint16_t magic;			/* TEAMVIEWER_MAGIC or TEAMVIEWER_MAGIC_MASTER */
+	uint8_t command;		/* the byte after the magic */
+};
+/* p: the first bytes of a TCP direction.  0 it starts with one of the
+ * magics and a command byte, -EAGAIN too short to tell, -EINVAL not it.
+ * Two bytes are weak on their own: the caller adds the port (5938) or
+ * asks both directions to carry the magic (the 443 fallback). */
+int dissect_teamviewer(const uint8_t *p, size_t len, struct teamviewer_header *out);
 
 /* ---- the LAN: ARP (RFC 826), DHCP (RFC 2131/2132) ---- */
 

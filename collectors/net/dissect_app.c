@@ -3,9 +3,19 @@
  * dissect_app.c - the first bytes of cleartext application protocols that
  * say "a remote session starts here": an HTTP/1.x request head (RFC 9112
  * 3, 5), the RDP Connection Request and Confirm (TPKT RFC 1006, X.224
- * class 0 ITU-T X.224 13.3/13.4, MS-RDPBCGR 2.2.1.1 and 2.2.1.2), the RFB
- * ProtocolVersion banner (RFC 6143 7.1.1) and the SSH identification
- * string (RFC 4253 4.2).
+ * class 0 ITU-T X.224 13.3/13.4, MS-RDPBCGR 2.2.1.1 and 2.2.1.2), RDP's
+ * UDP transport SYN and SYN+ACK (MS-RDPEUDP 2.2.2.1, 2.2.2.5, 3.1.5.1.1,
+ * 3.1.5.1.3), the RFB ProtocolVersion banner (RFC 6143 7.1.1) and its
+ * security handshake (7.1.2-7.1.3, 7.2.1-7.2.2), and the SSH
+ * identification string (RFC 4253 4.2).
+ *
+ * What each protocol lets a passive observer tell about the login: RFB
+ * with security None or VNC authentication says it in clear
+ * (SecurityResult); RDP's Connection Confirm says the server accepted the
+ * connection and its security protocol, RDP_NEG_FAILURE that it refused
+ * (MS-RDPBCGR 2.2.1.2.2), but the login itself happens inside TLS/CredSSP
+ * afterwards; SSH's authentication result (RFC 4252 5.1) travels inside
+ * the encrypted transport, so two identification lines are all there is.
  *
  * Each is a strict recogniser: what does not look exactly like the
  * protocol is -EINVAL, because the capture side feeds these from any port
@@ -256,8 +266,6 @@ int dissect_rdp_x224(const uint8_t *p, size_t len, struct rdp_x224 *out)
 
 /* ---- RFB ProtocolVersion: "RFB xxx.yyy\n", exactly 12 bytes ---- */
 
-#define RFB_BANNER_LEN 12
-
 int dissect_rfb_banner(const uint8_t *p, size_t len, struct rfb_banner *out)
 {
 	static const char shape[] = "RFB 999.999\n";	/* '9': a digit */
@@ -275,6 +283,171 @@ int dissect_rfb_banner(const uint8_t *p, size_t len, struct rfb_banner *out)
 	out->minor = (p[8] - '0') * 100 + (p[9] - '0') * 10 + (p[10] - '0');
 	memcpy(out->version, p + 4, 7);
 	out->version[7] = '\0';
+	return 0;
+}
+
+/* ---- RFB security handshake (RFC 6143 7.1.2, 7.1.3, 7.2) ---- */
+
+#define RFB_SEC_INVALID 0
+#define RFB_SEC_NONE 1
+#define RFB_SEC_VNC_AUTH 2
+#define RFB_CHALLENGE_LEN 16		/* 7.2.2: the server's random challenge */
+
+static uint32_t get32be(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint16_t get16be(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* reason-length (U32) then reason-string (7.1.2, 7.1.3), copied as far
+ * as it was seen. */
+static void rfb_reason(const uint8_t *p, size_t len, size_t pos, struct rfb_handshake *out)
+{
+	if (pos > len || len - pos < 4)
+		return;
+	size_t n = get32be(p + pos);
+	if (n > len - pos - 4)
+		n = len - pos - 4;
+	copy_text(out->reason, sizeof(out->reason), p + pos + 4, n, false);
+}
+
+/* SecurityResult (7.1.3): U32 0 OK, anything else failed; from 3.8 on a
+ * failure carries a reason. */
+static int rfb_result(const uint8_t *srv, size_t slen, size_t pos, struct rfb_handshake *out)
+{
+	if (pos > slen || slen - pos < 4)
+		return -EAGAIN;
+	if (get32be(srv + pos) == 0) {
+		out->outcome = RFB_OK;
+		return 0;
+	}
+	out->outcome = RFB_FAILED;
+	if (out->minor >= 8)
+		rfb_reason(srv, slen, pos + 4, out);
+	return 0;
+}
+
+/* The type in use, from the server's side at s onwards: None, VNC
+ * authentication (challenge, then SecurityResult), or another type. */
+static int rfb_security(const uint8_t *srv, size_t slen, size_t s, struct rfb_handshake *out)
+{
+	if (out->security == RFB_SEC_NONE) {
+		/* 7.2.1: 3.8 sends a SecurityResult even for None; 3.3 and
+		 * 3.7 go straight to initialisation. */
+		if (out->minor >= 8)
+			return rfb_result(srv, slen, s, out);
+		out->outcome = RFB_OK;
+		return 0;
+	}
+	if (out->security == RFB_SEC_VNC_AUTH)
+		return rfb_result(srv, slen, s + RFB_CHALLENGE_LEN, out);
+	out->outcome = RFB_OPAQUE;	/* TLS, VeNCrypt, Apple, RA2...: sealed */
+	return 0;
+}
+
+/* One banner of the pair: -EAGAIN while short, -EINVAL when not RFB. */
+static int rfb_banner_of(const uint8_t *p, size_t len, struct rfb_banner *b)
+{
+	if (len < RFB_BANNER_LEN)
+		return dissect_rfb_banner(p, len, b) == -EINVAL ? -EINVAL : -EAGAIN;
+	return dissect_rfb_banner(p, RFB_BANNER_LEN, b);
+}
+
+/* 3.3: the server decides, one U32 type; 0 means refused, with a reason. */
+static int rfb_v33(const uint8_t *srv, size_t slen, size_t s, struct rfb_handshake *out)
+{
+	if (slen - s < 4)
+		return -EAGAIN;
+	uint32_t type = get32be(srv + s);
+	if (type > 0xff)
+		return -EINVAL;
+	if (type == RFB_SEC_INVALID) {
+		out->outcome = RFB_REFUSED;
+		rfb_reason(srv, slen, s + 4, out);
+		return 0;
+	}
+	out->security = (uint8_t)type;
+	return rfb_security(srv, slen, s + 4, out);
+}
+
+int dissect_rfb_handshake(const uint8_t *srv, size_t slen, const uint8_t *cli, size_t clen,
+			  struct rfb_handshake *out)
+{
+	struct rfb_banner sb, cb;
+	size_t s = RFB_BANNER_LEN, c = RFB_BANNER_LEN;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = rfb_banner_of(srv, slen, &sb);
+	if (r == 0)
+		r = rfb_banner_of(cli, clen, &cb);
+	if (r < 0)
+		return r;
+	/* 7.1.1: the client answers with the version to use; 3.889 (Apple)
+	 * and later majors behave as 3.8, anything below 3.7 as 3.3. */
+	out->minor = cb.major > 3 || cb.minor >= 8 ? 8 : cb.minor == 7 ? 7 : 3;
+	if (out->minor == 3)
+		return rfb_v33(srv, slen, s, out);
+	/* 3.7 and 3.8: U8 number-of-security-types, the types; 0 types is a
+	 * refusal with a reason.  The client answers with one of them. */
+	if (slen - s < 1)
+		return -EAGAIN;
+	size_t n = srv[s++];
+	if (n == 0) {
+		out->outcome = RFB_REFUSED;
+		rfb_reason(srv, slen, s, out);
+		return 0;
+	}
+	if (slen - s < n)
+		return -EAGAIN;
+	const uint8_t *types = srv + s;
+	s += n;
+	if (clen - c < 1)
+		return -EAGAIN;
+	if (!memchr(types, cli[c], n))
+		return -EINVAL;		/* a choice the server did not offer */
+	out->security = cli[c];
+	return rfb_security(srv, slen, s, out);
+}
+
+/* ---- RDP over UDP (MS-RDPEUDP) ---- */
+
+/* 2.2.2.1 RDPUDP_FEC_HEADER: snSourceAck (4), uReceiveWindowSize (2),
+ * uFlags (2), big-endian (the 4.1.2 example: "00 05" = SYN | ACK). */
+#define RDPUDP_FEC_HEADER_LEN 8
+#define RDPUDP_SYNDATA_LEN 8		/* 2.2.2.5: ISN (4), up MTU (2), down MTU (2) */
+#define RDPUDP_FLAG_SYN 0x0001
+#define RDPUDP_FLAG_FIN 0x0002
+#define RDPUDP_FLAG_ACK 0x0004
+#define RDPUDP_FLAG_DATA 0x0008
+#define RDPUDP_MTU_MIN 1132		/* 3.1.5.1.1, 3.1.5.1.3: 1132..1232 */
+#define RDPUDP_MTU_MAX 1232
+
+int dissect_rdpudp_syn(const uint8_t *p, size_t len, struct rdpudp_syn *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (len < RDPUDP_FEC_HEADER_LEN + RDPUDP_SYNDATA_LEN)
+		return -EINVAL;
+	out->source_ack = get32be(p);
+	out->flags = get16be(p + 6);
+	/* A SYN or SYN+ACK: SYN set, no FIN and no data (3.1.5.1.1). */
+	if (!(out->flags & RDPUDP_FLAG_SYN) || (out->flags & (RDPUDP_FLAG_FIN | RDPUDP_FLAG_DATA)))
+		return -EINVAL;
+	out->ack = out->flags & RDPUDP_FLAG_ACK;
+	/* 3.1.5.1.1: a SYN's snSourceAck is -1; 3.1.5.1.3: a SYN+ACK's is
+	 * the SYN's snInitialSequenceNumber (the caller checks the pair). */
+	if (!out->ack && out->source_ack != UINT32_MAX)
+		return -EINVAL;
+	out->initial_seq = get32be(p + RDPUDP_FEC_HEADER_LEN);
+	out->up_mtu = get16be(p + RDPUDP_FEC_HEADER_LEN + 4);
+	out->down_mtu = get16be(p + RDPUDP_FEC_HEADER_LEN + 6);
+	if (out->up_mtu < RDPUDP_MTU_MIN || out->up_mtu > RDPUDP_MTU_MAX ||
+	    out->down_mtu < RDPUDP_MTU_MIN || out->down_mtu > RDPUDP_MTU_MAX)
+		return -EINVAL;
 	return 0;
 }
 

@@ -15,7 +15,16 @@
  *
  * The table is tiny and the checks are a few compares, so a linear scan
  * per payload is the cheapest correct choice; the port test goes first.
+ *
+ * Besides the ET rows: USB/IP's OP_REQ_DEVLIST and OP_REQ_IMPORT headers
+ * on TCP 3240 (Linux Documentation/usb/usbip_protocol.rst, torvalds/linux
+ * 1260ed77: version 0x0111 big-endian, command 0x8005 / 0x8003, status 0;
+ * port 3240 from tools/usb/usbip/README, 19bc82fa), the way a remote
+ * USB device -- a virtual keyboard or mouse among them -- is attached to
+ * a machine (robin-collins/usbip-jiggler 04d2fecf README); and TeamViewer's
+ * protocol header, dissect_teamviewer() below.
  */
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -70,6 +79,16 @@ const struct wire_signature dissect_wire_signatures[] = {
 	  PATTERN(0x87, 0x15, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00,
 		  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00),
 	  .reference = "ET ScreenConnect rules 2050021, 2036627: first packet |87 15 10 00| + 12 zero bytes" },
+	{ .id = "usbip-devlist", .tool = "usbip", .transport = DISSECT_TCP,
+	  .port = 3240, .dsize = 8, .offset = 0,
+	  PATTERN(0x01, 0x11, 0x80, 0x05, 0x00, 0x00, 0x00, 0x00),
+	  .reference = "Linux Documentation/usb/usbip_protocol.rst (torvalds/linux 1260ed77): "
+		       "OP_REQ_DEVLIST, version 0x0111, code 0x8005, status 0; TCP 3240" },
+	{ .id = "usbip-import", .tool = "usbip", .transport = DISSECT_TCP,
+	  .port = 3240, .dsize = 40, .offset = 0,
+	  PATTERN(0x01, 0x11, 0x80, 0x03, 0x00, 0x00, 0x00, 0x00),
+	  .reference = "Linux Documentation/usb/usbip_protocol.rst (torvalds/linux 1260ed77): "
+		       "OP_REQ_IMPORT, version 0x0111, code 0x8003, status 0, 32-byte busid; TCP 3240" },
 	{ .id = NULL },
 };
 
@@ -104,4 +123,32 @@ const struct wire_signature *dissect_wire_signature(const uint8_t *p, size_t len
 			return s;
 	}
 	return NULL;
+}
+
+/*
+ * TeamViewer's own protocol: its TCP packets start with the magic 0x1724,
+ * a second header form with 0x1130, then a command byte (the 5-byte
+ * keep-alive above is 17 24 1b 00 00).  Facts from public dissectors:
+ * nDPI src/lib/protocols/teamviewer.c (ntop/nDPI 07ebed7f: TCP payload
+ * starting 17 24, then 11 30 once a 17 24 was seen; one packet suffices
+ * on port 5938, elsewhere several), libprotoident lib/tcp/lpi_teamviewer.cc
+ * (LibtraceTeam/libprotoident fe37f09b: both directions' first payloads
+ * 17 24 0a 20).  Wireshark's epan/dissectors/packet-teamviewer.c is
+ * reported to key on the same two magics; it was not read for this (its
+ * repository was not available), so nothing here rests on it.
+ */
+int dissect_teamviewer(const uint8_t *p, size_t len, struct teamviewer_header *out)
+{
+	uint16_t magic;
+
+	if (len < 2)
+		return len == 1 && p[0] != 0x17 && p[0] != 0x11 ? -EINVAL : -EAGAIN;
+	magic = (uint16_t)(p[0] << 8 | p[1]);
+	if (magic != TEAMVIEWER_MAGIC && magic != TEAMVIEWER_MAGIC_MASTER)
+		return -EINVAL;
+	if (len < 3)
+		return -EAGAIN;
+	out->magic = magic;
+	out->command = p[2];
+	return 0;
 }

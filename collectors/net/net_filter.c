@@ -10,24 +10,34 @@
  *      5353 (mDNS), 5355 (LLMNR), 137 (NetBIOS name service), 67/68 (DHCP).
  *   2. small UDP datagrams (frame < 400 bytes) to or from the table's UDP
  *      ports of remote-access tools (signals.md §5): AnyDesk discovery
- *      50001, RustDesk 21115-21119, ZeroTier 9993, TeamViewer 5938.
+ *      50001, RustDesk 21115-21119, ZeroTier 9993, TeamViewer 5938; and
+ *      UDP 3389 datagrams whose MS-RDPEUDP uFlags (payload bytes 6-7) has
+ *      RDPUDP_FLAG_SYN: RDP's UDP handshake, not its graphics stream.
  *   3. TCP segments with SYN, FIN or RST: handshakes, refusals, ends.
  *   4. TCP segments of any size, on any port, whose payload starts like
  *      something a dissector reads: a TLS handshake record (16 03), TPKT
  *      (03 00: RDP), "RFB ", "SSH-", an HTTP request ("GET ", "POST",
  *      "HEAD", "PUT ", "CONN", "OPTI"), and the remote-access tools' wire
- *      signatures (TeamViewer 17 24 1b 00, RustDesk 14 a2 01 02,
- *      Splashtop 00 01 00 08 and 01 00 34 12, ScreenConnect 87 15 10 00).
+ *      signatures (TeamViewer's header magic 17 24 and 11 30, RustDesk
+ *      14 a2 01 02, Splashtop 00 01 00 08 and 01 00 34 12, ScreenConnect
+ *      87 15 10 00, USB/IP requests 01 11 80 05 and 01 11 80 03).
  *   5. TCP segments *to* port 443 with 1..512 bytes of payload: the tail
  *      of a ClientHello split over two segments (post-quantum key shares
  *      make ClientHellos ~1.8 KB: 1448 + ~350 bytes).
+ *   6. TCP segments to or from VNC's ports 5900-5999 with 1..64 bytes of
+ *      payload: the RFB security handshake after the banners (security
+ *      types, the client's choice, challenge and response, SecurityResult
+ *      and its reason), which says whether a VNC login went through.  The
+ *      cost: during a VNC session on those ports, its input events (6-
+ *      and 8-byte messages) reach user space too.  VNC on another port
+ *      shows its banners only, and is reported as an attempt.
  *
  * What gets through that is not needed, honestly: the small segments a
  * client sends to port 443 after its handshake (HTTP/2 frames, requests,
  * the tails of upload writes: an upload over HTTPS lets roughly one
  * segment per TLS record through), and any segment whose first bytes
  * happen to match (4): the two-byte patterns match about one random
- * segment in 32768.  What is lost: a handshake's later segments that do
+ * segment in 16384.  What is lost: a handshake's later segments that do
  * not start like one and are not the small tail of (5) -- a ClientHello
  * over three segments, a server certificate flight longer than its first
  * segment (so AnyDesk's relay certificate is seen only when it fits), a
@@ -73,20 +83,34 @@
 	" or " pfx "[" off ":4] = 0x47455420 or " pfx "[" off ":4] = 0x504f5354" \
 	" or " pfx "[" off ":4] = 0x48454144 or " pfx "[" off ":4] = 0x50555420" \
 	" or " pfx "[" off ":4] = 0x434f4e4e or " pfx "[" off ":4] = 0x4f505449" \
-	" or " pfx "[" off ":4] = 0x17241b00 or " pfx "[" off ":4] = 0x14a20102" \
+	" or " pfx "[" off ":2] = 0x1724 or " pfx "[" off ":2] = 0x1130" \
+	" or " pfx "[" off ":4] = 0x14a20102" \
 	" or " pfx "[" off ":4] = 0x00010008 or " pfx "[" off ":4] = 0x01003412" \
-	" or " pfx "[" off ":4] = 0x87151000)"
+	" or " pfx "[" off ":4] = 0x87151000" \
+	" or " pfx "[" off ":4] = 0x01118005 or " pfx "[" off ":4] = 0x01118003)"
 
-/* What follows the UDP ports (1, 2): TCP (3, 4, 5) and IPv6 extension
- * headers. */
+#define VNC_SMALL 64		/* (6): the largest RFB handshake message we read */
+#define V6_VNC_PORT(o) "(ip6[" o ":2] >= " STR(NET_TCP_PORT_VNC_FIRST) \
+	" and ip6[" o ":2] <= " STR(NET_TCP_PORT_VNC_LAST) ")"
+
+/* What follows the UDP ports (1, 2): RDP-UDP SYNs (2), TCP (3-6) and IPv6
+ * extension headers.  ip6[54:2]: uFlags of a UDP payload after a fixed
+ * IPv6 header (40 + 8 + 6). */
 static const char net_filter_tcp[] =
+	" or (ip and udp port " STR(NET_UDP_PORT_RDP) " and udp[14:2] & 0x0001 != 0)"
+	" or (ip6 and ip6[6] = 17 and (ip6[40:2] = " STR(NET_UDP_PORT_RDP)
+	" or ip6[42:2] = " STR(NET_UDP_PORT_RDP) ") and ip6[54:2] & 0x0001 != 0)"
 	" or (ip and tcp and (tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0"
 	" or (tcp dst port " STR(NET_TCP_PORT_TLS) " and " V4_PLEN " > 0 and "
 	V4_PLEN " <= " STR(NET_FILTER_SMALL_PAYLOAD) ")"
+	" or (tcp portrange " STR(NET_TCP_PORT_VNC_FIRST) "-" STR(NET_TCP_PORT_VNC_LAST)
+	" and " V4_PLEN " > 0 and " V4_PLEN " <= " STR(VNC_SMALL) ")"
 	" or " HEADS("tcp", V4_P) "))"
 	" or (ip6 and ip6[6] = 6 and (ip6[53] & 0x07 != 0"
 	" or (ip6[42:2] = " STR(NET_TCP_PORT_TLS) " and " V6_PLEN " > 0 and "
 	V6_PLEN " <= " STR(NET_FILTER_SMALL_PAYLOAD) ")"
+	" or ((" V6_VNC_PORT("40") " or " V6_VNC_PORT("42") ") and " V6_PLEN " > 0 and "
+	V6_PLEN " <= " STR(VNC_SMALL) ")"
 	" or " HEADS("ip6", V6_P) "))"
 	" or (ip6 and (ip6[6] = 0 or ip6[6] = 43 or ip6[6] = 60))";
 
@@ -102,8 +126,8 @@ static int udp_ports_text(char *buf, size_t len, bool signature)
 		const char *sep = o ? " or " : "";
 		int n;
 
-		if ((r->use == NET_PORT_SIGNATURE) != signature)
-			continue;
+		if ((r->use == NET_PORT_SIGNATURE) != signature || r->use == NET_PORT_RDPUDP)
+			continue;	/* RDP-UDP has its own clause (net_filter_tcp) */
 		if (r->first == r->last)
 			n = snprintf(buf + o, len - o, "%sport %u", sep, (unsigned)r->first);
 		else

@@ -327,6 +327,18 @@ void net_flow_buffer_release(struct net_flow_table *t, struct net_flow_dir *d)
 	d->buf = NET_FLOW_NONE;
 }
 
+void net_flow_buffer_peek(const struct net_flow_table *t, const struct net_flow_dir *d,
+			  const uint8_t **data, size_t *dlen)
+{
+	if (d->buf == NET_FLOW_NONE || d->buf >= t->nbufs) {
+		*data = NULL;
+		*dlen = 0;
+		return;
+	}
+	*data = t->bufs[d->buf].bytes;
+	*dlen = t->bufs[d->buf].len;
+}
+
 size_t net_flow_buffers_free(const struct net_flow_table *t)
 {
 	size_t n = 0;

@@ -33,6 +33,14 @@ enum net_hs_proto {
 	NET_HS_SSH,
 };
 
+/* What the protocol said about the handshake, when it said something. */
+enum net_outcome {
+	NET_OUT_NONE,		/* nothing beyond the halves seen (hs_mask) */
+	NET_OUT_SESSION,	/* accepted: RFB None / SecurityResult OK / an opaque type */
+	NET_OUT_AUTH_FAILED,	/* RFB SecurityResult failed */
+	NET_OUT_REFUSED,	/* RDP_NEG_FAILURE, RFB with no security type */
+};
+
 #define NET_HS_CLIENT 0x01	/* client's half seen (CR, RFB reply, SSH banner) */
 #define NET_HS_SERVER 0x02	/* server's half seen (CC, RFB banner, SSH banner) */
 
@@ -57,7 +65,11 @@ struct net_flow {
 	uint8_t hs_proto;	/* enum net_hs_proto */
 	uint8_t hs_mask;	/* NET_HS_CLIENT | NET_HS_SERVER */
 	bool reported;		/* the session (or attempt) event went out */
-	uint32_t rdp_protocols;
+	bool udp;		/* an RDP-UDP exchange (MS-RDPEUDP), not a TCP flow */
+	uint8_t outcome;	/* enum net_outcome */
+	uint8_t vnc_security;	/* RFB security type in use; 0 none chosen */
+	uint8_t tv_sides;	/* TeamViewer magic seen: 1 << side */
+	uint32_t rdp_protocols;	/* RDP requested protocols; RDP-UDP: the SYN's ISN */
 	bool rdp_has_protocols;
 	/* rdp cookie, vnc version, ssh banner (the client's; the server's
 	 * until the client's arrives) */
@@ -105,6 +117,9 @@ int net_flow_buffer_append(struct net_flow_table *t, struct net_flow_dir *d,
 			   const uint8_t *p, size_t len,
 			   const uint8_t **data, size_t *dlen);
 void net_flow_buffer_release(struct net_flow_table *t, struct net_flow_dir *d);
+/* The bytes buffered so far for a direction (*dlen 0 when it has none). */
+void net_flow_buffer_peek(const struct net_flow_table *t, const struct net_flow_dir *d,
+			  const uint8_t **data, size_t *dlen);
 size_t net_flow_buffers_free(const struct net_flow_table *t);
 
 #endif

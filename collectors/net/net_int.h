@@ -111,6 +111,8 @@ void net_udp(struct net_state *st, const struct net_packet *pk);
 /* ---- net_tcp.c: flows and their first bytes ---- */
 
 void net_tcp(struct net_state *st, const struct net_packet *pk);
+/* RDP over UDP: a SYN / SYN+ACK datagram on 3389 (MS-RDPEUDP). */
+void net_rdpudp(struct net_state *st, const struct net_packet *pk);
 /* Report the flow's handshake attempt, if any, and forget the flow. */
 void net_flow_close(struct net_state *st, struct net_flow *f);
 

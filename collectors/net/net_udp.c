@@ -2,7 +2,9 @@
 /*
  * net_udp.c - the findings that take one packet each, no stream state:
  * LAN neighbours (ARP, DHCP, and the names mDNS, NetBIOS and LLMNR
- * announce), DNS questions, and remote-access tools' UDP wire signatures.
+ * announce), DNS questions, and remote-access tools' UDP wire signatures
+ * (RDP's UDP handshake pairs a SYN with its answer, so net_tcp.c's flow
+ * table keeps it: net_rdpudp).
  * UDP datagrams go to their dissector by the port table (ports.h): a
  * service row names it, and a datagram no service took is offered to the
  * wire-signature table.  ARP sits here too: like a datagram, each packet
@@ -177,6 +179,7 @@ out:
 static void (*const net_udp_service[])(struct net_state *, const struct net_packet *) = {
 	[NET_PORT_DNS] = net_dns, [NET_PORT_MDNS] = net_mdns, [NET_PORT_LLMNR] = net_llmnr,
 	[NET_PORT_NETBIOS] = net_netbios, [NET_PORT_DHCP] = net_dhcp,
+	[NET_PORT_RDPUDP] = net_rdpudp,		/* net_tcp.c: it keeps a flow */
 };
 
 void net_udp(struct net_state *st, const struct net_packet *pk)

@@ -12,8 +12,15 @@
  *     §5): the filter passes small datagrams; the dispatch gives the
  *     wire-signature table (dissect_sig.c) every datagram no service row
  *     took, whatever its port, and each signature checks its own.
- * TCP is dissected by its first bytes on any port; the one TCP port the
- * filter names is NET_TCP_PORT_TLS (the tail of a split ClientHello).
+ *   - NET_PORT_RDPUDP, RDP's UDP transport (MS-RDPEUDP) on 3389: the
+ *     filter passes only datagrams with the RDPUDP_FLAG_SYN bit of uFlags
+ *     set (the handshake; the graphics stream after it never does), the
+ *     dispatch hands them to net_rdpudp.
+ * TCP is dissected by its first bytes on any port; the TCP ports the
+ * filter names are NET_TCP_PORT_TLS (the tail of a split ClientHello) and
+ * VNC's 5900-5999 (small segments: the RFB security handshake after the
+ * banners, RFC 6143 7.1.2-7.1.3).  NET_TCP_PORT_TEAMVIEWER is where one
+ * direction's TeamViewer header is enough (net_tcp.c).
  */
 #ifndef FARMHOUND_NET_PORTS_H
 #define FARMHOUND_NET_PORTS_H
@@ -29,6 +36,7 @@ enum net_port_use {
 	NET_PORT_NETBIOS,
 	NET_PORT_DHCP,
 	NET_PORT_SIGNATURE,	/* small datagrams only, for the wire signatures */
+	NET_PORT_RDPUDP,	/* MS-RDPEUDP SYN datagrams only */
 };
 
 struct net_port_range {
@@ -47,11 +55,16 @@ static const struct net_port_range net_udp_ports[] = {
 	{ 21115, 21119, NET_PORT_SIGNATURE },	/* RustDesk */
 	{ 9993, 9993, NET_PORT_SIGNATURE },	/* ZeroTier */
 	{ 5938, 5938, NET_PORT_SIGNATURE },	/* TeamViewer */
+	{ 3389, 3389, NET_PORT_RDPUDP },	/* RDP over UDP */
 };
 
 #define NET_UDP_PORTS_N (sizeof(net_udp_ports) / sizeof(net_udp_ports[0]))
 
 #define NET_TCP_PORT_TLS 443
+#define NET_TCP_PORT_TEAMVIEWER 5938
+#define NET_TCP_PORT_VNC_FIRST 5900	/* RFC 6143 1: 5900 + display number */
+#define NET_TCP_PORT_VNC_LAST 5999
+#define NET_UDP_PORT_RDP 3389
 
 static inline bool net_port_in(const struct net_port_range *r, uint16_t port)
 {
@@ -59,7 +72,7 @@ static inline bool net_port_in(const struct net_port_range *r, uint16_t port)
 }
 
 /* The service of the first service row holding sport or dport, or -1:
- * none (signature rows are not services). */
+ * none (signature rows are not services; RDP-UDP rows are). */
 static inline int net_port_udp_service(uint16_t sport, uint16_t dport)
 {
 	for (size_t i = 0; i < NET_UDP_PORTS_N; i++) {

@@ -7,8 +7,10 @@
 # collector enabled.  socat plays both ends of an RDP handshake on
 # 127.0.0.1:3389 (the client's X.224 Connection Request, the server's
 # Connection Confirm, bytes per MS-RDPBCGR 2.2.1.1/2.2.1.2) and of a VNC
-# one on 5999 (RFC 6143 7.1.1: the server's "RFB 003.008\n" banner, the
-# client's reply).  The inbound-session alert must reach rsyslog (how long
+# one on 5999 (RFC 6143 7.1.1-7.2.1: the server's "RFB 003.008\n" banner,
+# the client's reply, security type None offered and chosen, SecurityResult
+# OK: a VNC session is only reported once its security handshake
+# succeeded).  The inbound-session alert must reach rsyslog (how long
 # it took is printed as a # diagnostic: latency is the bench's business,
 # tests/bench, not a pass/fail here).  Each server answers the client's
 # bytes rather than sleeping, so no step depends on the machine's speed.
@@ -62,6 +64,11 @@ cc = bytes([3, 0, 0, 0x13, 0x0e, 0xd0, 0, 0, 0x12, 0x34, 0, 2, 0x1f, 8, 0, 1, 0,
 open(t + "/cr.bin", "wb").write(cr)
 open(t + "/cc.bin", "wb").write(cc)
 open(t + "/rfb.bin", "wb").write(b"RFB 003.008\n")
+# the client: its version, security type None (1), ClientInit shared (1)
+open(t + "/rfb-cli.bin", "wb").write(b"RFB 003.008\n\x01\x01")
+# the server: one security type, None; SecurityResult OK
+open(t + "/rfb-types.bin", "wb").write(b"\x01\x01")
+open(t + "/rfb-ok.bin", "wb").write(b"\x00\x00\x00\x00")
 EOP
 
 # ---- farmhound ----
@@ -113,14 +120,17 @@ wait "$cli_pid"
 check "socat's RDP server answered with the Connection Confirm" cmp -s "$T/rdp-reply.bin" "$T/cc.bin"
 wait "$srv_pid" 2>/dev/null; srv_pid=""
 
-# ---- VNC: the server's RFB banner and the client's reply on 5999 ----
-# The server sends its banner, reads the client's 12-byte reply, closes.
-socat TCP-LISTEN:5999,bind=127.0.0.1,reuseaddr \
-	SYSTEM:"cat '$T/rfb.bin'; head -c 12 >/dev/null" 2>"$T/socat-srv2.err" &
+# ---- VNC: banners, security None, SecurityResult OK on 5999 ----
+# The server sends its banner, reads the client's reply, offers one
+# security type (None), reads to the client's end, sends SecurityResult 0
+# (-t 30: the client's end of input must not cut the server's reply short).
+socat -t 30 TCP-LISTEN:5999,bind=127.0.0.1,reuseaddr \
+	SYSTEM:"cat '$T/rfb.bin'; head -c 12 >/dev/null; cat '$T/rfb-types.bin'; cat >/dev/null; cat '$T/rfb-ok.bin'" \
+	2>"$T/socat-srv2.err" &
 srv_pid=$!
 check "socat listens on 127.0.0.1:5999" wait_until 10 listening 5999
 t0=$(now_ms)
-socat -t 30 - TCP:127.0.0.1:5999 <"$T/rfb.bin" >"$T/vnc-reply.bin" 2>>"$T/socat-cli.err" &
+socat -t 30 - TCP:127.0.0.1:5999 <"$T/rfb-cli.bin" >"$T/vnc-reply.bin" 2>>"$T/socat-cli.err" &
 cli_pid=$!
 check "VNC session alert reaches rsyslog" \
 	wait_for "$T/out.log" '"id":"net-inbound-remote-desktop-session".*"kind":"vnc"'

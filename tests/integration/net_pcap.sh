@@ -74,6 +74,64 @@ expect vnc-outbound net-outbound-remote-desktop-session:notice
 expect rdp-attempt-refused net-inbound-remote-desktop-attempt:notice
 check "rdp-attempt-refused: not reported as a session" \
 	sh -c "! grep -q 'remote-desktop-session' '$T/rdp-attempt-refused.out'"
+
+# ---- the 2026 cases (issue 14) ----
+# not_fires NAME RULE: the rule did not fire at all.
+not_fires() { ! grep -q "^$2:" "$T/$1.out"; }
+# count NAME RULE:LEVEL N: the rule fired exactly N times at that level.
+count() { test "$(grep -cx "$2" "$T/$1.out")" -eq "$3"; }
+# RDP over UDP: SYN and SYN+ACK, both ways; a SYN alone is an attempt.
+expect rdpudp-inbound net-inbound-remote-desktop-session:error
+expect rdpudp-outbound net-outbound-remote-desktop-session:notice
+expect rdpudp-syn-only net-inbound-remote-desktop-attempt:notice
+check "rdpudp-syn-only: no session from a SYN alone" \
+	not_fires rdpudp-syn-only net-inbound-remote-desktop-session
+# TeamViewer's header magic: on 5938, and on 443 only both ways.
+expect teamviewer-5938 net-remote-access-wire-signature:warning
+expect teamviewer-443 net-remote-access-wire-signature:warning
+run teamviewer-443-oneway
+check "teamviewer-443-oneway: the magic one way on 443 is not enough" \
+	test ! -s "$T/teamviewer-443-oneway.out"
+# VNC: a session only after the security handshake succeeded.
+expect vnc-auth-inbound net-inbound-remote-desktop-session:error
+expect vnc-auth-failed net-inbound-remote-desktop-attempt:notice
+check "vnc-auth-failed: a failed VNC authentication is NOT an inbound session" \
+	not_fires vnc-auth-failed net-inbound-remote-desktop-session
+expect vnc-banner-scan net-inbound-remote-desktop-scan:info
+check "vnc-banner-scan: a banner read and left is a scan, not an attempt or a session" \
+	sh -c "! grep -Eq 'remote-desktop-(attempt|session)' '$T/vnc-banner-scan.out'"
+expect vnc-pipelined net-inbound-remote-desktop-session:error
+expect rdp-neg-failure net-inbound-remote-desktop-attempt:notice
+check "rdp-neg-failure: RDP_NEG_FAILURE is not a session" \
+	not_fires rdp-neg-failure net-inbound-remote-desktop-session
+# Overlay VPNs, Cloudflare Tunnel and the 2026 RMM domains, each name.
+expect dns-overlay-vpn net-overlay-vpn-dns:notice
+check "dns-overlay-vpn: Tailscale (2), ZeroTier, NetBird (2) each at notice" \
+	count dns-overlay-vpn net-overlay-vpn-dns:notice 5
+expect tls-overlay-vpn-sni net-overlay-vpn-dns:notice
+expect dns-cloudflare-tunnel net-tunnel-dns:warning
+check "dns-cloudflare-tunnel: both argotunnel.com names" count dns-cloudflare-tunnel net-tunnel-dns:warning 2
+expect dns-rmm-2026 net-remote-access-dns:warning
+check "dns-rmm-2026: all 17 RMM names of the 12 families" \
+	count dns-rmm-2026 net-remote-access-dns:warning 17
+expect tls-rmm-2026-sni net-remote-access-tls-sni:warning
+check "tls-rmm-2026-sni: all 17 server names" count tls-rmm-2026-sni net-remote-access-tls-sni:warning 17
+# USB/IP: the device list and the import of a remote USB device.
+expect usbip-attach net-usbip-devlist:warning net-usbip-import:error
+# The event fields behind them.
+"$FH" --pcap "$T/vnc-auth-failed.pcap" -r "$RULES" --explain >"$T/explain.txt" 2>&1
+check "vnc-auth-failed: VNC authentication chosen, outcome auth-failed" \
+	grep -q 'kind="vnc" .*direction="inbound" .*vnc_security=2 session=false outcome="auth-failed"' "$T/explain.txt"
+"$FH" --pcap "$T/rdpudp-inbound.pcap" -r "$RULES" --explain >"$T/explain.txt" 2>&1
+check "rdpudp-inbound: kind rdp over udp, a session" \
+	grep -q 'kind="rdp" .*dst_port=3389 transport="udp" direction="inbound" session=true outcome="session"' "$T/explain.txt"
+"$FH" --pcap "$T/vnc-pipelined.pcap" -r "$RULES" --explain >"$T/explain.txt" 2>&1
+check "vnc-pipelined: the client's banner and choice in one segment, the server's version kept" \
+	grep -q 'kind="vnc" .*vnc_version="003.008" vnc_security=1 session=true outcome="session"' "$T/explain.txt"
+"$FH" --pcap "$T/teamviewer-443.pcap" -r "$RULES" --explain >"$T/explain.txt" 2>&1
+check "teamviewer-443: the header signature, not the keep-alive" \
+	grep -q 'kind="teamviewer" .*dst_port=443 .*signature="teamviewer-protocol"' "$T/explain.txt"
+
 expect lan-pikvm-mdns net-lan-kvm-mdns-service:error net-lan-kvm-hostname:warning
 expect lan-jetkvm-mdns net-lan-kvm-hostname:warning
 expect lan-glkvm-dhcp net-lan-kvm-hostname:warning net-lan-kvm-vendor-mac:notice
@@ -203,7 +261,7 @@ check "--scan leaves live capture to the daemon" grep -q 'live capture runs in t
 for f in action kind src_ip src_port dst_ip dst_port transport direction dns_query tls_sni \
 	http_host user_agent rdp_cookie vnc_version ssh_banner neighbor_mac neighbor_vendor \
 	neighbor_name mdns_service remote_country remote_country_expected session signature \
-	fleet_sibling; do
+	fleet_sibling outcome vnc_security; do
 	grep -q "^  $f " "$T/fields.txt" || { not_ok "--fields net lists $f"; continue; }
 done
 ok "--fields net lists the DESIGN §3 fields and the extras"

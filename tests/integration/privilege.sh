@@ -62,13 +62,20 @@ check "the daemon starts as uid $NOBODY with only CAP_NET_RAW" \
 # follows it, so the capture on lo is open by then.
 check "a heartbeat arrives" wait_for "$T/out.log" "$HB" 10
 printf 'RFB 003.008\n' >"$T/rfb.bin"
-# The server sends its banner and reads the client's before closing: no
-# sleep standing in for "the client's bytes arrived".
-socat TCP-LISTEN:5999,bind=127.0.0.1,reuseaddr \
-	SYSTEM:"cat '$T/rfb.bin'; head -c 12 >/dev/null" 2>/dev/null &
+# A VNC session is reported once its security handshake succeeded (RFC
+# 6143 7.1.2-7.2.1): the client answers with its version, chooses security
+# None and sends ClientInit; the server offers None and, once the client is
+# done, SecurityResult OK.  Each side reads the other's bytes: no sleep
+# standing in for "the bytes arrived".
+printf 'RFB 003.008\n\001\001' >"$T/rfb-cli.bin"
+printf '\001\001' >"$T/rfb-types.bin"
+printf '\000\000\000\000' >"$T/rfb-ok.bin"
+socat -t 30 TCP-LISTEN:5999,bind=127.0.0.1,reuseaddr \
+	SYSTEM:"cat '$T/rfb.bin'; head -c 12 >/dev/null; cat '$T/rfb-types.bin'; cat >/dev/null; cat '$T/rfb-ok.bin'" \
+	2>/dev/null &
 sp=$!
 wait_until 5 sh -c "ss -ltn | grep -q '127.0.0.1:5999 '"
-timeout $((30 * FH_TIME_SCALE)) socat -t 30 - TCP:127.0.0.1:5999 <"$T/rfb.bin" >/dev/null 2>&1
+timeout $((30 * FH_TIME_SCALE)) socat -t 30 - TCP:127.0.0.1:5999 <"$T/rfb-cli.bin" >/dev/null 2>&1
 wait "$sp" 2>/dev/null; sp=""
 # hb_events SRC: the newest heartbeat counts events from SRC.  Polled, not
 # slept on: each collector reports on its own schedule (the host collector

@@ -194,6 +194,10 @@ check "fixture: UDP 41641 bound by tailscaled" \
 	has "$tmp/fx.out" 'protocol="udp" family="ipv4" state="unconnected" listening=true local_ip=0.0.0.0 local_port=41641 is_loopback=false pid=1000 comm="tailscaled"'
 check "fixture: TIME_WAIT and connected UDP sockets are not reported" \
 	sh -c "! grep -Eq 'inode=0\$|inode=7002\$|state=\"time_wait\"' '$tmp/fx.out'"
+check "fixture: USB/IP server listening on 3240 is a warning" \
+	block_has "$tmp/fx.out" 'state="listen" listening=true local_ip=0.0.0.0 local_port=3240' 'rule listener-usbip: alert'
+check "fixture: a connection to a USB/IP server (3240) is an attached device, error" \
+	block_has "$tmp/fx.out" 'remote_ip=203.0.113.10 remote_port=3240 direction="outbound"' 'rule session-usbip: alert'
 check "fixture: outbound DNS connection reported but quiet" \
 	block_has "$tmp/fx.out" 'remote_ip=8.8.8.8 remote_port=53 direction="outbound"' 'no rule matched'
 

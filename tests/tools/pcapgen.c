@@ -12,7 +12,9 @@
  * Every payload is built here from the protocol documents (RFC 1035 DNS,
  * RFC 6762 mDNS, RFC 1002 NetBIOS, RFC 2131/2132 DHCP, RFC 826 ARP,
  * RFC 8446/5246 TLS, X.690 DER for the certificate, MS-RDPBCGR 2.2.1.1-2
- * X.224, RFC 6143 RFB, RFC 4253 SSH) and the wire signatures of the
+ * X.224 and RDP_NEG_FAILURE, MS-RDPEUDP SYN/SYN+ACK, RFC 6143 RFB and its
+ * security handshake, RFC 4253 SSH, Linux's usbip_protocol.rst), TeamViewer's
+ * header magic (as nDPI and libprotoident read it) and the wire signatures of the
  * project's signal catalog (ET Open rules quoted there: TeamViewer 2008794,
  * RustDesk 2043343/2044076, AnyDesk 2030348).  Addresses come from the
  * documentation ranges (RFC 5737, RFC 3849) plus RFC 1918 LAN addresses.
@@ -838,14 +840,6 @@ static void rdp_session(const struct addr *c, const struct addr *s, const char *
 	tcp_close(&t);
 }
 
-static void vnc_session(const struct addr *c, const struct addr *s, unsigned port)
-{
-	struct tcp t = tcp_open(*c, 52345, *s, port);
-
-	tcp_send(&t, false, "RFB 003.008\n", 12);
-	tcp_send(&t, true, "RFB 003.008\n", 12);
-	tcp_close(&t);
-}
 
 static void ssh_session(const struct addr *c, const struct addr *s, const char *cb, const char *sb)
 {
@@ -861,6 +855,232 @@ static void fixture_dns(const char *file, const char *const *names)
 	gen_open(file, DLT_EN10MB);
 	for (unsigned i = 0; names[i]; i++)
 		dns_lookup(LAPTOP, RESOLVER, names[i], 0x100 + i);
+	gen_close();
+}
+
+/* ---- the 2026 network cases (issue 14) ---- */
+
+/* MS-RDPEUDP SYN (3.1.5.1.1: snSourceAck -1, uFlags SYN, SYNDATA with
+ * MTUs 1132..1232, zero-padded to 1232 bytes) or SYN+ACK (3.1.5.1.3:
+ * snSourceAck = the SYN's ISN, uFlags SYN | ACK), big-endian (4.1.2). */
+static void rdpudp_syn(struct buf *b, bool ack, uint32_t syn_isn, uint32_t isn)
+{
+	b_u32(b, ack ? syn_isn : 0xffffffffu);
+	b_u16(b, 64);				/* uReceiveWindowSize */
+	b_u16(b, ack ? 0x0005 : 0x0001);	/* RDPUDP_FLAG_SYN (| RDPUDP_FLAG_ACK) */
+	b_u32(b, isn);
+	b_u16(b, 1232);
+	b_u16(b, 1232);
+	b_fill(b, 0, 1232 - b->n);
+}
+
+/* SYN from the client, SYN+ACK from the server (answer false: none), then
+ * a few ACK | DATA datagrams of the stream, which the filter drops. */
+static void rdpudp_exchange(const struct addr *c, const struct addr *s, bool answer)
+{
+	struct buf b = { .n = 0 };
+
+	rdpudp_syn(&b, false, 0, 0x11223344u);
+	udp(c, 50123, s, 3389, b.b, b.n);
+	udp(c, 50123, s, 3389, b.b, b.n);	/* retransmitted: SYNs are persistent */
+	if (!answer)
+		return;
+	b.n = 0;
+	rdpudp_syn(&b, true, 0x11223344u, 0x55667788u);
+	udp(s, 3389, c, 50123, b.b, b.n);
+	for (int i = 0; i < 3; i++) {
+		b.n = 0;
+		b_u32(&b, 0x55667788u + (uint32_t)i);
+		b_u16(&b, 64);
+		b_u16(&b, 0x000c);		/* ACK | DATA */
+		b_fill(&b, 0xa5, 1100);
+		udp(s, 3389, c, 50123, b.b, b.n);
+	}
+}
+
+/* The RFB security handshake that follows the banners (RFC 6143 7.1.2-
+ * 7.2.2), version 3.8. */
+enum vnc_end { VNC_NONE_OK, VNC_AUTH_OK, VNC_AUTH_FAILED, VNC_BANNER_ONLY };
+
+static void vnc_handshake(const struct addr *c, const struct addr *s, unsigned port,
+			  enum vnc_end how)
+{
+	static const char reason[] = "Authentication failed";
+	struct tcp t = tcp_open(*c, 52345, *s, port);
+	struct buf b = { .n = 0 };
+
+	tcp_send(&t, false, "RFB 003.008\n", 12);
+	if (how != VNC_BANNER_ONLY) {
+		tcp_send(&t, true, "RFB 003.008\n", 12);
+		if (how == VNC_NONE_OK) {
+			tcp_send(&t, false, "\x01\x01", 2);	/* one type: None */
+			tcp_send(&t, true, "\x01", 1);
+			tcp_send(&t, false, "\x00\x00\x00\x00", 4);	/* SecurityResult OK */
+		} else {
+			tcp_send(&t, false, "\x01\x02", 2);	/* one type: VNC auth */
+			tcp_send(&t, true, "\x02", 1);
+			b_fill(&b, 0x5c, 16);			/* challenge */
+			tcp_send(&t, false, b.b, b.n);
+			b.n = 0;
+			b_fill(&b, 0xc5, 16);			/* response */
+			tcp_send(&t, true, b.b, b.n);
+			b.n = 0;
+			b_u32(&b, how == VNC_AUTH_OK ? 0 : 1);
+			if (how == VNC_AUTH_FAILED) {
+				b_u32(&b, sizeof(reason) - 1);
+				b_str(&b, reason);
+			}
+			tcp_send(&t, false, b.b, b.n);
+		}
+		if (how != VNC_AUTH_FAILED)
+			tcp_send(&t, true, "\x01", 1);		/* ClientInit: shared */
+	}
+	tcp_close(&t);
+}
+
+/* An RDP Connection Confirm carrying RDP_NEG_FAILURE (MS-RDPBCGR
+ * 2.2.1.2.2): failureCode 5, HYBRID_REQUIRED_BY_SERVER. */
+static void rdp_neg_failure(const struct addr *c, const struct addr *s)
+{
+	static const uint8_t cc[] = { 0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x00, 0x12, 0x34,
+				      0x00, 0x03, 0x00, 0x08, 0x00, 0x05, 0x00, 0x00, 0x00 };
+	struct buf cr = { .n = 0 };
+	struct tcp t = tcp_open(*c, 51235, *s, 3389);
+
+	rdp_cr(&cr, "administrator", 1);
+	tcp_send(&t, true, cr.b, cr.n);
+	tcp_send(&t, false, cc, sizeof(cc));
+	tcp_close(&t);
+}
+
+/* TeamViewer's header (magic 17 24, command 0a, as libprotoident's
+ * 37-byte first payloads) from the client, and from the server when
+ * answer. */
+static void teamviewer_flow(const struct addr *c, unsigned cp, const struct addr *s,
+			    unsigned sp, bool answer)
+{
+	struct buf b = { .n = 0 };
+	struct tcp t = tcp_open(*c, cp, *s, sp);
+
+	b_bytes(&b, "\x17\x24\x0a\x20", 4);
+	for (unsigned i = 0; i < 33; i++)
+		b_u8(&b, i * 37 + 11);
+	tcp_send(&t, true, b.b, b.n);
+	b.b[4] ^= 0xff;
+	if (answer)
+		tcp_send(&t, false, b.b, b.n);
+	else
+		tcp_send(&t, false, "HTTP/1.1 400 Bad Request\r\n\r\n", 28);
+	tcp_close(&t);
+}
+
+/* USB/IP (Linux Documentation/usb/usbip_protocol.rst): OP_REQ_DEVLIST and
+ * its empty reply, then OP_REQ_IMPORT of busid 1-1 and its reply. */
+static void usbip_attach(const struct addr *c, const struct addr *s)
+{
+	struct buf b = { .n = 0 };
+	struct tcp t = tcp_open(*c, 47000, *s, 3240);
+
+	b_bytes(&b, "\x01\x11\x80\x05\x00\x00\x00\x00", 8);
+	tcp_send(&t, true, b.b, b.n);
+	b.n = 0;
+	b_bytes(&b, "\x01\x11\x00\x05\x00\x00\x00\x00\x00\x00\x00\x00", 12);
+	tcp_send(&t, false, b.b, b.n);
+	tcp_close(&t);
+	t = tcp_open(*c, 47001, *s, 3240);
+	b.n = 0;
+	b_bytes(&b, "\x01\x11\x80\x03\x00\x00\x00\x00", 8);
+	b_str(&b, "1-1");
+	b_fill(&b, 0, 29);
+	tcp_send(&t, true, b.b, b.n);
+	b.n = 0;
+	b_bytes(&b, "\x01\x11\x00\x03\x00\x00\x00\x00", 8);
+	b_fill(&b, 0, 0x138);
+	tcp_send(&t, false, b.b, b.n);
+	tcp_close(&t);
+}
+
+/* A VNC session: security None, SecurityResult OK. */
+static void vnc_session(const struct addr *c, const struct addr *s, unsigned port)
+{
+	vnc_handshake(c, s, port, VNC_NONE_OK);
+}
+
+static void fixtures_gaps(void)
+{
+	static const char *const overlay[] = { "controlplane.tailscale.com", "log.tailscale.io",
+					       "my.zerotier.com", "api.netbird.io",
+					       "signal.netbird.io", NULL };
+	static const char *const cftunnel[] = { "region1.v2.argotunnel.com",
+						"cfd-features.argotunnel.com", NULL };
+	static const char *const rmm[] = { "ws.supremocontrol.com", "ultraviewer.net",
+					   "aeroadmin.com", "app.action1.com", "agents.level.io",
+					   "admin.syncromsp.com", "rmm.kabuto.io", "syncroapi.com",
+					   "pulseway.com", "server.islonline.com", "www.islonline.net",
+					   "iperiusremote.com", "www.iperius-rs.com",
+					   "jumpdesktop.com", "jumpto.me", "www.gotomypc.com",
+					   "tenant.teleport.sh", NULL };
+
+	gen_open("rdpudp-inbound.pcap", DLT_EN10MB);
+	rdpudp_exchange(&remote4, LAPTOP, true);
+	gen_close();
+	gen_open("rdpudp-outbound.pcap", DLT_EN10MB);
+	rdpudp_exchange(LAPTOP, &remote4b, true);
+	gen_close();
+	gen_open("rdpudp-syn-only.pcap", DLT_EN10MB);
+	rdpudp_exchange(&remote4, LAPTOP, false);
+	gen_close();
+
+	gen_open("teamviewer-5938.pcap", DLT_EN10MB);
+	teamviewer_flow(LAPTOP, 41020, &remote4, 5938, true);
+	gen_close();
+	gen_open("teamviewer-443.pcap", DLT_EN10MB);
+	teamviewer_flow(LAPTOP, 41021, &remote4, 443, true);
+	gen_close();
+	gen_open("teamviewer-443-oneway.pcap", DLT_EN10MB);	/* the magic one way only */
+	teamviewer_flow(LAPTOP, 41022, &remote4, 443, false);
+	gen_close();
+
+	gen_open("vnc-auth-inbound.pcap", DLT_EN10MB);
+	vnc_handshake(&remote4, LAPTOP, 5900, VNC_AUTH_OK);
+	gen_close();
+	gen_open("vnc-auth-failed.pcap", DLT_EN10MB);
+	vnc_handshake(&remote4, LAPTOP, 5900, VNC_AUTH_FAILED);
+	gen_close();
+	gen_open("vnc-banner-scan.pcap", DLT_EN10MB);
+	vnc_handshake(&remote4, LAPTOP, 5900, VNC_BANNER_ONLY);
+	gen_close();
+	/* A client that speaks first, banner, choice and ClientInit in one
+	 * segment (as tests/integration/net_live.sh's socat does). */
+	gen_open("vnc-pipelined.pcap", DLT_EN10MB);
+	{
+		struct tcp t = tcp_open(remote4, 52346, *LAPTOP, 5900);
+
+		tcp_send(&t, true, "RFB 003.008\n\x01\x01", 14);
+		tcp_send(&t, false, "RFB 003.008\n", 12);
+		tcp_send(&t, false, "\x01\x01", 2);
+		tcp_send(&t, false, "\x00\x00\x00\x00", 4);
+		tcp_close(&t);
+	}
+	gen_close();
+	gen_open("rdp-neg-failure.pcap", DLT_EN10MB);
+	rdp_neg_failure(&remote4, LAPTOP);
+	gen_close();
+
+	fixture_dns("dns-overlay-vpn.pcap", overlay);
+	fixture_dns("dns-cloudflare-tunnel.pcap", cftunnel);
+	fixture_dns("dns-rmm-2026.pcap", rmm);
+	gen_open("tls-overlay-vpn-sni.pcap", DLT_EN10MB);
+	tls_connect(LAPTOP, 41030, &remote4b, "controlplane.tailscale.com");
+	tls_connect(LAPTOP, 41031, &remote4b, "api.netbird.io");
+	gen_close();
+	gen_open("tls-rmm-2026-sni.pcap", DLT_EN10MB);
+	for (unsigned i = 0; rmm[i]; i++)
+		tls_connect(LAPTOP, 41100 + i, &remote4b, rmm[i]);
+	gen_close();
+
+	gen_open("usbip-attach.pcap", DLT_EN10MB);
+	usbip_attach(LAPTOP, &remote4);
 	gen_close();
 }
 
@@ -1362,5 +1582,6 @@ int main(int argc, char **argv)
 	fixtures_lan();
 	fixtures_ordinary();
 	fixtures_links();
+	fixtures_gaps();
 	return 0;
 }

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * test_dissect_app.c - HTTP request head, RDP X.224, RFB and SSH banner
- * dissectors (collectors/net/dissect_app.c).
+ * test_dissect_app.c - HTTP request head, RDP X.224, RDP-UDP SYN, RFB
+ * banner and security handshake, SSH banner dissectors
+ * (collectors/net/dissect_app.c).
  *
  * Inputs are written here from the specifications: RFC 9112 3 and 5
  * (request line, header fields), RFC 1006 6 (TPKT) with MS-RDPBCGR
  * 2.2.1.1/2.2.1.2 (X.224 Connection Request/Confirm, routing cookie,
- * RDP_NEG_REQ/RSP/FAILURE), RFC 6143 7.1.1 (ProtocolVersion) and RFC 4253
+ * RDP_NEG_REQ/RSP/FAILURE), MS-RDPEUDP 2.2.2.1, 2.2.2.5, 3.1.5.1.1,
+ * 3.1.5.1.3 and the 4.1.2 example (SYN, SYN+ACK), RFC 6143 7.1.1
+ * (ProtocolVersion) and 7.1.2-7.2.2 (security handshake), and RFC 4253
  * 4.2 (identification string).  The user agents are the ones the signal
  * catalog names (TeamViewer's "DynGate", ET 2009475; AnyDesk's "AnyDesk"
  * prefix).  Every input is passed in a heap copy of exactly its length.
@@ -352,6 +355,220 @@ static void test_rfb_malformed(void **state)
 	assert_int_equal(dissect_rfb_banner_exact("SSH-2.0-x\r\n", 11, &b), -EINVAL);
 }
 
+/* ---- RFB security handshake (RFC 6143 7.1.2-7.2.2) ---- */
+
+/* Both streams in heap copies of exactly their lengths. */
+static int rfb_hs(const void *srv, size_t slen, const void *cli, size_t clen,
+		  struct rfb_handshake *out)
+{
+	uint8_t *s = malloc(slen ? slen : 1), *c = malloc(clen ? clen : 1);
+	assert_non_null(s);
+	assert_non_null(c);
+	memcpy(s, srv, slen);
+	memcpy(c, cli, clen);
+	int r = dissect_rfb_handshake(s, slen, c, clen, out);
+	free(s);
+	free(c);
+	return r;
+}
+
+/* 3.8: banner, 2 types (None, VNC auth), 16-byte challenge, SecurityResult
+ * 1 with "Authentication failed" -- the server side of a failed login. */
+static const uint8_t rfb38_srv_fail[] =
+	"RFB 003.008\n" "\x02\x01\x02" "0123456789abcdef" "\x00\x00\x00\x01"
+	"\x00\x00\x00\x15" "Authentication failed";
+static const uint8_t rfb38_cli_vncauth[] = "RFB 003.008\n" "\x02" "fedcba9876543210";
+
+static void test_rfb_handshake_outcomes(void **state)
+{
+	(void)state;
+	struct rfb_handshake h;
+	static const uint8_t none_srv[] = "RFB 003.008\n\x01\x01\x00\x00\x00\x00";
+	static const uint8_t none_cli[] = "RFB 003.008\n\x01";
+	static const uint8_t ok_srv[] = "RFB 003.008\n\x01\x02" "0123456789abcdef\x00\x00\x00\x00";
+
+	/* None chosen, SecurityResult OK (3.8 sends one for None). */
+	assert_int_equal(rfb_hs(none_srv, 18, none_cli, 13, &h), 0);
+	assert_int_equal(h.outcome, RFB_OK);
+	assert_int_equal(h.security, 1);
+	assert_int_equal(h.minor, 8);
+	/* VNC authentication, SecurityResult OK. */
+	assert_int_equal(rfb_hs(ok_srv, 34, rfb38_cli_vncauth, 29, &h), 0);
+	assert_int_equal(h.outcome, RFB_OK);
+	assert_int_equal(h.security, 2);
+	/* VNC authentication failed, with its reason. */
+	assert_int_equal(rfb_hs(rfb38_srv_fail, sizeof(rfb38_srv_fail) - 1, rfb38_cli_vncauth,
+				29, &h), 0);
+	assert_int_equal(h.outcome, RFB_FAILED);
+	assert_string_equal(h.reason, "Authentication failed");
+	/* 3.7: None goes straight to initialisation, no SecurityResult. */
+	assert_int_equal(rfb_hs("RFB 003.007\n\x01\x01", 14, "RFB 003.007\n\x01", 13, &h), 0);
+	assert_int_equal(h.outcome, RFB_OK);
+	assert_int_equal(h.minor, 7);
+	/* 3.7 failure: no reason string. */
+	assert_int_equal(rfb_hs("RFB 003.007\n\x01\x02" "0123456789abcdef\x00\x00\x00\x01", 34,
+				"RFB 003.007\n\x02", 13, &h), 0);
+	assert_int_equal(h.outcome, RFB_FAILED);
+	assert_string_equal(h.reason, "");
+	/* 3.3: the server decides (U32): None, or VNC auth then a result. */
+	assert_int_equal(rfb_hs("RFB 003.003\n\x00\x00\x00\x01", 16, "RFB 003.003\n", 12, &h), 0);
+	assert_int_equal(h.outcome, RFB_OK);
+	assert_int_equal(h.minor, 3);
+	assert_int_equal(rfb_hs("RFB 003.008\n\x00\x00\x00\x02" "0123456789abcdef\x00\x00\x00\x01",
+				36, "RFB 003.003\n", 12, &h), 0);
+	assert_int_equal(h.outcome, RFB_FAILED);	/* the client's version counts */
+	/* Refused: no security types (3.8) or type 0 (3.3), with a reason. */
+	assert_int_equal(rfb_hs("RFB 003.008\n\x00\x00\x00\x00\x04" "busy", 21, "RFB 003.008\n", 12,
+				&h), 0);
+	assert_int_equal(h.outcome, RFB_REFUSED);
+	assert_string_equal(h.reason, "busy");
+	assert_int_equal(rfb_hs("RFB 003.003\n\x00\x00\x00\x00\x00\x00\x00\x02no", 22,
+				"RFB 003.003\n", 12, &h), 0);
+	assert_int_equal(h.outcome, RFB_REFUSED);
+	assert_string_equal(h.reason, "no");
+	/* An opaque type (19 VeNCrypt): chosen, its result is sealed. */
+	assert_int_equal(rfb_hs("RFB 003.008\n\x02\x13\x02", 15, "RFB 003.008\n\x13", 13, &h), 0);
+	assert_int_equal(h.outcome, RFB_OPAQUE);
+	assert_int_equal(h.security, 19);
+	/* Apple's 3.889 behaves as 3.8. */
+	assert_int_equal(rfb_hs("RFB 003.889\n\x01\x01\x00\x00\x00\x00", 18,
+				"RFB 003.889\n\x01", 13, &h), 0);
+	assert_int_equal(h.minor, 8);
+	assert_int_equal(h.outcome, RFB_OK);
+}
+
+/* Every prefix of either stream is -EAGAIN (never a verdict, never a
+ * read past the end); what is known so far is reported. */
+static void test_rfb_handshake_prefixes(void **state)
+{
+	(void)state;
+	struct rfb_handshake h;
+	size_t slen = sizeof(rfb38_srv_fail) - 1, clen = sizeof(rfb38_cli_vncauth) - 1;
+
+	/* The server's result is its 35th-38th bytes (12 + 3 + 16 + 4). */
+	for (size_t s = 0; s < 35; s++)
+		assert_int_equal(rfb_hs(rfb38_srv_fail, s, rfb38_cli_vncauth, clen, &h), -EAGAIN);
+	for (size_t s = 35; s <= slen; s++) {
+		assert_int_equal(rfb_hs(rfb38_srv_fail, s, rfb38_cli_vncauth, clen, &h), 0);
+		assert_int_equal(h.outcome, RFB_FAILED);	/* a cut reason is cut, not read past */
+	}
+	/* Without the client's choice nothing is decided. */
+	for (size_t c = 0; c < 13; c++)
+		assert_int_equal(rfb_hs(rfb38_srv_fail, slen, rfb38_cli_vncauth, c, &h), -EAGAIN);
+	/* The choice is remembered while the result is pending (a scan vs an
+	 * abandoned login, net_tcp.c). */
+	assert_int_equal(rfb_hs(rfb38_srv_fail, 20, rfb38_cli_vncauth, 13, &h), -EAGAIN);
+	assert_int_equal(h.security, 2);
+	assert_int_equal(rfb_hs(rfb38_srv_fail, 14, rfb38_cli_vncauth, 0, &h), -EAGAIN);
+	assert_int_equal(h.security, 0);
+}
+
+static void test_rfb_handshake_hostile(void **state)
+{
+	(void)state;
+	struct rfb_handshake h;
+	uint8_t big[64];
+
+	/* Not RFB on either side. */
+	assert_int_equal(rfb_hs("SSH-2.0-x\r\n\n", 12, "RFB 003.008\n", 12, &h), -EINVAL);
+	assert_int_equal(rfb_hs("RFB 003.008\n", 12, "GET / HTTP/1.1", 14, &h), -EINVAL);
+	/* A choice the server did not offer. */
+	assert_int_equal(rfb_hs("RFB 003.008\n\x01\x02", 14, "RFB 003.008\n\x01", 13, &h), -EINVAL);
+	/* 3.3 type beyond a byte. */
+	assert_int_equal(rfb_hs("RFB 003.003\n\x01\x00\x00\x01", 16, "RFB 003.003\n", 12, &h),
+			 -EINVAL);
+	/* A reason length far beyond the bytes: copied only as far as seen. */
+	assert_int_equal(rfb_hs("RFB 003.008\n\x00\xff\xff\xff\xff" "abc", 20, "RFB 003.008\n", 12,
+				&h), 0);
+	assert_int_equal(h.outcome, RFB_REFUSED);
+	assert_string_equal(h.reason, "abc");
+	/* 255 offered types, only some of them present: wait, never overread. */
+	memcpy(big, "RFB 003.008\n\xff", 13);
+	memset(big + 13, 0x01, sizeof(big) - 13);
+	assert_int_equal(rfb_hs(big, sizeof(big), "RFB 003.008\n\x01", 13, &h), -EAGAIN);
+	/* A reason with control bytes is escaped, cut to the buffer. */
+	{
+		uint8_t r[12 + 1 + 4 + 300];
+		memcpy(r, "RFB 003.008\n\x00\x00\x00\x01\x2c", 17);
+		memset(r + 17, '\n', 300);
+		assert_int_equal(rfb_hs(r, sizeof(r), "RFB 003.008\n", 12, &h), 0);
+		assert_true(strlen(h.reason) < sizeof(h.reason));
+		assert_null(strchr(h.reason, '\n'));
+	}
+}
+
+/* ---- RDP over UDP (MS-RDPEUDP) ---- */
+
+EXACT(dissect_rdpudp_syn, struct rdpudp_syn)
+
+/* The SYN+ACK of [MS-RDPEUDP] 4.1.2, zero-padded to 1232 bytes, and a SYN
+ * built from 3.1.5.1.1 the same way. */
+static void rdpudp_dgram(uint8_t *p, bool ack)
+{
+	static const uint8_t synack[] = { 0x00, 0x00, 0x00, 0x42, 0x04, 0x00, 0x00, 0x05,
+					  0x00, 0x00, 0x00, 0x42, 0x04, 0xd0, 0x04, 0xd0 };
+	static const uint8_t syn[] = { 0xff, 0xff, 0xff, 0xff, 0x00, 0x40, 0x00, 0x01,
+				       0x00, 0x00, 0x00, 0x42, 0x04, 0x6c, 0x04, 0xd0 };
+	memset(p, 0, 1232);
+	memcpy(p, ack ? synack : syn, 16);
+}
+
+static void test_rdpudp_syn(void **state)
+{
+	(void)state;
+	uint8_t d[1232];
+	struct rdpudp_syn s;
+
+	rdpudp_dgram(d, false);
+	assert_int_equal(dissect_rdpudp_syn_exact(d, sizeof(d), &s), 0);
+	assert_false(s.ack);
+	assert_int_equal(s.initial_seq, 0x42);
+	assert_int_equal(s.up_mtu, 1132);
+	assert_int_equal(s.down_mtu, 1232);
+	rdpudp_dgram(d, true);
+	assert_int_equal(dissect_rdpudp_syn_exact(d, sizeof(d), &s), 0);
+	assert_true(s.ack);
+	assert_int_equal(s.source_ack, 0x42);
+	assert_int_equal(s.flags, 0x0005);
+	/* Extra flags of a SYN (SYNEX, CORRELATION_ID) are fine. */
+	rdpudp_dgram(d, false);
+	d[6] = 0x18;
+	assert_int_equal(dissect_rdpudp_syn_exact(d, sizeof(d), &s), 0);
+	/* Only the two headers are needed. */
+	assert_int_equal(dissect_rdpudp_syn_exact(d, 16, &s), 0);
+}
+
+static void test_rdpudp_malformed(void **state)
+{
+	(void)state;
+	uint8_t d[1232];
+	struct rdpudp_syn s;
+
+	rdpudp_dgram(d, false);
+	for (size_t len = 0; len < 16; len++)
+		assert_int_equal(dissect_rdpudp_syn_exact(d, len, &s), -EINVAL);
+	d[3] = 0xfe;			/* a SYN's snSourceAck must be -1 */
+	assert_int_equal(dissect_rdpudp_syn_exact(d, sizeof(d), &s), -EINVAL);
+	rdpudp_dgram(d, false);
+	d[7] = 0x04;			/* no SYN: an ACK */
+	assert_int_equal(dissect_rdpudp_syn_exact(d, sizeof(d), &s), -EINVAL);
+	d[7] = 0x0d;			/* SYN | ACK | DATA */
+	assert_int_equal(dissect_rdpudp_syn_exact(d, sizeof(d), &s), -EINVAL);
+	d[7] = 0x03;			/* SYN | FIN */
+	assert_int_equal(dissect_rdpudp_syn_exact(d, sizeof(d), &s), -EINVAL);
+	rdpudp_dgram(d, true);
+	d[12] = 0x04;
+	d[13] = 0x6b;			/* up MTU 1131 */
+	assert_int_equal(dissect_rdpudp_syn_exact(d, sizeof(d), &s), -EINVAL);
+	rdpudp_dgram(d, true);
+	d[14] = 0x04;
+	d[15] = 0xd1;			/* down MTU 1233 */
+	assert_int_equal(dissect_rdpudp_syn_exact(d, sizeof(d), &s), -EINVAL);
+	/* DNS on 3389 is not RDP. */
+	assert_int_equal(dissect_rdpudp_syn_exact("\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+						  "\x03www\x00", 17, &s), -EINVAL);
+}
+
 /* ---- SSH ---- */
 
 static void test_ssh_banner(void **state)
@@ -425,6 +642,11 @@ int main(void)
 		cmocka_unit_test(test_rdp_malformed),
 		cmocka_unit_test(test_rfb_banner),
 		cmocka_unit_test(test_rfb_malformed),
+		cmocka_unit_test(test_rfb_handshake_outcomes),
+		cmocka_unit_test(test_rfb_handshake_prefixes),
+		cmocka_unit_test(test_rfb_handshake_hostile),
+		cmocka_unit_test(test_rdpudp_syn),
+		cmocka_unit_test(test_rdpudp_malformed),
 		cmocka_unit_test(test_ssh_banner),
 		cmocka_unit_test(test_ssh_truncation),
 		cmocka_unit_test(test_ssh_malformed),

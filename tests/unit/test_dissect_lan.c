@@ -355,6 +355,60 @@ static void test_sig_zerotier_splashtop_screenconnect(void **state)
 	assert_null(sig_id(sc, 15, DISSECT_TCP, 8041));
 }
 
+/* USB/IP requests (Linux Documentation/usb/usbip_protocol.rst): version
+ * 0x0111, OP_REQ_DEVLIST 0x8005 (8 bytes), OP_REQ_IMPORT 0x8003 (+ busid,
+ * 40 bytes), on TCP 3240 only. */
+static void test_sig_usbip(void **state)
+{
+	(void)state;
+	uint8_t imp[40] = { 0x01, 0x11, 0x80, 0x03, 0, 0, 0, 0, '1', '-', '1' };
+	const uint8_t dl[] = { 0x01, 0x11, 0x80, 0x05, 0, 0, 0, 0 };
+
+	assert_string_equal(sig_id(dl, sizeof(dl), DISSECT_TCP, 3240), "usbip-devlist");
+	assert_string_equal(sig_id(imp, sizeof(imp), DISSECT_TCP, 3240), "usbip-import");
+	assert_string_equal(dissect_wire_signature(dl, sizeof(dl), DISSECT_TCP, 3240)->tool, "usbip");
+	assert_null(sig_id(dl, sizeof(dl), DISSECT_TCP, 3241));	/* wrong port */
+	assert_null(sig_id(imp, 39, DISSECT_TCP, 3240));		/* cut busid */
+	assert_null(sig_id(imp, 8, DISSECT_TCP, 3240));
+	const uint8_t rep[] = { 0x01, 0x11, 0x00, 0x05, 0, 0, 0, 0 };	/* a reply */
+	assert_null(sig_id(rep, sizeof(rep), DISSECT_TCP, 3240));
+	const uint8_t st[] = { 0x01, 0x11, 0x80, 0x05, 0, 0, 0, 1 };	/* status must be 0 */
+	assert_null(sig_id(st, sizeof(st), DISSECT_TCP, 3240));
+}
+
+/* TeamViewer's header: magic 17 24 or 11 30, then a command byte. */
+static int tv(const void *p, size_t len, struct teamviewer_header *h)
+{
+	uint8_t *c = malloc(len ? len : 1);
+	assert_non_null(c);
+	memcpy(c, p, len);
+	int r = dissect_teamviewer(c, len, h);
+	free(c);
+	return r;
+}
+
+static void test_teamviewer_header(void **state)
+{
+	(void)state;
+	struct teamviewer_header h;
+
+	assert_int_equal(tv("\x17\x24\x0a\x20", 4, &h), 0);
+	assert_int_equal(h.magic, TEAMVIEWER_MAGIC);
+	assert_int_equal(h.command, 0x0a);
+	assert_int_equal(tv("\x11\x30\x01", 3, &h), 0);
+	assert_int_equal(h.magic, TEAMVIEWER_MAGIC_MASTER);
+	assert_int_equal(tv("\x17\x24\x1b\x00\x00", 5, &h), 0);	/* the keep-alive too */
+	/* Truncated: a consistent prefix waits, anything else is not it. */
+	assert_int_equal(tv("", 0, &h), -EAGAIN);
+	assert_int_equal(tv("\x17", 1, &h), -EAGAIN);
+	assert_int_equal(tv("\x11", 1, &h), -EAGAIN);
+	assert_int_equal(tv("\x17\x24", 2, &h), -EAGAIN);
+	assert_int_equal(tv("\x16", 1, &h), -EINVAL);
+	assert_int_equal(tv("\x17\x03\x03\x00\x20", 5, &h), -EINVAL);	/* TLS application data */
+	assert_int_equal(tv("\x16\x03\x01\x02\x00", 5, &h), -EINVAL);	/* a ClientHello */
+	assert_int_equal(tv("\x24\x17\x0a", 3, &h), -EINVAL);		/* byte order */
+}
+
 /* The table itself: well-formed rows, each matched by a payload built
  * from its own definition, and every prefix of that payload handled. */
 static void test_sig_table(void **state)
@@ -397,6 +451,8 @@ int main(void)
 		cmocka_unit_test(test_oui),
 		cmocka_unit_test(test_sig_teamviewer),
 		cmocka_unit_test(test_sig_anydesk),
+		cmocka_unit_test(test_sig_usbip),
+		cmocka_unit_test(test_teamviewer_header),
 		cmocka_unit_test(test_sig_rustdesk),
 		cmocka_unit_test(test_sig_zerotier_splashtop_screenconnect),
 		cmocka_unit_test(test_sig_table),

@@ -174,6 +174,8 @@ static void test_port_table(void **unused)
 		const struct net_port_range *r = &net_udp_ports[i];
 		int service = r->use == NET_PORT_SIGNATURE ? -1 : (int)r->use;
 
+		/* RDP-UDP rows pass only MS-RDPEUDP SYNs (uFlags bit 0 at 6-7). */
+		pl[7] = r->use == NET_PORT_RDPUDP ? 0x01 : 0x00;
 		for (unsigned p = r->first; p <= r->last; p++) {
 			fr_udp4(&fr, 0, 40000, p, pl, sizeof(pl));
 			assert_true(passes(&f, &fr));
@@ -228,6 +230,28 @@ static void test_handshakes_pass(void **unused)
 	assert_true(passes(&f, &fr));
 	fr_tcp6(&fr, 0, 50000, 21115, 0x18, "\x14\xa2\x01\x02\x08\x01", 6);
 	assert_true(passes(&f, &fr));
+	/* TeamViewer's header magics on its HTTPS fallback, USB/IP requests. */
+	payload(pl, sizeof(pl), "\x17\x24\x0a\x20", 4, &seed);
+	fr_tcp4(&fr, 0, 50000, 443, 0x18, pl, 37);
+	assert_true(passes(&f, &fr));
+	fr_tcp4(&fr, 0, 443, 50000, 0x18, "\x11\x30\x01\x00", 4);
+	assert_true(passes(&f, &fr));
+	fr_tcp6(&fr, 0, 50000, 3240, 0x18, "\x01\x11\x80\x05\x00\x00\x00\x00", 8);
+	assert_true(passes(&f, &fr));
+	/* The RFB security handshake: small segments on 5900-5999, v4 and v6. */
+	fr_tcp4(&fr, 0, 50000, 5900, 0x18, "\x02", 1);
+	assert_true(passes(&f, &fr));
+	fr_tcp4(&fr, 0, 5999, 50000, 0x18, "\x00\x00\x00\x00", 4);
+	assert_true(passes(&f, &fr));
+	fr_tcp6(&fr, 0, 5901, 50000, 0x18, "\x00\x00\x00\x01\x00\x00\x00\x02no", 10);
+	assert_true(passes(&f, &fr));
+	/* RDP's UDP SYN (uFlags 0x0001), v4 and v6. */
+	memset(pl, 0, 1232);
+	memcpy(pl, "\xff\xff\xff\xff\x00\x40\x00\x01", 8);
+	fr_udp4(&fr, 0, 50000, 3389, pl, 1232);
+	assert_true(passes(&f, &fr));
+	fr_udp6(&fr, 3389, 50000, pl, 1232);
+	assert_true(passes(&f, &fr));
 	/* The tail of a split ClientHello: small, to port 443. */
 	payload(pl, sizeof(pl), NULL, 0, &seed);
 	fr_tcp4(&fr, 0, 50000, 443, 0x18, pl, NET_FILTER_SMALL_PAYLOAD);
@@ -270,8 +294,21 @@ static void test_bulk_does_not_pass(void **unused)
 	assert_false(passes(&f, &fr));
 	fr_udp4(&fr, 0, 21116, 50000, pl, 1200);		/* listed port, but big */
 	assert_false(passes(&f, &fr));
+	/* RDP's UDP graphics stream: ACK | DATA datagrams, no SYN. */
+	memcpy(pl, "\x00\x00\x10\x00\x00\x40\x00\x0c", 8);
+	fr_udp4(&fr, 0, 3389, 50000, pl, 1232);
+	assert_false(passes(&f, &fr));
+	fr_udp6(&fr, 3389, 50000, pl, 1232);
+	assert_false(passes(&f, &fr));
+	/* VNC: small segments only on its ports; big ones (framebuffer) not. */
+	fr_tcp4(&fr, 0, 5900, 50000, 0x18, pl + 7, 65);
+	assert_false(passes(&f, &fr));
+	fr_tcp6(&fr, 0, 5900, 50000, 0x18, pl + 7, 1000);
+	assert_false(passes(&f, &fr));
+	fr_tcp4(&fr, 0, 50000, 5800, 0x18, pl + 7, 6);
+	assert_false(passes(&f, &fr));
 	/* 20000 random full-sized segments, v4 and v6, tagged or not: the
-	 * two-byte patterns let about one in 32768 through. */
+	 * four two-byte patterns let about one in 16384 through. */
 	for (int i = 0; i < 20000; i++) {
 		payload(pl, sizeof(pl), NULL, 0, &seed);
 		if (i % 3 == 0)

@@ -173,6 +173,13 @@ static void test_reassembly_pool(void **unused)
 	assert_int_equal(net_flow_buffer_append(t, &f->dir[0], chunk, 40, &data, &dlen), -E2BIG);
 	assert_int_equal(net_flow_buffer_append(t, &g->dir[1], chunk, 10, &data, &dlen), 0);
 	assert_int_equal(net_flow_buffers_free(t), 0);
+	/* peek: a direction's bytes without adding any; none for no buffer */
+	net_flow_buffer_peek(t, &f->dir[0], &data, &dlen);
+	assert_int_equal(dlen, 80);
+	assert_memory_equal(data, chunk, 40);
+	net_flow_buffer_peek(t, &f->dir[1], &data, &dlen);
+	assert_int_equal(dlen, 0);
+	assert_null(data);
 	/* the pool is empty: a third flow gets none */
 	assert_int_equal(net_flow_buffer_append(t, &h->dir[0], chunk, 10, &data, &dlen), -ENOBUFS);
 	/* removing a flow returns its buffer */

@@ -3,12 +3,17 @@
  * usb.c - USB devices through libudev: inventory, hot-plug, rescans.
  *
  * One event per USB device (devtype usb_device), built from the device's
- * sysfs attributes and from its children: the interfaces (class triplets and
- * bound drivers), the HID report descriptors under them (parsed by hid.c:
- * keyboard, mouse, absolute pointer, digitizer), the SCSI device of a mass
- * storage interface (inquiry vendor/model) and the network interface a USB
- * NIC or gadget creates.  Rules look at the structure, not just the ids,
- * because an IP-KVM's identity is one config line away from a Logitech's.
+ * sysfs attributes (ids, strings, speed, bcdUSB, bMaxPower) and from its
+ * children: the interfaces (class triplets and bound drivers, and from them
+ * the device's non-HID functions: usbclass.c), the HID report descriptors
+ * under them (parsed by hid.c: keyboard, mouse, absolute pointer,
+ * digitizer, the kind of each pointer; and fingerprinted, the hash of the
+ * exact bytes), the SCSI device of a mass storage interface (inquiry
+ * vendor/model) and the network interface a USB NIC or gadget creates; and
+ * whether the device came over the network (USB/IP's vhci_hcd).  Rules
+ * look at the structure, not just the ids, because an IP-KVM's identity is
+ * one config line away from a Logitech's, and a KVM that clones a
+ * keyboard's identity still carries its own descriptors and functions.
  *
  * Hot-plug: the udev monitor tells us a usb_device was added, but its
  * children (interfaces, hid, input, scsi, block, net) are added one uevent
@@ -533,7 +538,7 @@ static struct event *usb_build_gone(struct udev_device *dev)
 	const char *v = udev_device_get_property_value(dev, "ID_VENDOR_ID");
 	const char *p = udev_device_get_property_value(dev, "ID_MODEL_ID");
 	const char *prod = udev_device_get_property_value(dev, "PRODUCT");
-	char vid[5], pid[5];
+	char vid[5], pid[5], vid_pid[10];
 	unsigned int a, c;
 
 	if (!ev)
@@ -552,6 +557,12 @@ static struct event *usb_build_gone(struct udev_device *dev)
 		event_set_str(ev, USB_VENDOR_ID, v);
 	if (p && strlen(p) == 4)
 		event_set_str(ev, USB_PRODUCT_ID, p);
+	if (v && p && strlen(v) == 4 && strlen(p) == 4) {
+		snprintf(vid_pid, sizeof(vid_pid), "%s:%s", v, p);
+		event_set_str(ev, USB_VID_PID, vid_pid);
+	}
+	/* Its parents outlive it: a device gone from under vhci_hcd says so. */
+	event_set_bool(ev, USB_VIA_USBIP, usb_via_usbip(dev));
 	return event_complete(ev);
 }
 

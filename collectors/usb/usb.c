@@ -93,9 +93,9 @@ static const struct field_def usb_fields[USB__NFIELDS] = {
 	[USB_HID_FINGERPRINTS] = { "hid_fingerprints", FIELD_LIST,
 		"one per distinct HID report descriptor, in interface order: first 16 hex digits of the SHA-256 of its exact bytes (sha256sum report_descriptor | cut -c1-16)" },
 	[USB_POINTER_KINDS] = { "pointer_kinds", FIELD_LIST,
-		"kinds of pointer the HID descriptors declare, in this order: mouse (relative X/Y in a Generic Desktop Mouse/Pointer), absolute (absolute X/Y there, no Digitizers usage in that collection), touchscreen, touchpad, pen (Digitizers application Touch Screen 04, Touch Pad 05, Pen 02 or Digitizer 01)" },
+		"kinds of pointer the HID descriptors declare, in this order: mouse (relative X/Y in a Generic Desktop Mouse/Pointer), absolute (absolute X/Y there, no Digitizers usage in that top-level collection), touchscreen, touchpad, pen (Digitizers application Touch Screen 04, Touch Pad 05, Pen 02 or Digitizer 01)" },
 	[USB_FUNCTIONS] = { "functions", FIELD_LIST,
-		"non-HID functions of the device, in this order (USB-IF class codes, usb.org/defined-class-codes): audio (01), video (0e), network (02/06 ECM, 02/0c EEM, 02/0d NCM, 02/0e MBIM, 02/02/ff, e0/01/03 and ef/04/01-07 RNDIS, a network interface, or on class ff the drivers rndis_host cdc_ether cdc_eem cdc_ncm cdc_mbim r8152 ax88179_178a asix smsc95xx lan78xx ipheth), storage (08), serial (02/02 ACM, or on class ff cdc_acm ch341 cp210x ftdi_sio pl2303), printer (07), smartcard (0b), wireless (e0/01/01 Bluetooth), vendor (ff, other driver or none)" },
+		"non-HID functions of the device, in this order (USB-IF class codes, usb.org/defined-class-codes): audio (01), video (0e), network (02/06 ECM, 02/0c EEM, 02/0d NCM, 02/0e MBIM, 02/02/ff, e0/01/03 and ef/04/01-07 RNDIS, a network interface, or on class ff the drivers rndis_host cdc_ether cdc_eem cdc_ncm cdc_mbim r8152 ax88179_178a asix smsc95xx lan78xx ipheth), storage (08), serial (02/02 ACM but 02/02/ff, or on class ff cdc_acm ch341 cp210x ftdi_sio pl2303), printer (07), smartcard (0b), wireless (e0/01/01 Bluetooth), vendor (ff, other driver or none)" },
 	[USB_VID_PID] = { "vid_pid", FIELD_STRING, "vendor_id:product_id, e.g. 046d:c31c" },
 	[USB_VIA_USBIP] = { "via_usbip", FIELD_BOOL, "attached over the network through USB/IP (under a vhci_hcd host controller)" },
 };

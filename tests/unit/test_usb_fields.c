@@ -103,6 +103,7 @@ static void test_structure_functions(void **state)
 	assert_str(find_port("usb2"), USB_USB_VERSION, "3.00");	/* SuperSpeed root hub */
 	assert_str(find_port("1-2"), USB_USB_VERSION, "2.00");
 	assert_int_equal(num(find_port("2-1"), USB_MAX_POWER_MA), 896);
+	assert_str(find_port("2-1"), USB_USB_VERSION, "3.20");		/* SuperSpeed stick */
 	assert_int_equal(list_len(find_port("1-1"), USB_FUNCTIONS), 0);	/* HID only */
 	for (size_t i = 0; i < nevents; i++)
 		assert_false(flag(events[i], USB_VIA_USBIP));

@@ -25,7 +25,7 @@ FH_CFLAGS = -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -iquote . \
 FH_LIBS   = $(shell pkg-config --libs $(PKGS))
 
 BUILD := build
-# The layers, low to high (README "Layout"): lib <- collectors <- rules <- agent;
+# The layers, low to high (collectors/README.md "Layout"): lib <- collectors <- rules <- agent;
 # collectors/ holds what they share and one folder per collector.
 SRC   := $(sort $(wildcard lib/*.c collectors/*.c collectors/*/*.c rules/*.c agent/*.c))
 HDR   := $(wildcard lib/*.h collectors/*.h collectors/*/*.h rules/*.h agent/*.h)
@@ -148,7 +148,7 @@ bench: all $(TOOL_BIN) $(HELPER_BIN)
 	fi
 	@BUILD=$(BUILD) sh tests/bench/table.sh
 
-# ---- stress (tests/stress.sh; README "Crashes") ----
+# ---- stress (tests/stress.sh; tests/README.md "Crashes") ----
 # Not part of `make test`: the USB, display and capture fixtures of the
 # scan suites, STRESS_N times each (default 90: 5,310 USB and display
 # scans), STRESS_JOBS at a time, cores on; any crash is reported with its
@@ -165,7 +165,7 @@ stress-asan: deps
 	@$(SAN_ENV) $(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" \
 	  LDFLAGS="$(ASAN_LDFLAGS)" stress
 
-# ---- fuzzing (tests/fuzz; README "Fuzzing") ----
+# ---- fuzzing (tests/fuzz; tests/README.md "Fuzzing") ----
 # `make fuzz` builds every tests/fuzz/fuzz_*.c with clang's libFuzzer and
 # ASan+UBSan into FUZZ_BUILD (its own objects: the sanitizer flags must not
 # leak into build/), then runs each for FUZZ_TIME seconds from its seed

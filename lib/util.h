@@ -4,7 +4,7 @@
  * parsing durations and booleans, bounded string copies and file reads,
  * the monotonic clock.
  *
- * lib/ is the lowest layer (README, "Layout"): code with no policy of its
+ * lib/ is the lowest layer (collectors/README.md, "Layout"): code with no policy of its
  * own, which every layer above may use and which includes nothing from
  * collectors/, rules/ or agent/.
  */

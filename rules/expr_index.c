@@ -36,7 +36,12 @@ static bool pred_atoms(const struct expr *e, bool *all_of,
 	};
 
 	*all_of = false;
-	if (e->kind != EX_CMP || e->negate || e->field < 0 ||
+	if (e->kind != EX_CMP || e->negate || e->field < 0)
+		return false;
+	/* A list field matches when one element does; only exact keys are
+	 * looked up per element (rule_index.c), so a list offers "in" and
+	 * "==" ("contains" compiles to "==") and nothing else. */
+	if (e->ftype == FIELD_LIST ? e->op != OP_IN && e->op != OP_EQ :
 	    e->ftype != FIELD_STRING)
 		return false;
 	switch (e->op) {

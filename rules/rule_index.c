@@ -10,7 +10,8 @@
  * expr_index_plan()):
  *
  *   EXACT   field == "x", field in (...): a hash table of (field, literal);
- *           an event looks up the value of each such field it carries.
+ *           an event looks up the value of each such field it carries
+ *           (each element of a list field).
  *   SUBSTR  contains/startswith/endswith, and the literal a glob or regex
  *           forces (literal.c): one Aho-Corasick automaton per field, over
  *           ASCII-folded bytes; an event's value is scanned once and every
@@ -490,30 +491,47 @@ static const struct value *str_value(const struct event *ev, int field)
 	return v->set && v->type == FIELD_STRING && v->str.ptr ? v : NULL;
 }
 
+/* The rules keyed on text s of class cl into set. */
+static void lookup_one(const struct rule_index *ix,
+		       const struct exact_class *cl, const char *s, size_t len,
+		       uint64_t *set)
+{
+	char buf[EVENT_STR_MAX + 1];
+	const struct entry *e;
+
+	if (len > cl->maxlen)
+		return;		/* longer than every key: equals none */
+	if (cl->icase) {
+		for (size_t i = 0; i < len; i++)
+			buf[i] = (char)literal_fold((unsigned char)s[i]);
+		s = buf;
+	}
+	e = entry_find(ix, EXPR_KEY_EXACT, cl->field, cl->icase, s, len,
+		       entry_hash(EXPR_KEY_EXACT, cl->field, cl->icase, s, len));
+	if (e && e->lit)
+		mark(set, e);
+}
+
+/* A string field is one lookup; a list field one per element, since a
+ * list predicate holds when one element does (expr_eval.c). */
 static void lookup_exact(const struct rule_index *ix, const struct event *ev,
 			 uint64_t *set)
 {
-	char buf[EVENT_STR_MAX + 1];
-
 	for (size_t c = 0; c < ix->nclasses; c++) {
 		const struct exact_class *cl = &ix->classes[c];
-		const struct value *v = str_value(ev, cl->field);
-		const char *s;
-		const struct entry *e;
+		const struct value *v;
 
-		if (!v || v->str.len > cl->maxlen)
-			continue;	/* longer than every key: equals none */
-		s = v->str.ptr;
-		if (cl->icase) {
-			for (size_t i = 0; i < v->str.len; i++)
-				buf[i] = (char)literal_fold((unsigned char)s[i]);
-			s = buf;
-		}
-		e = entry_find(ix, EXPR_KEY_EXACT, cl->field, cl->icase, s, v->str.len,
-			       entry_hash(EXPR_KEY_EXACT, cl->field, cl->icase, s,
-					  v->str.len));
-		if (e && e->lit)
-			mark(set, e);
+		if (cl->field < 0 || (size_t)cl->field >= ev->source->nfields)
+			continue;
+		v = &ev->values[cl->field];
+		if (!v->set)
+			continue;
+		if (v->type == FIELD_STRING && v->str.ptr)
+			lookup_one(ix, cl, v->str.ptr, v->str.len, set);
+		else if (v->type == FIELD_LIST)
+			for (size_t i = 0; i < v->list.n; i++)
+				lookup_one(ix, cl, v->list.items[i],
+					   strlen(v->list.items[i]), set);
 	}
 }
 

@@ -73,6 +73,7 @@ static const struct field_def display_fields[DISPLAY__NFIELDS] = {
 	[DISPLAY_EDID_SIZE] = { "edid_size", FIELD_INT, "bytes in the connector's edid attribute (0: no EDID)" },
 	[DISPLAY_EDID_EXTENSIONS] = { "edid_extensions", FIELD_INT, "extension blocks the EDID announces (byte 126)" },
 	[DISPLAY_EDID_HASH] = { "edid_hash", FIELD_STRING, "FNV-1a 64 of the EDID bytes, 16 hex digits (to correlate; not cryptographic)" },
+	[DISPLAY_EDID_BODY_FINGERPRINT] = { "edid_body_fingerprint", FIELD_STRING, "EDID with its identity zeroed, first 16 hex of SHA-256 (a KVM template whatever name it shows): base block + the extension blocks present, zeroed: base bytes 8-17, 126, 127, bytes 5-17 of each 0xFC/0xFF/0xFE descriptor, byte 127 of each extension (collectors/display/README.md); unset without header and full base block" },
 };
 
 static const int display_entity[] = { DISPLAY_CONNECTOR, -1 };
@@ -260,6 +261,7 @@ static void display_set_edid(struct display_state *st, struct event *ev,
 {
 	struct edid_info e;
 	char hex[24];
+	char body[FINGERPRINT_HEX_LEN];
 
 	event_set_int(ev, DISPLAY_EDID_SIZE, (int64_t)c->len);
 	if (!c->edid)
@@ -269,6 +271,10 @@ static void display_set_edid(struct display_state *st, struct event *ev,
 	event_set_bool(ev, DISPLAY_EDID_VALID, e.valid);
 	snprintf(hex, sizeof(hex), "%016" PRIx64, c->hash);
 	event_set_str(ev, DISPLAY_EDID_HASH, hex);
+	/* Not for a blob that is no EDID at all; a bad checksum keeps it
+	 * (checksums are blanked), so a hand-edited template still matches. */
+	if (edid_body_fingerprint(c->edid, c->len, body))
+		event_set_str(ev, DISPLAY_EDID_BODY_FINGERPRINT, body);
 	if (e.have & EDID_HAVE_VENDOR)
 		event_set_str(ev, DISPLAY_EDID_VENDOR, e.vendor);
 	if (e.have & EDID_HAVE_PRODUCT) {

@@ -8,7 +8,12 @@
  * 18-19 version.revision, 21-22 maximum image size in cm, 54-125 four
  * 18-byte descriptors, 126 extension count, 127 checksum (the 128 bytes sum
  * to 0 mod 256).  Each extension block is another 128 bytes with its own
- * checksum; we only count and verify them, nothing in them is needed.
+ * checksum; the parser only counts and verifies them.
+ *
+ * The body fingerprint (edid_body_fingerprint) hashes every block with the
+ * identity bytes blanked: a KVM's EDID template is the same template
+ * whatever monitor identity its owner imported into it, and that is what
+ * the display rules match (rules/rules.d/51-display-structure.rules).
  *
  * Every field is read only if all of its bytes are inside the buffer and
  * the header is right (a blob with another header is not an EDID, so its
@@ -226,4 +231,60 @@ uint64_t edid_fingerprint(const uint8_t *buf, size_t len)
 		h *= 0x100000001b3ULL;		/* FNV 64 prime */
 	}
 	return h;
+}
+
+/* ---- the body fingerprint (edid.h) ---- */
+
+/* Blank, in a copy b of block `index`, the bytes that carry identity or
+ * that depend only on them (the checksums). */
+static void edid_blank_block(uint8_t *b, size_t index)
+{
+	b[EDID_BLOCK - 1] = 0;			/* checksum */
+	if (index > 0)
+		return;
+	memset(b + 8, 0, 10);			/* PnP id .. year */
+	b[126] = 0;				/* extension count */
+	for (int i = 0; i < EDID_DESC_COUNT; i++) {
+		uint8_t *d = b + EDID_DESC_FIRST + i * EDID_DESC_LEN;
+
+		/* kvmd's edidconf finds the name and serial descriptors by
+		 * their tag; E-EDID A2 3.10.3: pixel clock 0 = not a timing. */
+		if (d[0] == 0 && d[1] == 0 &&
+		    (d[3] == EDID_TAG_NAME || d[3] == EDID_TAG_SERIAL || d[3] == EDID_TAG_TEXT))
+			memset(d + 5, 0, EDID_TEXT_MAX);
+	}
+}
+
+/*
+ * Block by block through SHA-256, so that nothing is allocated and at most
+ * one block is copied.  Fewer blocks than byte 126 announces are hashed as
+ * they are: the kernel drops an extension it cannot read and lowers the
+ * count, and both views of one KVM must give one fingerprint.
+ */
+bool edid_body_fingerprint(const uint8_t *buf, size_t len, char out[FINGERPRINT_HEX_LEN])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t block[EDID_BLOCK], d[SHA256_DIGEST_LEN];
+	struct sha256_ctx c;
+	size_t blocks;
+
+	if (!buf || len < EDID_BLOCK || memcmp(buf, edid_header, sizeof(edid_header)) != 0)
+		return false;
+	/* At most 256 blocks (byte 126 is one byte): EDID_MAX_SIZE. */
+	blocks = 1 + (size_t)buf[126];
+	if (blocks > len / EDID_BLOCK)
+		blocks = len / EDID_BLOCK;
+	sha256_init(&c);
+	for (size_t i = 0; i < blocks; i++) {
+		memcpy(block, buf + i * EDID_BLOCK, EDID_BLOCK);
+		edid_blank_block(block, i);
+		sha256_update(&c, block, EDID_BLOCK);
+	}
+	sha256_final(&c, d);
+	for (int i = 0; i < (FINGERPRINT_HEX_LEN - 1) / 2; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[FINGERPRINT_HEX_LEN - 1] = '\0';
+	return true;
 }

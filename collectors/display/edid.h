@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/sha256.h"
+
 #define EDID_BLOCK		128
 /* 255 extension blocks at most (byte 126 is one byte): 32 KiB in all. */
 #define EDID_MAX_SIZE		(256 * EDID_BLOCK)
@@ -81,5 +83,24 @@ bool edid_parse(const uint8_t *buf, size_t len, struct edid_info *out);
 /* A stable 64-bit fingerprint of the bytes (FNV-1a): tells one EDID from
  * another on a connector.  Not cryptographic.  0 for no bytes. */
 uint64_t edid_fingerprint(const uint8_t *buf, size_t len);
+
+/*
+ * The body fingerprint: fingerprint_hex() (lib/sha256.h, the first 16 hex
+ * digits of SHA-256) of the EDID with its identity blanked, so that a KVM
+ * template keeps its fingerprint whatever manufacturer, product, serial and
+ * names were written into it (kvmd-edidconf --import-display-ids and the
+ * like).  Hashed: the base block and the extension blocks byte 126 announces
+ * that are present in full, with these bytes set to 0 first:
+ *   base block  8-17 (PnP id, product, serial number, week, year),
+ *               126 (extension count: the kernel rewrites it when it drops
+ *               an extension block it could not read), 127 (checksum);
+ *               bytes 5-17 (the 13-byte payload) of each of the four
+ *               18-byte descriptors at 54, 72, 90, 108 whose bytes 0-1 are
+ *               0 (a display descriptor) and byte 3 is 0xFC (name), 0xFF
+ *               (serial string) or 0xFE (text);
+ *   extensions  127 (checksum).
+ * Returns false, out untouched, when buf is not an EDID: no full base block
+ * or a wrong header.  Checksums need not be right (they are blanked). */
+bool edid_body_fingerprint(const uint8_t *buf, size_t len, char out[FINGERPRINT_HEX_LEN]);
 
 #endif

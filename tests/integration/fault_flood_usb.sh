@@ -45,7 +45,7 @@
 # sendmsg(), paced to the daemon's reading: ~11000 uevents/s here, and
 # each PiKVM stays plugged for a second, so `make test` floods
 # FLOOD_N=100000 uevents (~25 s) and FLOOD_N=1000000 runs the million
-# (~100 s; figures in the README).  A pool beyond the
+# (~100 s; figures in tests/README.md).  A pool beyond the
 # collector's 512-entry known table (FLOOD_POOL=700 FLOOD_WINDOW=600) works
 # but is slow under umockdev: every add is built from sysfs through the
 # preload, ~50 ms each with 1400 devices in the testbed.  Under the

@@ -18,10 +18,8 @@
 . "$(dirname "$0")/lib.sh"
 
 # kind      fixture                 expected rule id               its level
-# ("-": no rule expected; ordinary fixtures must stay at notice or below)
-# usbip-qemu-tablet (QEMU's tablet imported over USB/IP, via_usbip) is
-# "ordinary" only until the virtual-USB rule of 22-usb-identity.rules lands;
-# that change turns its row into the rule's expectation.
+# ("-": no rule expected; ordinary fixtures must stay at notice or below;
+# a line starting with "#" inside the table is a comment)
 CASES='
 kvm         pikvm                   ip-kvm-pikvm                   critical
 kvm         pikvm-pico-hid          ip-kvm-pikvm-pico-hid          critical
@@ -33,6 +31,18 @@ kvm         blikvm                  ip-kvm-blikvm                  critical
 kvm         openterface-ch9329      ip-kvm-openterface-ch9329      critical
 kvm         pikvm-reidentified      usb-keyboard-absolute-pointer  error
 kvm         generic-linux-gadget    usb-linux-gadget-hid           error
+# cloned identities: caught by structure (21-usb-hid-fingerprints.rules)
+kvm         pikvm-k120-clone        usb-hid-fp-kvmd                critical
+kvm         pikvm-k120-clone-relative usb-hid-fp-kvmd-boot-mouse-keyboard critical
+kvm         pikvm-k120-clone-no-msd usb-hid-fp-kvmd                critical
+kvm         pikvm-k120-clone-ncm    usb-hid-fp-kvmd                critical
+kvm         pikvm-k120-clone-audio  usb-hid-fp-kvmd                critical
+kvm         jetkvm-k120-clone-touch usb-hid-fp-jetkvm              critical
+kvm         jetkvm-k120-clone-uvc   usb-hid-fp-jetkvm              critical
+kvm         nanokvm-kb216-clone     usb-hid-fp-nanokvm             critical
+kvm         tinypilot-k120-clone    usb-hid-fp-tinypilot           critical
+kvm         onekvm-k120-clone       usb-hid-fp-onekvm              critical
+injector    diy-kvmd-boot-mouse     usb-hid-fp-kvmd-boot-mouse     warning
 injector    flipper-badusb          injector-flipper-zero-badusb   error
 injector    flipper-zero-vcp        injector-flipper-zero-serial   warning
 injector    digispark-digimouse     jiggler-digispark-mouse        warning
@@ -55,9 +65,55 @@ ordinary    webcam                  -                              -
 ordinary    wacom-tablet            -                              -
 ordinary    touchscreen             -                              -
 ordinary    usb-stick               -                              -
+ordinary    logitech-keyboard-kvmd-descriptor -                    -
 ordinary    root-hubs               -                              -
 ordinary    ordinary-laptop         -                              -
-ordinary    usbip-qemu-tablet       -                              -
+# identity against structure, new identities (22-usb-identity.rules)
+kvm         clone-k120-high-speed   usb-retail-identity-speed      error
+kvm         clone-k120-with-mouse   usb-retail-identity-hid-shape  error
+kvm         clone-k120-extra-hid    usb-retail-identity-hid-shape  error
+kvm         clone-k120-touchscreen  usb-retail-identity-hid-shape  error
+kvm         clone-kb216-storage     usb-retail-identity-function   error
+kvm         clone-ms600-ncm         usb-retail-identity-function   error
+kvm         clone-logitech-mouse    usb-retail-identity-speed      error
+kvm         clone-unifying-absolute usb-retail-identity-hid-shape  error
+kvm         kbd-ncm                 usb-keyboard-network           error
+kvm         kbd-uvc                 usb-keyboard-video             error
+kvm         kbd-touchscreen         usb-keyboard-touchscreen       error
+injector    kbd-storage-fullspeed   usb-keyboard-storage           warning
+kvm         kbd-storage-high-speed  usb-keyboard-storage-high-speed error
+injector    kbd-audio               usb-keyboard-audio             warning
+kvm         glkvm-comet-real        ip-kvm-glinet-comet            critical
+kvm         pikvm-legacy-strings    ip-kvm-pikvm                   critical
+kvm         arkkvm                  ip-kvm-arkkvm                  critical
+kvm         arkkvm-reidentified     ip-kvm-arkkvm                  critical
+kvm         one-kvm                 ip-kvm-one-kvm                 critical
+kvm         one-kvm-ch9329          ip-kvm-openterface-ch9329      critical
+kvm         nanokvm-pro             ip-kvm-nanokvm                 critical
+kvm         nanokvm-usb             ip-kvm-nanokvm                 critical
+kvm         aurga                   ip-kvm-aurga                   critical
+injector    p4wnp1                  injector-p4wnp1                error
+kvm         diy-ecm-config          usb-diy-gadget-tutorial        error
+kvm         diy-tutorial-serial     usb-diy-gadget-tutorial        error
+injector    wiebetech-mj1           jiggler-wiebetech              warning
+injector    wiebetech-mj3           jiggler-wiebetech              warning
+injector    usbip-keyboard          usb-usbip-hid                  warning
+ordinary    dell-kb216              -                              -
+ordinary    ms-wired-600            -                              -
+ordinary    corsair-k68             -                              -
+ordinary    gaming-kbd-8khz         -                              -
+ordinary    logitech-bolt           -                              -
+ordinary    logitech-nano-mk270     -                              -
+ordinary    usb-headset             -                              -
+ordinary    webcam-mic              -                              -
+ordinary    hub-keyboard-cardreader -                              -
+ordinary    android-rndis-tether    -                              -
+ordinary    huion-tablet            -                              -
+ordinary    card-reader             -                              -
+ordinary    webcam-snapshot-key     -                              -
+ordinary    pen-tablet-driver-disc  -                              -
+ordinary    office-mouse-two-hid    -                              -
+kvm         usbip-qemu-tablet       usb-usbip-qemu-tablet          error
 '
 
 # Seconds one scan may take before it counts as hung (a hang detector,
@@ -180,8 +236,8 @@ fi
 
 # ---- fixtures ----
 set -f
-# shellcheck disable=SC2086  # word splitting of the table is the point
-set -- $CASES
+# shellcheck disable=SC2046,SC2086  # word splitting of the table is the point
+set -- $(printf '%s\n' "$CASES" | sed 's/#.*//')  # "# ..." lines are comments
 set +f
 known=' '
 while [ $# -ge 4 ]; do

@@ -219,6 +219,7 @@ static void test_pikvm_on_hdmi(void **state)
 	assert_int_equal(num(ev, DISPLAY_EDID_SIZE), 256);
 	assert_int_equal(num(ev, DISPLAY_EDID_EXTENSIONS), 1);
 	assert_int_equal(strlen(event_get_str(ev, DISPLAY_EDID_HASH)), 16);
+	assert_int_equal(strlen(event_get_str(ev, DISPLAY_EDID_BODY_FINGERPRINT)), 16);
 	display_source.describe(ev, line, sizeof(line));
 	assert_string_equal(line, "\"PiKVM V4 Plus\" (LNX 7773) on card0-HDMI-A-1");
 
@@ -269,8 +270,34 @@ static void test_docked_and_stats(void **state)
 	assert_str(ev, DISPLAY_MONITOR_NAME, "DELL U2720Q");	/* bytes 72-89 */
 	assert_str(ev, DISPLAY_MONITOR_SERIAL, NULL);		/* bytes 90-107 */
 	assert_false(is_set(ev, DISPLAY_EDID_EXTENSIONS));
+	assert_false(is_set(ev, DISPLAY_EDID_BODY_FINGERPRINT));	/* no full base block */
 	display_collector.stats(b.st, &s);
 	assert_int_equal(s.skipped, 1);
+	bed_free(&b);
+}
+
+/* A PiKVM V4 template carrying an LG monitor's identity: the identity
+ * fields say LG, the body fingerprint still says kvmd v4 (the value of
+ * tests/fixtures/display/kvm_templates.py); the laptop's own panel has
+ * another; a disconnected connector none. */
+static void test_body_fingerprint_field(void **state)
+{
+	struct bed b = { 0 };
+	const struct event *ev;
+
+	(void)state;
+	assert_int_equal(bed_scan(&b, "pikvm-v4plus-imported", COLLECTOR_SCAN), 0);
+	ev = find_connector("card0-HDMI-A-1");
+	assert_non_null(ev);
+	assert_str(ev, DISPLAY_EDID_VENDOR, "GSM");
+	assert_str(ev, DISPLAY_MONITOR_NAME, "LG HDR 4K");
+	assert_str(ev, DISPLAY_EDID_BODY_FINGERPRINT, "2f40927a744c5013");
+	ev = find_connector("card0-eDP-1");
+	assert_non_null(ev);
+	assert_int_equal(strlen(event_get_str(ev, DISPLAY_EDID_BODY_FINGERPRINT)), 16);
+	assert_string_not_equal(event_get_str(ev, DISPLAY_EDID_BODY_FINGERPRINT),
+				"2f40927a744c5013");
+	assert_false(is_set(find_connector("card0-DP-1"), DISPLAY_EDID_BODY_FINGERPRINT));
 	bed_free(&b);
 }
 
@@ -508,6 +535,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_no_drm),
 		cmocka_unit_test(test_pikvm_on_hdmi),
 		cmocka_unit_test(test_docked_and_stats),
+		cmocka_unit_test(test_body_fingerprint_field),
 		cmocka_unit_test(test_hotplug),
 		cmocka_unit_test(test_rescan),
 		cmocka_unit_test(test_known_bound),

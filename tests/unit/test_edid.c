@@ -10,6 +10,10 @@
  * its length, so an over-read is a heap overflow that ASan or valgrind
  * would report, not a silent read of the next test's bytes.  Run from the
  * top of the tree (tests/run.sh does).
+ *
+ * The body fingerprints expected below are the ones
+ * tests/fixtures/display/kvm_templates.py computes from the projects' own
+ * EDIDs (a second implementation of the same definition, in Python).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -459,6 +463,186 @@ static void test_fingerprint(void **state)
 	free(b.b);
 }
 
+/* ---- the body fingerprint ---- */
+
+/* edid_body_fingerprint on an exact-size heap copy; "" when it says no
+ * fingerprint (and then out must be untouched). */
+static void body(const uint8_t *src, size_t len, char out[FINGERPRINT_HEX_LEN])
+{
+	uint8_t *copy = len ? malloc(len) : NULL;
+
+	if (len)
+		memcpy(copy, src, len);
+	memset(out, 'X', FINGERPRINT_HEX_LEN);
+	if (!edid_body_fingerprint(copy, len, out)) {
+		for (int i = 0; i < FINGERPRINT_HEX_LEN; i++)
+			assert_int_equal(out[i], 'X');
+		out[0] = '\0';
+	}
+	free(copy);
+}
+
+static void assert_body(const char *name, const char *want)
+{
+	struct blob x = load(name);
+	char fp[FINGERPRINT_HEX_LEN];
+
+	body(x.b, x.len, fp);
+	assert_string_equal(fp, want);
+	free(x.b);
+}
+
+/* The same values as kvm_templates.py (and the [list]s of
+ * 51-display-structure.rules): the template with a Dell/LG identity
+ * imported, and untouched. */
+static void test_body_known_values(void **state)
+{
+	(void)state;
+	assert_body("pikvm-v4plus-imported", "2f40927a744c5013");
+	assert_body("pikvm-v2-imported", "e6582745ebb3b9cd");
+	assert_body("pikvm-v3-imported", "e6582745ebb3b9cd");
+	assert_body("jetkvm-imported", "02f83032cd5c782a");
+	assert_body("arkkvm-factory", "0489926d7ba17389");
+	assert_body("arkkvm-imported", "0489926d7ba17389");
+	assert_body("ms2109-factory", "b746ea1d2d8ba3d3");
+	assert_body("ms2109-imported", "b746ea1d2d8ba3d3");
+	assert_body("nanokvm-pro-factory", "615896fd772054bc");
+	assert_body("nanokvm-pro-imported", "615896fd772054bc");
+}
+
+/* Is byte i one of those the definition zeroes, in this 2-block EDID with
+ * an 0xFF descriptor at 72, 0xFE at 90 and 0xFC at 108? */
+static bool blanked(size_t i)
+{
+	if ((i >= 8 && i <= 17) || i == 126 || i == 127 || i == 255)
+		return true;
+	for (size_t d = 72; d <= 108; d += 18)
+		if (i >= d + 5 && i < d + 18)
+			return true;
+	return false;
+}
+
+/* Every byte, one at a time: a blanked one leaves the fingerprint as it
+ * is, any other changes it (or, in the header, removes it).  And the value
+ * is fingerprint_hex() of the copy with exactly those bytes zeroed. */
+static void test_body_blanks_exactly(void **state)
+{
+	struct blob x = load("pikvm-v4plus-imported");
+	char ref[FINGERPRINT_HEX_LEN], fp[FINGERPRINT_HEX_LEN];
+	uint8_t z[256];
+
+	(void)state;
+	assert_int_equal(x.len, 256);
+	/* The range-limits descriptor at 90 becomes a text descriptor. */
+	x.b[93] = 0xfe;
+	memcpy(x.b + 95, "Office 3rd fl", 13);
+	fix_checksum(x.b);
+	body(x.b, x.len, ref);
+	assert_int_equal(strlen(ref), 16);
+	memcpy(z, x.b, 256);
+	for (size_t i = 0; i < 256; i++)
+		if (blanked(i))
+			z[i] = 0;
+	fingerprint_hex(z, sizeof(z), fp);
+	assert_string_equal(fp, ref);
+	for (size_t i = 0; i < 256; i++) {
+		uint8_t keep = x.b[i];
+
+		/* 0x5a: byte 126 (1) stays >= 1, so the extension is still
+		 * hashed. */
+		x.b[i] ^= 0x5a;
+		body(x.b, x.len, fp);
+		if (blanked(i))
+			assert_string_equal(fp, ref);
+		else
+			assert_string_not_equal(fp, ref);
+		x.b[i] = keep;
+	}
+	free(x.b);
+}
+
+/* Identity imported the kvmd way (vendor, product, serial, name, serial
+ * string) and by hand (week, year, a text descriptor): the same body; a
+ * timing changed: another. */
+static void test_body_identity_and_timing(void **state)
+{
+	struct blob t = load("pikvm-v4plus-imported");
+	char a[FINGERPRINT_HEX_LEN], b[FINGERPRINT_HEX_LEN];
+
+	(void)state;
+	body(t.b, t.len, a);
+	memcpy(t.b + 8, "\x10\xac\x13\x20\x45\x39\x36\x39\x20\x1e", 10);	/* DEL 2013 */
+	memcpy(t.b + 113, "DELL D2721H\n ", 13);
+	memcpy(t.b + 77, "3S5GQ23\n     ", 13);
+	fix_checksum(t.b);
+	body(t.b, t.len, b);
+	assert_string_equal(a, b);
+	t.b[56] ^= 0x01;		/* first detailed timing: pixel clock */
+	fix_checksum(t.b);
+	body(t.b, t.len, b);
+	assert_string_not_equal(a, b);
+	t.b[56] ^= 0x01;
+	t.b[128 + 4] ^= 0x01;		/* a CTA data block byte */
+	body(t.b, t.len, b);
+	assert_string_not_equal(a, b);
+	free(t.b);
+}
+
+static void test_body_hostile(void **state)
+{
+	struct blob x = load("pikvm-v4plus-imported"), j = from_hex(jetkvm_hex);
+	char a[FINGERPRINT_HEX_LEN], b[FINGERPRINT_HEX_LEN];
+	uint8_t *big;
+
+	(void)state;
+	/* No EDID: nothing, every short length, a wrong header. */
+	body(NULL, 0, a);
+	assert_string_equal(a, "");
+	for (size_t n = 0; n < EDID_BLOCK; n++) {
+		body(x.b, n, a);
+		assert_string_equal(a, "");
+	}
+	x.b[0] = 0x01;
+	body(x.b, x.len, a);
+	assert_string_equal(a, "");
+	x.b[0] = 0x00;
+
+	/* Byte 126 announcing more blocks than there are: the blocks present
+	 * are hashed, as the kernel keeps them (it drops the rest and lowers
+	 * the count).  JetKVM's default is such an EDID. */
+	body(j.b, j.len, a);
+	assert_string_equal(a, "02f83032cd5c782a");
+	j.b[126] = 0;
+	fix_checksum(j.b);
+	body(j.b, j.len, b);
+	assert_string_equal(a, b);
+	body(x.b, x.len, a);
+	x.b[126] = 255;
+	body(x.b, x.len, b);
+	assert_string_equal(a, b);
+	/* An incomplete extension block is not hashed; fewer blocks
+	 * announced than present: only those. */
+	body(x.b, x.len - 1, b);
+	assert_string_not_equal(a, b);
+	x.b[126] = 0;
+	body(x.b, EDID_BLOCK, a);
+	body(x.b, x.len, b);
+	assert_string_equal(a, b);
+
+	/* More than 256 blocks of bytes: hashed up to EDID_MAX_SIZE only. */
+	big = calloc(1, EDID_MAX_SIZE + 2 * EDID_BLOCK);
+	assert_non_null(big);
+	memcpy(big, x.b, EDID_BLOCK);
+	big[126] = 255;
+	body(big, EDID_MAX_SIZE + 2 * EDID_BLOCK, a);
+	body(big, EDID_MAX_SIZE, b);
+	assert_string_equal(a, b);
+	assert_int_equal(strlen(a), 16);
+	free(big);
+	free(x.b);
+	free(j.b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -475,6 +659,10 @@ int main(void)
 		cmocka_unit_test(test_descriptor_shapes),
 		cmocka_unit_test(test_random_blobs),
 		cmocka_unit_test(test_fingerprint),
+		cmocka_unit_test(test_body_known_values),
+		cmocka_unit_test(test_body_blanks_exactly),
+		cmocka_unit_test(test_body_identity_and_timing),
+		cmocka_unit_test(test_body_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -335,7 +335,13 @@ static void fuzz_source(const struct ruleset *rs, const struct source_index *ix,
 				event_set_str(ev, (int)f, val);
 				break;
 			case FIELD_LIST:
-				event_list_add(ev, (int)f, val);
+				/* several elements: a key may sit in any one */
+				for (int n = rand() % 3; ; n--) {
+					event_list_add(ev, (int)f, val);
+					if (n <= 0)
+						break;
+					pick_value(&pool, val, sizeof(val));
+				}
 				break;
 			case FIELD_INT:
 				event_set_int(ev, (int)f, rand() % 70000);
@@ -391,6 +397,9 @@ static const char *const shapes[] = {
 	"manufacturer endswith \"Ltd\" and product ~ \"^USB [0-9]+ Hub$\"",
 	"serial exists and (product ~ \"a|b\" or product contains \"kv\")",
 	"interfaces contains \"03:01:01\" and vendor_id == \"1d6b\"",
+	"hid_fingerprints in (\"3a71a5a23705ee80\", \"0eab8b0c15825160\")",
+	"action in (add, present) and interfaces iin (\"E0:01:03\", \"02:0d:00\")",
+	"interfaces glob \"0e:*\" and has_keyboard",
 };
 
 static void test_shapes_never_skipped(void **state)
@@ -418,14 +427,51 @@ static void test_shapes_never_skipped(void **state)
 	}
 	ix = &rs->by_source[SOURCE_USB];
 	assert_non_null(ix->index);
-	/* not ..., serial exists and (regex with | or ...), a list field:
-	 * no key for the last three of them... but "interfaces" has the
-	 * vendor_id key beside it. */
-	assert_int_equal(rule_index_keyed(ix->index), ix->nrules - 2);
+	/* No key for "not ...", "serial exists and (regex with | or ...)"
+	 * and a list field's glob (lists are keyed by "in" and "==" only). */
+	assert_int_equal(rule_index_keyed(ix->index), ix->nrules - 3);
 	srand(5);
 	fuzz_source(rs, ix, 50000, &holds);
 	assert_true(holds > 500);
 	ruleset_free(rs);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* A rule keyed on a list field is offered when any element holds the key,
+ * the second as well as the first, and not offered when none does. */
+static void test_list_key_any_element(void **state)
+{
+	char dir[] = "/tmp/fh-rix.XXXXXX", path[256];
+	struct diag_list d = { 0 };
+	struct ruleset *rs = NULL;
+	const struct source_def *usb = source_by_name("usb");
+	int fp = source_field_index(usb, "hid_fingerprints");
+	struct event *ev;
+	size_t holds = 0;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/list.rules", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "[rule fp]\nsource = usb\nwhen = action in (add, present) and "
+		"hid_fingerprints in (\"3a71a5a23705ee80\")\nseverity = notice\n");
+	fclose(f);
+	assert_int_equal(ruleset_load_dir(dir, time(NULL), &rs, &d), 0);
+	assert_int_equal(rule_index_keyed(rs->by_source[SOURCE_USB].index), 1);
+	ev = event_new(usb);
+	assert_non_null(ev);
+	event_set_str(ev, source_field_index(usb, "action"), "add");
+	event_list_add(ev, fp, "5333cc3a23db1dd7");
+	assert_int_equal(check_event(rs, ev, &holds), 0);
+	event_list_add(ev, fp, "3a71a5a23705ee80");
+	assert_int_equal(check_event(rs, ev, &holds), 1);
+	assert_int_equal(holds, 1);
+	event_free(ev);
+	ruleset_free(rs);
+	diag_list_clear(&d);
 	unlink(path);
 	rmdir(dir);
 }
@@ -464,6 +510,7 @@ int main(void)
 		cmocka_unit_test(test_glob_runs_sound),
 		cmocka_unit_test(test_shipped_rules_never_skipped),
 		cmocka_unit_test(test_shapes_never_skipped),
+		cmocka_unit_test(test_list_key_any_element),
 		cmocka_unit_test(test_ordinary_event_narrowed),
 	};
 

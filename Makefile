@@ -45,7 +45,7 @@ TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 FUZZ_NAMES  := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 REPLAY_BIN  := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/replay_%)
 # Unit suites that drive umockdev testbeds themselves (libumockdev).
-UMOCK_TESTS := $(BUILD)/tests/test_usb $(BUILD)/tests/test_display
+UMOCK_TESTS := $(BUILD)/tests/test_usb $(BUILD)/tests/test_usb_fields $(BUILD)/tests/test_display
 
 .PHONY: all deps test test-asan check-tests scan clean bench stress stress-asan
 

@@ -3,12 +3,17 @@
  * usb.c - USB devices through libudev: inventory, hot-plug, rescans.
  *
  * One event per USB device (devtype usb_device), built from the device's
- * sysfs attributes and from its children: the interfaces (class triplets and
- * bound drivers), the HID report descriptors under them (parsed by hid.c:
- * keyboard, mouse, absolute pointer, digitizer), the SCSI device of a mass
- * storage interface (inquiry vendor/model) and the network interface a USB
- * NIC or gadget creates.  Rules look at the structure, not just the ids,
- * because an IP-KVM's identity is one config line away from a Logitech's.
+ * sysfs attributes (ids, strings, speed, bcdUSB, bMaxPower) and from its
+ * children: the interfaces (class triplets and bound drivers, and from them
+ * the device's non-HID functions: usbclass.c), the HID report descriptors
+ * under them (parsed by hid.c: keyboard, mouse, absolute pointer,
+ * digitizer, the kind of each pointer; and fingerprinted, the hash of the
+ * exact bytes), the SCSI device of a mass storage interface (inquiry
+ * vendor/model) and the network interface a USB NIC or gadget creates; and
+ * whether the device came over the network (USB/IP's vhci_hcd).  Rules
+ * look at the structure, not just the ids, because an IP-KVM's identity is
+ * one config line away from a Logitech's, and a KVM that clones a
+ * keyboard's identity still carries its own descriptors and functions.
  *
  * Hot-plug: the udev monitor tells us a usb_device was added, but its
  * children (interfaces, hid, input, scsi, block, net) are added one uevent
@@ -88,9 +93,9 @@ static const struct field_def usb_fields[USB__NFIELDS] = {
 	[USB_HID_FINGERPRINTS] = { "hid_fingerprints", FIELD_LIST,
 		"one per distinct HID report descriptor, in interface order: first 16 hex digits of the SHA-256 of its exact bytes (sha256sum report_descriptor | cut -c1-16)" },
 	[USB_POINTER_KINDS] = { "pointer_kinds", FIELD_LIST,
-		"kinds of pointer the HID descriptors declare, in this order: mouse (relative X/Y in a Generic Desktop Mouse/Pointer), absolute (absolute X/Y there, no Digitizers usage in that collection), touchscreen, touchpad, pen (Digitizers application Touch Screen 04, Touch Pad 05, Pen 02 or Digitizer 01)" },
+		"kinds of pointer the HID descriptors declare, in this order: mouse (relative X/Y in a Generic Desktop Mouse/Pointer), absolute (absolute X/Y there, no Digitizers usage in that top-level collection), touchscreen, touchpad, pen (Digitizers application Touch Screen 04, Touch Pad 05, Pen 02 or Digitizer 01)" },
 	[USB_FUNCTIONS] = { "functions", FIELD_LIST,
-		"non-HID functions of the device, in this order (USB-IF class codes, usb.org/defined-class-codes): audio (01), video (0e), network (02/06 ECM, 02/0c EEM, 02/0d NCM, 02/0e MBIM, 02/02/ff, e0/01/03 and ef/04/01-07 RNDIS, a network interface, or on class ff the drivers rndis_host cdc_ether cdc_eem cdc_ncm cdc_mbim r8152 ax88179_178a asix smsc95xx lan78xx ipheth), storage (08), serial (02/02 ACM, or on class ff cdc_acm ch341 cp210x ftdi_sio pl2303), printer (07), smartcard (0b), wireless (e0/01/01 Bluetooth), vendor (ff, other driver or none)" },
+		"non-HID functions of the device, in this order (USB-IF class codes, usb.org/defined-class-codes): audio (01), video (0e), network (02/06 ECM, 02/0c EEM, 02/0d NCM, 02/0e MBIM, 02/02/ff, e0/01/03 and ef/04/01-07 RNDIS, a network interface, or on class ff the drivers rndis_host cdc_ether cdc_eem cdc_ncm cdc_mbim r8152 ax88179_178a asix smsc95xx lan78xx ipheth), storage (08), serial (02/02 ACM but 02/02/ff, or on class ff cdc_acm ch341 cp210x ftdi_sio pl2303), printer (07), smartcard (0b), wireless (e0/01/01 Bluetooth), vendor (ff, other driver or none)" },
 	[USB_VID_PID] = { "vid_pid", FIELD_STRING, "vendor_id:product_id, e.g. 046d:c31c" },
 	[USB_VIA_USBIP] = { "via_usbip", FIELD_BOOL, "attached over the network through USB/IP (under a vhci_hcd host controller)" },
 };
@@ -533,7 +538,7 @@ static struct event *usb_build_gone(struct udev_device *dev)
 	const char *v = udev_device_get_property_value(dev, "ID_VENDOR_ID");
 	const char *p = udev_device_get_property_value(dev, "ID_MODEL_ID");
 	const char *prod = udev_device_get_property_value(dev, "PRODUCT");
-	char vid[5], pid[5];
+	char vid[5], pid[5], vid_pid[10];
 	unsigned int a, c;
 
 	if (!ev)
@@ -552,6 +557,12 @@ static struct event *usb_build_gone(struct udev_device *dev)
 		event_set_str(ev, USB_VENDOR_ID, v);
 	if (p && strlen(p) == 4)
 		event_set_str(ev, USB_PRODUCT_ID, p);
+	if (v && p && strlen(v) == 4 && strlen(p) == 4) {
+		snprintf(vid_pid, sizeof(vid_pid), "%s:%s", v, p);
+		event_set_str(ev, USB_VID_PID, vid_pid);
+	}
+	/* Its parents outlive it: a device gone from under vhci_hcd says so. */
+	event_set_bool(ev, USB_VIA_USBIP, usb_via_usbip(dev));
 	return event_complete(ev);
 }
 

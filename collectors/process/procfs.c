@@ -234,8 +234,10 @@ bool procfs_argv0(const char *buf, size_t len, char *out, size_t outlen)
 	for (i = 0; i < len && buf[i] != '\0'; i++) {
 		unsigned char c = (unsigned char)buf[i];
 
-		if (n + 1 >= outlen)
-			return false;	/* cut: a path we cannot hold is no path */
+		if (n + 1 >= outlen) {
+			out[0] = '\0';	/* cut: a path we cannot hold is no path */
+			return false;
+		}
 		out[n++] = (char)(c < 0x20 || c == 0x7f ? '?' : c);
 	}
 	out[n] = '\0';

@@ -109,8 +109,9 @@ static const struct field_def process_fields[PROCESS__NFIELDS] = {
 };
 
 /* Cooldowns per program, not per pid: a tool restarted in a loop is one
- * thing to report. */
-static const int process_entity[] = { PROCESS_COMM, PROCESS_EXE, -1 };
+ * thing to report.  Without the exe link, exe_candidate stands for it, so
+ * two programs of one name whose exe is unreadable stay two. */
+static const int process_entity[] = { PROCESS_COMM, PROCESS_EXE, PROCESS_EXE_CANDIDATE, -1 };
 
 /* What the exe link did not say, and what was seen instead: never a
  * path the event does not hold. */

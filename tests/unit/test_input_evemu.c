@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -250,6 +251,58 @@ static void test_split(void **state)
 	assert_string_equal(input_kind_name(INPUT_KIND_COUNT), "?");
 }
 
+/* Write evemu text for a keyboard typing `keys` (codes) at fixed times. */
+static void typed(char *out, size_t cap, const unsigned int *codes, size_t n)
+{
+	size_t len = (size_t)snprintf(out, cap, "N: kbd\nB: 01 fe ff ff ff ff ff ff ff\n");
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned int ms = 100 + 137 * (unsigned int)i, hold = 60 + 11 * (unsigned int)(i % 5);
+
+		unsigned int up = ms + hold;
+
+		len += (size_t)snprintf(out + len, cap - len,
+			"E: %u.%06u 0004 0004 %u\nE: %u.%06u 0001 %04x 0001\nE: %u.%06u 0000 0000 0000\n"
+			"E: %u.%06u 0001 %04x 0000\nE: %u.%06u 0000 0000 0000\n",
+			ms / 1000, ms % 1000 * 1000, 0x70000 + codes[i], ms / 1000, ms % 1000 * 1000,
+			codes[i], ms / 1000, ms % 1000 * 1000, up / 1000, up % 1000 * 1000, codes[i],
+			up / 1000, up % 1000 * 1000);
+	}
+}
+
+/* The privacy contract (README "Privacy contract"): what leaves the frame
+ * is a function of timing and magnitudes only.  Typing two different
+ * phrases with the same timing gives identical samples, byte for byte; so
+ * does the same absolute path drawn at another place on the screen. */
+static void test_privacy(void **state)
+{
+	static const unsigned int secret[] = { 35, 22, 49, 20, 18, 19, 3, 57, 25, 30, 31, 31 };
+	static const unsigned int other[] = { 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30 };
+	static char a[4096], b[4096];
+	static struct got ga, gb;
+
+	(void)state;
+	typed(a, sizeof(a), secret, 12);
+	typed(b, sizeof(b), other, 12);
+	read_text(a, &ga);
+	read_text(b, &gb);
+	assert_int_equal(ga.n, 24);
+	assert_int_equal(ga.n, gb.n);
+	assert_memory_equal(ga.s, gb.s, sizeof(ga.s[0]) * ga.n);
+
+	static const char pa[] = "N: t\nB: 03 03 00 00 00 00 00 00 00\nA: 00 0 1000 0 0 0\n"
+		"A: 01 0 1000 0 0 0\nE: 0.0 0003 0000 100\nE: 0.0 0003 0001 100\nE: 0.0 0000 0000 0\n"
+		"E: 0.1 0003 0000 400\nE: 0.1 0000 0000 0\nE: 0.2 0003 0001 500\nE: 0.2 0000 0000 0\n";
+	static const char pb[] = "N: t\nB: 03 03 00 00 00 00 00 00 00\nA: 00 0 1000 0 0 0\n"
+		"A: 01 0 1000 0 0 0\nE: 0.0 0003 0000 550\nE: 0.0 0003 0001 350\nE: 0.0 0000 0000 0\n"
+		"E: 0.1 0003 0000 850\nE: 0.1 0000 0000 0\nE: 0.2 0003 0001 750\nE: 0.2 0000 0000 0\n";
+	read_text(pa, &ga);
+	read_text(pb, &gb);
+	assert_int_equal(ga.n, 2);
+	assert_int_equal(ga.s[0].span_pm, 300);
+	assert_memory_equal(ga.s, gb.s, sizeof(ga.s[0]) * ga.n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_abs),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_privacy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

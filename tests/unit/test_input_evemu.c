@@ -199,6 +199,7 @@ static void test_hostile(void **state)
 		"E: 5.000000 0002 0000 0001\n"
 		"E: 5.000000 0000 0000 0000\n"
 		"E: 4.000000 0002 0000 0001\n"		/* backwards */
+		"E: 4.500000 0002 0000 0001\n"		/* still before 5.0 */
 		"E: 5.1234567 0002 0000 0001\n"	/* seven usec digits */
 		"E: 5.100000 0002 0000 2147483648\n"	/* > INT32_MAX */
 		"E: 5.100000 0002 0000 12abc\n"
@@ -213,10 +214,10 @@ static void test_hostile(void **state)
 	assert_string_equal(rd.frame.dev.name, "Bad?Name?");
 	assert_int_equal(rd.stats.malformed, 8);
 	assert_int_equal(rd.stats.unknown, 1);
-	assert_int_equal(rd.stats.backwards, 1);
+	assert_int_equal(rd.stats.backwards, 2);
 	assert_int_equal(rd.stats.late_header, 1);
 	assert_int_equal(rd.stats.events, 4);
-	assert_int_equal(rd.stats.lines, 16);
+	assert_int_equal(rd.stats.lines, 17);
 	assert_int_equal(g.n, 2);
 	assert_int_equal(g.s[1].dx, -2);
 	assert_int_equal(g.s[1].t_us, 6000000);

@@ -16,10 +16,10 @@
  *
  * The schedules it must catch (sources in the fixture generator,
  * tests/fixtures/input/gen.py):
- *   PiKVM (pikvm/kvmd kvmd/plugins/hid/__init__.py, systask): after 60 s
- *     +-25 % idle (45-75 s), 11 absolute moves 100 ms apart alternating
- *     +-100 in its -32768..32767 space, or 10 relative moves (+10,+10)/
- *     (-10,-10);
+ *   PiKVM (pikvm/kvmd @f14596e kvmd/plugins/hid/__init__.py, systask and
+ *     __roll_interval): after a random 45-75 s (60 +-25 %) with no input,
+ *     11 absolute moves 100 ms apart to x+100, x-100 ... and back to x in
+ *     its -32768..32767 space, or 10 relative moves (+10,+10)/(-10,-10);
  *   JetKVM (jetkvm/kvm jiggler.go @0526999): each minute plus a random
  *     delay up to 25 % of it, one relative move of 1-3 counts per axis,
  *     random signs;
@@ -27,7 +27,9 @@
  *     index.ts @1afc28a): every 15 s of idle (a 3 s timer), (+10,+10)
  *     then (-10,-10);
  *   a mechanical jiggler turning the real mouse: unit steps at constant
- *     speed, arcs, >= 10 reversals (Detect_My_Jiggler README).
+ *     speed, arcs, >= 10 reversals (detectmyjiggler/Detect_My_Jiggler
+ *     detection_constants.h @634dbf9: SPEED_CV_THRESHOLD 0.15,
+ *     MIN_REVERSALS 10, unit-step deltas of the wheel jigglers).
  *
  * Thresholds (jiggler_config_default) and why:
  *   min_span 5 min: a jiggler exists to keep a session from idling, and
@@ -36,11 +38,13 @@
  *   burst_gap 1 s: jiggle moves are 0.1 s apart (PiKVM) or back to back
  *     (NanoKVM); bursts are >= 15 s apart: a decade either side.
  *   min_bursts 5: four intervals, the fewest the CV bound below is made for.
- *   max_cv 0.30: the widest documented schedule, PiKVM's uniform 45-75 s,
- *     has a CV of 0.144; its worst sample of >= 4 intervals (half at each
- *     end) 0.289.  JetKVM's 60 s + U(0,15 s) jitter gives intervals
- *     triangular on 45-75 s (CV 0.10); NanoKVM's 15 s tick about 0.  A
- *     person's spontaneous nudges come at irregular times (CV near 1).
+ *   max_cv 0.30: the widest documented schedule is PiKVM's: a whole
+ *     number of seconds in 45..75 after its own last move, checked once a
+ *     second, so 46-78 s between burst starts; any sample of >= 4 of them
+ *     has a CV of at most 0.298 (half at each end).  JetKVM's minute plus
+ *     U(0, 15 s) gives intervals triangular on 45-75 s (CV 0.10),
+ *     NanoKVM's 15 s tick about 0.  A person's spontaneous nudges come at
+ *     irregular times (CV near 1: 1.13 on the fixture's reading spell).
  *   small_step 4 counts: JetKVM moves <= 3 per axis, mechanical 1.
  *   small_span_pm 5 permille: PiKVM's absolute +-100 of 65536 is 1.5 %o.
  *   cancel_ratio 0.2 (|net| / path), or alternating (reversals >= a

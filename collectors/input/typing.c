@@ -9,8 +9,9 @@
  *
  * What it must catch (the fixture generator, tests/fixtures/input/gen.py,
  * models each): PiKVM's paste, `POST /hid/print`, sends every key event
- * with `delay` between them, 0 by default and 0.02 s in "slow" mode
- * (pikvm/kvmd kvmd/apps/kvmd/api/hid.py @591e0b5, __print_handler): holds
+ * with `delay` before each, 0 by default and 0.02 s in "slow" mode
+ * (pikvm/kvmd @f14596e kvmd/apps/kvmd/api/hid.py __print_handler,
+ * kvmd/plugins/hid/__init__.py send_key_events): holds
  * of one report interval or 20 ms, presses 2-8 ms or 40 ms apart; a BadUSB
  * (Rubber Ducky, Flipper) types its STRING at the HID polling rate.
  *

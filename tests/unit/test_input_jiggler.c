@@ -38,7 +38,8 @@ static void test_pikvm(void **state)
 	assert_true(f->bursts >= 5);
 	f = fired("pikvm-abs");
 	assert_true(f->period_ms >= 45000 && f->period_ms <= 75000);
-	assert_true(f->net < 0.2);	/* the pointer keeps coming back */
+	/* x+100, x-100 ...: the pointer keeps going back where it was */
+	assert_true(f->reversals * 4 >= f->count);
 }
 
 static void test_jetkvm(void **state)

@@ -111,7 +111,8 @@ static struct jiggler_burst *newest(struct jiggler *j, uint32_t i)
 /* The bursts judged together: the fewest newest ones spanning min_span,
  * at least min_bursts of them; summed into *w.  Their start intervals go
  * to *iv.  False when the kept bursts do not span min_span yet. */
-static bool window(struct jiggler *j, struct jiggler_burst *w, struct run_stats *iv)
+static bool window(struct jiggler *j, struct jiggler_burst *w, struct run_stats *iv,
+		   uint32_t *nbursts)
 {
 	uint64_t now = newest(j, 0)->start;
 	uint32_t k = 0;
@@ -141,7 +142,7 @@ static bool window(struct jiggler *j, struct jiggler_burst *w, struct run_stats 
 		w->step_sum += b->step_sum;
 		w->step_sq += b->step_sq;
 	}
-	w->end = k + 1;		/* reused: the number of bursts */
+	*nbursts = k + 1;
 	return true;
 }
 
@@ -202,9 +203,8 @@ static void judge_bursts(struct jiggler *j, input_finding_fn fn, void *ctx)
 	struct run_stats iv;
 	uint32_t nb;
 
-	if (j->fired || !window(j, &w, &iv))
+	if (j->fired || !window(j, &w, &iv, &nb))
 		return;
-	nb = (uint32_t)w.end;
 	if (run_stats_cv(&iv) <= j->cfg.max_cv &&
 	    ((uint64_t)w.reversals * 4 >= w.moves || net_ratio(j, &w) <= j->cfg.cancel_ratio) &&
 	    small_or_constant(j, &w))
@@ -272,7 +272,7 @@ static void on_move(struct jiggler *j, const struct input_sample *s, input_findi
 
 	if (!j->active) {
 		j->active = true;
-		j->first_us = j->last_eval_us = s->t_us;
+		j->last_eval_us = s->t_us;
 	}
 	if (new_burst) {
 		memset(&j->ring[j->head], 0, sizeof(j->ring[0]));
@@ -280,13 +280,11 @@ static void on_move(struct jiggler *j, const struct input_sample *s, input_findi
 		j->head = (j->head + 1) % JIGGLER_RING;
 		if (j->nring < JIGGLER_RING)
 			j->nring++;
-		j->bursts++;
 		memset(&j->cur_gap, 0, sizeof(j->cur_gap));
 	} else {
 		run_stats_add(&j->cur_gap, (double)(s->t_us - j->last_us));
 	}
 	j->last_us = s->t_us;
-	j->moves++;
 	add_move(j, newest(j, 0), s);
 	if (new_burst)
 		judge_bursts(j, fn, ctx);
@@ -312,6 +310,8 @@ void jiggler_feed(struct jiggler *j, const struct input_sample *s, input_finding
 
 void jiggler_flush(struct jiggler *j, uint64_t t_us, input_finding_fn fn, void *ctx)
 {
+	/* The recording's motion is judged as it arrives; t_us is for the
+	 * live collector's ticks, which end nothing here. */
 	(void)t_us;
 	if (!j->active)
 		return;

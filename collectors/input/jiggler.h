@@ -42,9 +42,9 @@ struct jiggler_burst {
 struct jiggler {
 	struct jiggler_config cfg;
 	bool active, fired, absolute;
-	uint64_t first_us, last_us, last_eval_us;
+	uint64_t last_us, last_eval_us;
 	struct jiggler_burst ring[JIGGLER_RING];	/* the latest bursts, newest at head - 1 */
-	uint32_t head, nring, bursts, moves;
+	uint32_t head, nring;
 	struct run_stats cur_gap;	/* intervals between the current burst's moves */
 	int sx, sy;			/* last nonzero direction per axis */
 };

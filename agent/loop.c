@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "collectors/input/input.h"
 #include "explain.h"
 #include "lib/util.h"
 #include "log.h"
@@ -296,8 +298,49 @@ static void loop_teardown(struct loop *l)
 
 /* ---- --scan ---- */
 
+/* --input: the recording is read here, not by a running collector (the
+ * live input collector is to come); its events go through the rules like
+ * any collector's. */
+static void loop_input_emit(void *opaque, struct event *ev)
+{
+	if (!ev)
+		return;
+	loop_eval(opaque, ev);
+	event_free(ev);
+}
+
+static void loop_input_note(void *opaque, int level, const char *collector,
+			    const char *fmt, ...)
+{
+	char text[LOOP_NOTE_MAX];
+	va_list ap;
+
+	(void)opaque;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	log_msg(level, "%s: %s", collector, text);
+}
+
+static int loop_input_file(struct loop *l)
+{
+	const struct collector_ctx ctx = {
+		.opaque = l,
+		.emit = loop_input_emit,
+		.note = loop_input_note,
+		.mode = COLLECTOR_INPUT,
+		.geo = &l->cfg.geo,
+	};
+	int r = input_file_scan(&ctx, l->opts->input_file, NULL);
+
+	if (r < 0)
+		log_msg(LOG_ERR, "input: %s: %s", l->opts->input_file, strerror(-r));
+	return r;
+}
+
 /* --scan runs every enabled collector once; --pcap only the net
- * collector, over the file, whatever the config says about it. */
+ * collector, over the file, whatever the config says about it; --input
+ * none, the input detectors over the recording. */
 static int loop_oneshot(const struct loop_options *o, enum collector_mode mode)
 {
 	struct loop l;
@@ -309,7 +352,9 @@ static int loop_oneshot(const struct loop_options *o, enum collector_mode mode)
 		return 2;
 	}
 	rule_state_defer_verdict(l.st, true);
-	for (int i = 0; i < l.ncol; i++) {
+	if (mode == COLLECTOR_INPUT && loop_input_file(&l) < 0)
+		l.failed = true;
+	for (int i = 0; i < l.ncol && mode != COLLECTOR_INPUT; i++) {
 		struct loop_collector *lc = &l.col[i];
 
 		if (mode == COLLECTOR_PCAP) {
@@ -322,7 +367,8 @@ static int loop_oneshot(const struct loop_options *o, enum collector_mode mode)
 	}
 	/* Everything found, judged once: one verdict, naming all of it. */
 	if (o->explain)
-		explain_verdict(stdout, mode == COLLECTOR_PCAP ? "capture" : "scan");
+		explain_verdict(stdout, mode == COLLECTOR_PCAP ? "capture" :
+					mode == COLLECTOR_INPUT ? "recording" : "scan");
 	ruleset_verdict(l.st, now_monotonic_ms(), l.hostname, loop_on_alert,
 			o->explain ? loop_on_match : NULL, &l);
 	rc = l.failed ? 2 : l.findings ? 1 : 0;
@@ -340,6 +386,11 @@ int loop_scan(const struct loop_options *o)
 int loop_pcap(const struct loop_options *o)
 {
 	return loop_oneshot(o, COLLECTOR_PCAP);
+}
+
+int loop_input(const struct loop_options *o)
+{
+	return loop_oneshot(o, COLLECTOR_INPUT);
 }
 
 /* ---- the daemon: fds ---- */

@@ -22,6 +22,7 @@ struct loop_options {
 	const char *procfs;	/* NULL: "/proc" */
 	bool explain;		/* --scan/--pcap --explain */
 	const char *pcap_file;	/* --pcap */
+	const char *input_file;	/* --input: an evemu-record recording */
 	/* StrictModes (agent/strict.h) when privileged: the daemon, its
 	 * reloads and -t.  --scan/--pcap are an admin's one-off runs. */
 	bool strict;
@@ -39,5 +40,7 @@ int loop_daemon(const struct loop_options *o);
 int loop_scan(const struct loop_options *o);
 /* --pcap: the net collector over o->pcap_file, same exit codes. */
 int loop_pcap(const struct loop_options *o);
+/* --input: the input detectors over o->input_file, same exit codes. */
+int loop_input(const struct loop_options *o);
 
 #endif

@@ -23,6 +23,7 @@ enum main_mode {
 	MAIN_TEST,
 	MAIN_SCAN,
 	MAIN_PCAP,
+	MAIN_INPUT,
 	MAIN_FIELDS,
 };
 
@@ -33,6 +34,7 @@ enum {
 	OPT_ROOTFS,
 	OPT_PROCFS,
 	OPT_PCAP,
+	OPT_INPUT,
 };
 
 static void main_usage(FILE *f)
@@ -50,9 +52,12 @@ static void main_usage(FILE *f)
 	      "                             exit 0: nothing fired, 1: alerts, 2: error\n"
 	      "      --pcap FILE            analyse a capture file (any link type libpcap reads),\n"
 	      "                             print alerts on stdout; exit codes as --scan\n"
-	      "      --explain              with --scan/--pcap: also print each event and the rules it\n"
-	      "                             matched, on lines starting with \"# \" (alert lines\n"
-	      "                             stay parseable: filter with grep -v '^#')\n"
+	      "      --input FILE           analyse an input recording (evemu-record) with its own\n"
+	      "                             timestamps: jigglers, injected typing, pointer jumps;\n"
+	      "                             print alerts on stdout; exit codes as --scan\n"
+	      "      --explain              with --scan/--pcap/--input: also print each event and the\n"
+	      "                             rules it matched, on lines starting with \"# \" (alert\n"
+	      "                             lines stay parseable: filter with grep -v '^#')\n"
 	      "      --fields [SOURCE]      list the fields rules may use (one source or all)\n"
 	      "  -f, --format FORMAT        alert format: json (default), cef or text;\n"
 	      "                             overrides [output] format\n"
@@ -131,6 +136,7 @@ int main(int argc, char **argv)
 		{ "test", no_argument, NULL, 't' },
 		{ "scan", no_argument, NULL, OPT_SCAN },
 		{ "pcap", required_argument, NULL, OPT_PCAP },
+		{ "input", required_argument, NULL, OPT_INPUT },
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "fields", optional_argument, NULL, OPT_FIELDS },
 		{ "format", required_argument, NULL, 'f' },
@@ -167,6 +173,10 @@ int main(int argc, char **argv)
 		case OPT_PCAP:
 			mode = MAIN_PCAP;
 			o.pcap_file = optarg;
+			break;
+		case OPT_INPUT:
+			mode = MAIN_INPUT;
+			o.input_file = optarg;
 			break;
 		case OPT_EXPLAIN:
 			o.explain = true;
@@ -212,8 +222,8 @@ int main(int argc, char **argv)
 		main_usage(stderr);
 		return 2;
 	}
-	if (o.explain && mode != MAIN_SCAN && mode != MAIN_PCAP) {
-		fprintf(stderr, "farmhound: --explain needs --scan or --pcap\n");
+	if (o.explain && mode != MAIN_SCAN && mode != MAIN_PCAP && mode != MAIN_INPUT) {
+		fprintf(stderr, "farmhound: --explain needs --scan, --pcap or --input\n");
 		return 2;
 	}
 	log_init(debug);
@@ -225,6 +235,8 @@ int main(int argc, char **argv)
 		return loop_scan(&o);
 	case MAIN_PCAP:
 		return loop_pcap(&o);
+	case MAIN_INPUT:
+		return loop_input(&o);
 	case MAIN_FIELDS:
 		return main_fields(fields_source);
 	case MAIN_DAEMON:

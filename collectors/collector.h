@@ -25,11 +25,14 @@ struct geo_config;		/* collectors/geo.h */
 
 /* Why the collector runs: as the daemon (watch and tick), for one --scan
  * inventory (scan() then free), or over a capture file (--pcap: only the
- * net collector is started, scan() reads the whole file). */
+ * net collector is started, scan() reads the whole file).  --input starts
+ * no collector: the agent reads the recording with input_file_scan()
+ * (collectors/input/input.h). */
 enum collector_mode {
 	COLLECTOR_DAEMON,
 	COLLECTOR_SCAN,
 	COLLECTOR_PCAP,
+	COLLECTOR_INPUT,	/* --input: no collector runs, the file is read */
 };
 
 /* A collector's own configuration keys, beyond enabled/rescan_interval/

@@ -13,6 +13,7 @@
 #include "collector.h"
 #include "collectors/display/display.h"
 #include "collectors/host/host.h"
+#include "collectors/input/input.h"
 #include "collectors/net/net.h"
 #include "collectors/process/process.h"
 #include "collectors/process/socket.h"
@@ -35,6 +36,7 @@ static const struct source_def *const sources[] = {
 	&socket_source,
 	&host_source,
 	&net_source,
+	&input_source,
 	&agent_source,
 	NULL,
 };

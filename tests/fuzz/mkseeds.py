@@ -235,6 +235,32 @@ def lan_seeds():
     put("dissect_lan", bootp + opts)
 
 
+# evemu-record text (fuzz_evemu): the small input fixtures whole, the head
+# of the big ones, and hostile lines built here: a name over the line
+# limit, numbers out of range, time going backwards, header after events,
+# CRLF and no final newline.
+EVEMU_HOSTILE = [
+    "N: " + "A" * 3000 + "\nE: 1.0 0001 0010 1\nE: 1.0 0000 0000 -2147483649\n"
+    "E: 1.0 0002 0000 2147483647\nE: 1.0 0002 0000 2147483647\nE: 1.0 0000 0000 0\n",
+    "N: KB\nI: 0003 1d6b 0104 0100\nB: 01 00 00 fe ff ff ff ff ff\nE: 1.000000 0004 0004 458756\n"
+    "E: 1.000000 0001 001e 0001\nE: 1.000000 0000 0000 0000\nE: 1.020000 0001 001e 0000\n"
+    "E: 1.020000 0000 0000 0000\nE: 0.5 0001 001e 0001\nE: 2.0000001 0001 001e 0001\n"
+    "E: 99999999999999.000000 0001 0000 0000\nN: late\nX: what\n",
+    "N: Tab\r\nI: 0003 0627 0001 0001\r\nB: 03 03 00 00 00 00 00 00 00\r\nA: 00 0 32767 0 0 0\r\n"
+    "A: 01 0 32767 0 0\r\nE: 0.000000 0003 0000 100\r\nE: 0.000000 0003 0001 100\r\n"
+    "E: 0.000000 0000 0000 0000\r\nE: 0.100000 0003 0000 30000\r\nE: 0.100000 0000 0000 0000\r\n"
+    "E: 0.200000 0003 0000 100\r\nE: 0.200000 0000 0000 0000",
+]
+
+
+def evemu_seeds():
+    for p in sorted(glob.glob(os.path.join(ROOT, "tests/fixtures/input/*.evemu"))):
+        data = read(p)
+        put("evemu", data if len(data) < 32768 else data[:8192])
+    for s in EVEMU_HOSTILE:
+        put("evemu", s)
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -277,6 +303,7 @@ def main():
             put("host_parse", read(p), cap=50)
     stun_seeds()
     lan_seeds()
+    evemu_seeds()
     from_pcaps(sys.argv[1])
     for t in sorted(os.listdir(OUT)):
         print("%-12s %3d" % (t, len(os.listdir(os.path.join(OUT, t)))))

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * input.h - the `input` source: what the input detectors found, one event
+ * per finding, with the device it came from and the measured statistics.
+ * Only timing and magnitudes (collectors/input/README.md "Privacy
+ * contract"): no field can hold a key code, a character or a position.
+ *
+ * For now the events come from `farmhound --input FILE`, an evemu-record
+ * recording judged with its own timestamps (input_file_scan()); the live
+ * evdev collector will emit the same events.
+ */
+#ifndef FARMHOUND_INPUT_H
+#define FARMHOUND_INPUT_H
+
+#include "collectors/collector.h"
+#include "collectors/event.h"
+
+enum input_field {
+	INPUT_ACTION,
+	INPUT_DETECTOR,
+	INPUT_PATTERN,
+	INPUT_DEVICE,
+	INPUT_BUS,
+	INPUT_VENDOR_ID,
+	INPUT_PRODUCT_ID,
+	INPUT_VID_PID,
+	INPUT_DEVICE_KIND,
+	INPUT_COUNT,
+	INPUT_BURSTS,
+	INPUT_PERIOD_MS,
+	INPUT_CV_PCT,
+	INPUT_STEP,
+	INPUT_STEP_CV_PCT,
+	INPUT_HOLD_MS,
+	INPUT_NET_PCT,
+	INPUT_REVERSALS,
+	INPUT_DURATION_MS,
+	INPUT__NFIELDS
+};
+
+extern const struct source_def input_source;
+
+/* --input: read the evemu-record file at path, run every detector over it
+ * and hand ctx->emit() one event per finding.  Lines the reader skipped
+ * are added to *skipped (may be NULL) and noted once.  0 or -errno (the
+ * file could not be opened or read). */
+int input_file_scan(const struct collector_ctx *ctx, const char *path, uint64_t *skipped);
+
+#endif

@@ -49,7 +49,7 @@ static void main_usage(FILE *f)
 	      "  -t, --test                 check configuration and rules, print\n"
 	      "                             \"configuration OK\" or file:line errors; exit 0/1\n"
 	      "      --scan                 inventory this machine now, print alerts on stdout;\n"
-	      "                             exit 0: nothing fired, 1: alerts, 2: error\n"
+	      "                             exit 0: no finding, 1: alerts at notice or above, 2: error\n"
 	      "      --pcap FILE            analyse a capture file (any link type libpcap reads),\n"
 	      "                             print alerts on stdout; exit codes as --scan\n"
 	      "      --input FILE           analyse an input recording (evemu-record) with its own\n"

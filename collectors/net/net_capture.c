@@ -81,7 +81,7 @@ static int net_set_filter(struct net_state *st, struct net_handle *h, bool offli
 		return -ENAMETOOLONG;
 	/* A file whose filter was compiled to C at build time: the packet
 	 * callback runs it (net_pcap_cb), libpcap gets no program. */
-	h->fn = offline ? net_filter_offline_fn(h->dlt, text) : NULL;
+	h->fn = offline ? net_filter_offline_fn(h->p, text) : NULL;
 	if (h->fn)
 		return 0;
 	r = offline ? net_filter_offline(h->p, text, &prog) : -ENOENT;

@@ -182,6 +182,7 @@ const char *net_filter_text(int dlt, char *buf, size_t len)
 
 struct net_filter_prebuilt {
 	int dlt;
+	int swapped;			/* the file's byte order against ours; -1 either */
 	const char *text;		/* what it was compiled from */
 	const struct bpf_insn *insns;
 	size_t len;
@@ -193,20 +194,25 @@ struct net_filter_prebuilt {
 #else
 /* Built without the generated header (the fuzz build, a bare compile):
  * --pcap compiles at run time. */
-static const struct net_filter_prebuilt net_filter_prebuilt[] = { { -1, NULL, NULL, 0, NULL } };
+static const struct net_filter_prebuilt net_filter_prebuilt[] = { { -1, -1, NULL, NULL, 0, NULL } };
 #endif
 
-static const struct net_filter_prebuilt *prebuilt_find(int dlt, const char *text)
+/* The entry for a savefile handle and this text: its link type and byte
+ * order (libpcap compiles DLT_NULL's address family in the file's order). */
+static const struct net_filter_prebuilt *prebuilt_find(pcap_t *p, const char *text)
 {
+	int dlt = pcap_datalink(p), swapped = pcap_is_swapped(p);
+
 	for (const struct net_filter_prebuilt *e = net_filter_prebuilt; e->text; e++)
-		if (e->dlt == dlt && strcmp(e->text, text) == 0)
+		if (e->dlt == dlt && (e->swapped < 0 || e->swapped == swapped) &&
+		    strcmp(e->text, text) == 0)
 			return e;
 	return NULL;
 }
 
-net_filter_fn net_filter_offline_fn(int dlt, const char *text)
+net_filter_fn net_filter_offline_fn(pcap_t *p, const char *text)
 {
-	const struct net_filter_prebuilt *e = prebuilt_find(dlt, text);
+	const struct net_filter_prebuilt *e = prebuilt_find(p, text);
 
 	return e ? e->fn : NULL;
 }
@@ -214,7 +220,7 @@ net_filter_fn net_filter_offline_fn(int dlt, const char *text)
 int net_filter_offline(pcap_t *p, const char *text, struct bpf_program *prog)
 {
 	int snap = pcap_snapshot(p);
-	const struct net_filter_prebuilt *e = prebuilt_find(pcap_datalink(p), text);
+	const struct net_filter_prebuilt *e = prebuilt_find(p, text);
 
 	memset(prog, 0, sizeof(*prog));
 	if (!e || snap <= 0)

@@ -178,15 +178,12 @@ static const char *insn_c(const struct bpf_insn *in, char *buf, size_t len)
 /* The condition of a conditional jump, or NULL if it is none. */
 static const char *jump_cond(const struct bpf_insn *in, char *buf, size_t len)
 {
-	const char *rhs = BPF_SRC(in->code) == BPF_X ? "X" : NULL;
-	char kbuf[16];
+	/* K: put_fn() sets it to the constant first (a literal 0 would make
+	 * the compiler warn that A >= 0 always holds). */
+	const char *rhs = BPF_SRC(in->code) == BPF_X ? "X" : "K";
 
 	if (BPF_CLASS(in->code) != BPF_JMP || BPF_OP(in->code) == BPF_JA)
 		return NULL;
-	if (!rhs) {
-		snprintf(kbuf, sizeof(kbuf), "0x%xu", in->k);
-		rhs = kbuf;
-	}
 	switch (BPF_OP(in->code)) {
 	case BPF_JGT: snprintf(buf, len, "A > %s", rhs); break;
 	case BPF_JGE: snprintf(buf, len, "A >= %s", rhs); break;
@@ -223,9 +220,9 @@ static bool mark_targets(const struct bpf_program *prog, bool *target)
 	return true;
 }
 
-/* The program as `static u_int net_filter_fn_DLT(p, wirelen, buflen)`;
+/* The program as `static u_int net_filter_fn_NAME(p, wirelen, buflen)`;
  * false (nothing printed) if some instruction has no translation. */
-static bool put_fn(int dlt, const struct bpf_program *prog)
+static bool put_fn(const char *name, const struct bpf_program *prog)
 {
 	bool *target = calloc(prog->bf_len, sizeof(*target));
 	char stmt[256], cond[64];
@@ -243,10 +240,10 @@ static bool put_fn(int dlt, const struct bpf_program *prog)
 		free(target);
 		return false;
 	}
-	printf("static u_int net_filter_fn_%d(const u_char *p, u_int wirelen, u_int buflen)\n{\n"
+	printf("static u_int net_filter_fn_%s(const u_char *p, u_int wirelen, u_int buflen)\n{\n"
 	       "\tuint32_t A = 0, X = 0, K = 0, M[BPF_MEMWORDS] = { 0 };\n\n"
 	       "\t(void)p; (void)wirelen; (void)buflen; (void)A; (void)X; (void)K; (void)M;\n",
-	       dlt);
+	       name);
 	for (unsigned i = 0; i < prog->bf_len; i++) {
 		const struct bpf_insn *in = &prog->bf_insns[i];
 
@@ -254,10 +251,12 @@ static bool put_fn(int dlt, const struct bpf_program *prog)
 			printf("L%u:\n", i);
 		if (BPF_CLASS(in->code) == BPF_JMP && BPF_OP(in->code) == BPF_JA)
 			printf("\tgoto L%ld;\n", (long)i + 1 + (int32_t)in->k);
-		else if (jump_cond(in, cond, sizeof(cond)))
+		else if (jump_cond(in, cond, sizeof(cond))) {
+			if (BPF_SRC(in->code) == BPF_K)
+				printf("\tK = 0x%xu;\n", in->k);
 			printf("\tif (%s)\n\t\tgoto L%u;\n\tgoto L%u;\n", cond, i + 1 + in->jt,
 			       i + 1 + in->jf);
-		else
+		} else
 			printf("\t%s\n", insn_c(in, stmt, sizeof(stmt)));
 	}
 	/* The last instruction is a return (the validator's rule); this
@@ -267,75 +266,147 @@ static bool put_fn(int dlt, const struct bpf_program *prog)
 	return true;
 }
 
-/* ---- per link type ---- */
+/* ---- per link type and byte order ---- */
 
-/* One link type's text, program and function; 2 if all were written, 1
- * without a function, 0 if libpcap cannot
- * compile it for that link type, -1 on a broken filter text. */
-static int put_dlt(int dlt)
+static void put32(uint8_t *b, uint32_t v, bool big)
 {
-	char text[16384];
-	struct bpf_program prog;
-	pcap_t *p = pcap_open_dead(dlt, NET_FILTER_GEN_SNAPLEN);
-	int r;
+	for (int i = 0; i < 4; i++)
+		b[i] = (uint8_t)(v >> (big ? 24 - 8 * i : 8 * i));
+}
 
-	if (!p || !pcap_datalink_val_to_name(dlt))
-		return 0;	/* a link type this libpcap does not know (14 off OpenBSD) */
-	if (!net_filter_text(dlt, text, sizeof(text))) {
-		pcap_close(p);
-		return -1;
-	}
-	if (pcap_compile(p, &prog, text, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+/* A savefile handle on an empty capture of link type dlt written in one
+ * byte order: libpcap compiles for savefiles (pcap->rfile set) what it
+ * does not for live or dead handles -- every BSD AF_INET6 value on
+ * DLT_NULL/DLT_LOOP, and DLT_NULL's address family in the file's byte
+ * order -- so the programs come from such a handle. */
+static pcap_t *savefile(int dlt, bool big)
+{
+	static uint8_t hdr[2][24];
+	uint8_t *h = hdr[big];
+	char err[PCAP_ERRBUF_SIZE];
+	FILE *fp;
+	pcap_t *p;
+
+	put32(h, 0xa1b2c3d4, big);
+	put32(h + 4, big ? 0x00020004 : 0x00040002, big);	/* 2.4, two 16-bit fields */
+	put32(h + 8, 0, big);
+	put32(h + 12, 0, big);
+	put32(h + 16, NET_FILTER_GEN_SNAPLEN, big);
+	put32(h + 20, (uint32_t)dlt, big);
+	fp = fmemopen(h, sizeof(hdr[0]), "rb");
+	if (!fp)
+		return NULL;
+	p = pcap_fopen_offline(fp, err);
+	if (!p)
+		fclose(fp);
+	return p;
+}
+
+struct gen_prog {
+	struct bpf_program prog;
+	int swapped;		/* pcap_is_swapped() of its handle */
+	bool ok;
+};
+
+/* The program for one byte order; false if libpcap cannot compile the
+ * filter for this link type. */
+static bool compile_for(int dlt, bool big, const char *text, struct gen_prog *g)
+{
+	pcap_t *p = savefile(dlt, big);
+
+	g->ok = false;
+	if (!p)
+		return false;
+	if (pcap_compile(p, &g->prog, text, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 		fprintf(stderr, "net_filter_gen: link type %d left out: %s\n", dlt, pcap_geterr(p));
 		pcap_close(p);
-		return 0;
+		return false;
 	}
-	printf("static const char net_filter_text_%d[] =\n", dlt);
-	put_text(text);
-	printf(";\nstatic const struct bpf_insn net_filter_insns_%d[%u] = {\n", dlt, prog.bf_len);
-	for (unsigned i = 0; i < prog.bf_len; i++) {
-		const struct bpf_insn *in = &prog.bf_insns[i];
+	g->swapped = pcap_is_swapped(p);
+	g->ok = true;
+	pcap_close(p);
+	return true;
+}
+
+static bool same_prog(const struct bpf_program *a, const struct bpf_program *b)
+{
+	return a->bf_len == b->bf_len &&
+	       memcmp(a->bf_insns, b->bf_insns, a->bf_len * sizeof(*a->bf_insns)) == 0;
+}
+
+/* One table entry's program and function (when put_fn() can write it),
+ * named after the link type and byte order; the entry is appended to
+ * entries. */
+static void put_entry(int dlt, int swapped, const struct bpf_program *prog, char *entries,
+		      size_t elen)
+{
+	char name[32], fn[64] = "NULL";
+	size_t o = strlen(entries);
+
+	snprintf(name, sizeof(name), "%d_%s", dlt,
+		 swapped < 0 ? "any" : swapped ? "swapped" : "host");
+	printf("static const struct bpf_insn net_filter_insns_%s[%u] = {\n", name, prog->bf_len);
+	for (unsigned i = 0; i < prog->bf_len; i++) {
+		const struct bpf_insn *in = &prog->bf_insns[i];
 
 		printf("\t{ 0x%x, %u, %u, 0x%x },\n", in->code, in->jt, in->jf, in->k);
 	}
 	printf("};\n\n");
-	r = put_fn(dlt, &prog) ? 2 : 1;
-	if (r == 1)
-		fprintf(stderr, "net_filter_gen: link type %d: no C function, libpcap runs it\n", dlt);
-	pcap_freecode(&prog);
-	pcap_close(p);
-	return r;
+	if (put_fn(name, prog))
+		snprintf(fn, sizeof(fn), "net_filter_fn_%s", name);
+	else
+		fprintf(stderr, "net_filter_gen: %s: no C function, libpcap runs it\n", name);
+	snprintf(entries + o, elen - o,
+		 "\t{ %d, %d, net_filter_text_%d, net_filter_insns_%s,\n"
+		 "\t  sizeof(net_filter_insns_%s) / sizeof(struct bpf_insn), %s },\n",
+		 dlt, swapped, dlt, name, name, fn);
+}
+
+/* One link type: its text, and one entry for both byte orders when their
+ * programs are the same, one per byte order otherwise.  1 if written, 0 if
+ * libpcap cannot compile it for that link type, -1 on a broken text. */
+static int put_dlt(int dlt, char *entries, size_t elen)
+{
+	char text[16384];
+	struct gen_prog g[2];
+
+	if (!pcap_datalink_val_to_name(dlt))
+		return 0;	/* a link type this libpcap does not know (14 off OpenBSD) */
+	if (!net_filter_text(dlt, text, sizeof(text)))
+		return -1;
+	if (!compile_for(dlt, false, text, &g[0]))
+		return 0;
+	if (!compile_for(dlt, true, text, &g[1])) {
+		pcap_freecode(&g[0].prog);
+		return 0;
+	}
+	printf("static const char net_filter_text_%d[] =\n", dlt);
+	put_text(text);
+	printf(";\n\n");
+	if (same_prog(&g[0].prog, &g[1].prog)) {
+		put_entry(dlt, -1, &g[0].prog, entries, elen);
+	} else {
+		put_entry(dlt, g[0].swapped, &g[0].prog, entries, elen);
+		put_entry(dlt, g[1].swapped, &g[1].prog, entries, elen);
+	}
+	pcap_freecode(&g[0].prog);
+	pcap_freecode(&g[1].prog);
+	return 1;
 }
 
 int main(void)
 {
-	int done[sizeof(gen_dlts) / sizeof(gen_dlts[0])];
-	size_t n = sizeof(gen_dlts) / sizeof(gen_dlts[0]);
+	static char entries[8192];
 
 	printf("/* Generated by collectors/net/gen/net_filter_gen.c at build time: do not edit. */\n\n"
 	       "static inline uint32_t ld32(const u_char *b)\n{\n"
 	       "\treturn (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];\n}\n\n"
 	       "static inline uint32_t ld16(const u_char *b)\n{\n"
 	       "\treturn (uint32_t)b[0] << 8 | b[1];\n}\n\n");
-	for (size_t i = 0; i < n; i++) {
-		done[i] = put_dlt(gen_dlts[i]);
-		if (done[i] < 0)
+	for (size_t i = 0; i < sizeof(gen_dlts) / sizeof(gen_dlts[0]); i++)
+		if (put_dlt(gen_dlts[i], entries, sizeof(entries)) < 0)
 			return 1;
-	}
-	printf("static const struct net_filter_prebuilt net_filter_prebuilt[] = {\n");
-	for (size_t i = 0; i < n; i++)
-		if (done[i])
-		{
-			int d = gen_dlts[i];
-
-			printf("\t{ %d, net_filter_text_%d, net_filter_insns_%d,\n"
-			       "\t  sizeof(net_filter_insns_%d) / sizeof(struct bpf_insn), ",
-			       d, d, d, d);
-			if (done[i] == 2)
-				printf("net_filter_fn_%d },\n", d);
-			else
-				printf("NULL },\n");
-		}
-	printf("\t{ -1, NULL, NULL, 0, NULL },\n};\n");
+	printf("static const struct net_filter_prebuilt net_filter_prebuilt[] = {\n%s"
+	       "\t{ -1, -1, NULL, NULL, 0, NULL },\n};\n", entries);
 	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
 }

@@ -24,7 +24,8 @@ What it does, deterministically (same inputs, same bytes out):
   - re-times each capture to start 0.25 s after the previous one, gaps
     inside a capture kept but capped at 10 s, and merges all packets by time,
     so long captures overlap the short ones as flows on a busy laptop do;
-  - writes SOURCES.txt: one line per capture taken (label, path, packets).
+  - writes SOURCES.txt: one line per capture taken (LABEL/path, link type,
+    packets).
 """
 import os
 import re
@@ -120,7 +121,7 @@ def main(argv):
                 t += min(max(ts - prev, 0), GAP_CAP_US)
                 prev = ts
                 packets.append((t, fi, len(sources), seq, frame))
-            sources.append(f"{label}\t{rel}\tlinktype {lt}\t{len(pk)} packets")
+            sources.append(f"{label}/{rel}\tlinktype {lt}\t{len(pk)} packets")
             start += STEP_US
     packets.sort(key=lambda r: r[:4])
     with open(out_path, "wb") as f:
@@ -129,6 +130,8 @@ def main(argv):
             f.write(struct.pack("<IIII", t // 1_000_000, t % 1_000_000, len(frame), len(frame)))
             f.write(frame)
     with open(sources_path, "w") as f:
+        f.write(f"# {os.path.basename(out_path)}: the captures merged (repository@commit:path, link type,\n"
+                "# packets); sources and licences: tests/bench/realmix.sh\n")
         f.write("\n".join(sources) + "\n")
     print(f"{out_path}: {len(packets)} packets from {len(sources)} captures")
 

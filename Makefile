@@ -7,7 +7,7 @@ DEPS_BUILD := gcc make pkg-config libudev-dev libinih-dev libpcre2-dev libsystem
               libpcap-dev libmaxminddb-dev
 DEPS_TEST  := libcmocka-dev umockdev libumockdev-dev libglib2.0-dev rsyslog python3 \
               coturn libmaxmind-db-writer-perl socat \
-              mandoc man-db debhelper dpkg-dev lintian rpm time gdb
+              mandoc man-db debhelper dpkg-dev lintian rpm time gdb iproute2 util-linux
 
 PKGS      := libudev inih libpcre2-8 libsystemd libpcap libmaxminddb
 TEST_PKGS := cmocka

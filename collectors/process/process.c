@@ -33,13 +33,29 @@
  * Kernel threads (PF_KTHREAD) are skipped: they have no exe or command line,
  * cannot be remote-access tools, and would be a hundred events of noise.
  * A process that vanishes between two reads is skipped quietly and counted
- * (stats().skipped).  Reading another user's exe link needs root or
- * CAP_SYS_PTRACE; the first walk says once how many it could not read.
+ * (stats().skipped).
  *
- * User names come from <rootfs>/etc/passwd (bounded, reloaded when it
- * changes), not getpwuid_r(): NSS may go to LDAP/sssd and block the loop,
- * and --rootfs must be able to point at a fixture.  Users known only to a
- * directory service get uid without user.
+ * What the exe link does not say.  Reading another user's exe link needs
+ * ptrace access (root or CAP_SYS_PTRACE); the shipped unit has neither, so
+ * as deployed most processes come without exe.  The event then says so
+ * (exe_readable false, exe_unreadable_reason EACCES...), never leaves a
+ * rule to take the missing path for "elsewhere", and carries what any
+ * user may read instead: comm, uid, start time, parent and the command
+ * line, whose argv[0] is the program as its starter named it (systemd and
+ * most launchers give the full path).  exe_candidate is the executable
+ * that evidence points to, only when the exe link is unreadable: argv[0]
+ * if it is an absolute path whose base name the kernel would turn into
+ * this comm and which is an executable file under rootfs; else, when
+ * argv[0] names no directory, comm looked up like a shell would in the
+ * default PATH directories under rootfs.  It is evidence, not proof: a
+ * process may lie in argv[0] and comm (an impostor of an RMM tool is worth
+ * the same alert), a process of another mount namespace names paths of its
+ * own, and symlinks are not resolved (rules name the paths packages
+ * install).  The first walk says once how many exe links it could not
+ * read.
+ *
+ * User names come from <rootfs>/etc/passwd (pwusers.h): users known only
+ * to a directory service get uid without user.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -56,15 +72,13 @@
 #include "process.h"
 #include "procfs.h"
 #include "procwalk.h"
+#include "pwusers.h"
 
 #define PROCESS_MAX		32768	/* processes tracked */
 #define PROCESS_STAT_MAX	4096	/* /proc/PID/stat is ~300 bytes */
 #define PROCESS_STATUS_MAX	8192	/* /proc/PID/status is ~1.5 KB */
 #define PROCESS_CMDLINE_READ	4096	/* only the start is kept */
 #define PROCESS_CMDLINE_KEEP	1024	/* bytes of command line in events */
-#define PROCESS_PASSWD_MAX	(1024 * 1024)
-#define PROCESS_USERS_MAX	8192
-#define PROCESS_NAME_MAX	64
 #define PROCESS_DELETED		" (deleted)"
 
 static const struct field_def process_fields[PROCESS__NFIELDS] = {
@@ -84,28 +98,67 @@ static const struct field_def process_fields[PROCESS__NFIELDS] = {
 		"arguments joined by blanks, control bytes as '?', first 1023 bytes (not on remove)" },
 	[PROCESS_START_TIME] = { "start_time", FIELD_INT, "start time, seconds since the epoch" },
 	[PROCESS_PARENT_COMM] = { "parent_comm", FIELD_STRING, "comm of the parent process" },
+	[PROCESS_EXE_READABLE] = { "exe_readable", FIELD_BOOL,
+		"the exe link could be read (false: another user's process without ptrace access, or gone)" },
+	[PROCESS_EXE_UNREADABLE_REASON] = { "exe_unreadable_reason", FIELD_STRING,
+		"why exe is unset: EACCES or EPERM (no ptrace access), ENOENT (gone, no executable)" },
+	[PROCESS_ARGV0] = { "argv0", FIELD_STRING,
+		"first argument as the starter gave it (often the full path; not on remove)" },
+	[PROCESS_EXE_CANDIDATE] = { "exe_candidate", FIELD_STRING,
+		"exe unreadable: an executable file at argv0 (absolute, named like comm), or comm found in PATH" },
 };
 
 /* Cooldowns per program, not per pid: a tool restarted in a loop is one
- * thing to report. */
-static const int process_entity[] = { PROCESS_COMM, PROCESS_EXE, -1 };
+ * thing to report.  Without the exe link, exe_candidate stands for it, so
+ * two programs of one name whose exe is unreadable stay two. */
+static const int process_entity[] = { PROCESS_COMM, PROCESS_EXE, PROCESS_EXE_CANDIDATE, -1 };
+
+/* What the exe link did not say, and what was seen instead: never a
+ * path the event does not hold. */
+static void process_describe_where(const struct event *ev, char *buf, size_t len)
+{
+	const char *exe = event_get_str(ev, PROCESS_EXE);
+	const char *why = event_get_str(ev, PROCESS_EXE_UNREADABLE_REASON);
+	const char *argv0 = event_get_str(ev, PROCESS_ARGV0);
+	const char *cand = event_get_str(ev, PROCESS_EXE_CANDIDATE);
+	const struct value *readable = event_get(ev, PROCESS_EXE_READABLE);
+	char seen[PATH_MAX / 4] = "";
+
+	if (exe) {
+		snprintf(buf, len, ", %s", exe);
+		return;
+	}
+	if (!readable || !readable->set) {
+		buf[0] = '\0';
+		return;
+	}
+	if (cand && argv0 && strcmp(cand, argv0) == 0)
+		snprintf(seen, sizeof(seen), "; argv[0] %s, a file there", argv0);
+	else if (cand)
+		snprintf(seen, sizeof(seen), "; its name found as %s", cand);
+	else if (argv0)
+		snprintf(seen, sizeof(seen), "; argv[0] %s", argv0);
+	snprintf(buf, len, ", exe path not readable%s (%s)%s",
+		 why && (strcmp(why, "EACCES") == 0 || strcmp(why, "EPERM") == 0)
+			 ? " without ptrace access" : "",
+		 why ? why : "?", seen);
+}
 
 static void process_describe(const struct event *ev, char *buf, size_t len)
 {
 	const char *comm = event_get_str(ev, PROCESS_COMM);
-	const char *exe = event_get_str(ev, PROCESS_EXE);
 	const char *user = event_get_str(ev, PROCESS_USER);
 	const struct value *pid = event_get(ev, PROCESS_PID);
 	const struct value *uid = event_get(ev, PROCESS_UID);
-	char who[96] = "";
+	char who[96] = "", where[PATH_MAX / 2];
 
 	if (user)
 		snprintf(who, sizeof(who), ", user %s", user);
 	else if (uid && uid->set)
 		snprintf(who, sizeof(who), ", uid %lld", (long long)uid->i);
-	snprintf(buf, len, "process %s (pid %lld%s%s%s)", comm ? comm : "?",
-		 pid && pid->set ? (long long)pid->i : -1LL, exe ? ", " : "",
-		 exe ? exe : "", who);
+	process_describe_where(ev, where, sizeof(where));
+	snprintf(buf, len, "process %s (pid %lld%s%s)", comm ? comm : "?",
+		 pid && pid->set ? (long long)pid->i : -1LL, where, who);
 }
 
 const struct source_def process_source = {
@@ -132,6 +185,7 @@ struct process_rec {
 	bool fresh;			/* found by this walk, not reported yet */
 	bool taken;			/* old record carried into the new table */
 	bool drop;			/* vanished before it could be reported */
+	int exe_errno;			/* exe unreadable: why (positive errno) */
 	char comm[PROCFS_COMM_MAX];
 	uint32_t exe;			/* offset in its table's strs, or PROCESS_NO_EXE */
 };
@@ -147,25 +201,16 @@ struct process_table {
 	size_t scap;
 };
 
-struct process_user {
-	uint32_t uid;
-	char name[PROCESS_NAME_MAX];
-};
-
 /* pw first (procwalk.h): the procfs path, the periodic walk, skipped. */
 struct process_state {
 	struct procwalk pw;
-	char passwd[PATH_MAX];
+	char root[PATH_MAX];		/* --rootfs, "" for / */
 	uint64_t btime;			/* 0: unknown, start_time left unset */
 	long clk_tck;
 	struct process_table *cur;	/* what the last walk found */
 	struct process_table *next;	/* filled by the next walk, then swapped */
 	struct process_table tables[2];
-	struct process_user *users;	/* sorted by uid */
-	size_t nusers;
-	struct timespec passwd_mtime;
-	off_t passwd_size;
-	bool passwd_loaded;
+	struct pwusers users;
 	bool noted_exe;
 	size_t exe_denied;		/* this walk */
 	size_t exe_total;
@@ -232,72 +277,6 @@ static void process_table_free(struct process_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* ---- users ---- */
-
-static int process_cmp_uid(const void *a, const void *b)
-{
-	const struct process_user *x = a, *y = b;
-
-	return (x->uid > y->uid) - (x->uid < y->uid);
-}
-
-static void process_users_parse(struct process_state *st, const char *buf, size_t len)
-{
-	const char *p = buf, *end = buf + len;
-
-	while (p < end && st->nusers < PROCESS_USERS_MAX) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = (size_t)((nl ? nl : end) - p);
-		struct process_user *u = &st->users[st->nusers];
-
-		if (procfs_parse_passwd_line(p, n, u->name, sizeof(u->name), &u->uid) == 0)
-			st->nusers++;
-		p = nl ? nl + 1 : end;
-	}
-	qsort(st->users, st->nusers, sizeof(*st->users), process_cmp_uid);
-}
-
-/* (Re)load the passwd file when it changed since the last walk. */
-static void process_users_refresh(struct process_state *st)
-{
-	struct stat sb;
-	char *buf;
-	size_t len;
-
-	if (stat(st->passwd, &sb) < 0) {
-		st->nusers = 0;
-		st->passwd_loaded = false;
-		return;
-	}
-	if (st->passwd_loaded && sb.st_size == st->passwd_size &&
-	    sb.st_mtim.tv_sec == st->passwd_mtime.tv_sec &&
-	    sb.st_mtim.tv_nsec == st->passwd_mtime.tv_nsec)
-		return;
-	st->nusers = 0;
-	st->passwd_loaded = true;
-	st->passwd_mtime = sb.st_mtim;
-	st->passwd_size = sb.st_size;
-	if (!st->users) {
-		st->users = calloc(PROCESS_USERS_MAX, sizeof(*st->users));
-		if (!st->users)
-			return;
-	}
-	if (read_file_bounded(st->passwd, PROCESS_PASSWD_MAX, &buf, &len) < 0)
-		return;
-	process_users_parse(st, buf, len);
-	free(buf);
-}
-
-static const char *process_user_name(const struct process_state *st, uint32_t uid)
-{
-	struct process_user key = { .uid = uid }, *u;
-
-	if (st->nusers == 0)
-		return NULL;
-	u = bsearch(&key, st->users, st->nusers, sizeof(*st->users), process_cmp_uid);
-	return u ? u->name : NULL;
-}
-
 /* ---- reading one process ---- */
 
 static int process_read(const struct process_state *st, int32_t pid, const char *what,
@@ -322,10 +301,13 @@ static bool process_read_exe(struct process_state *st, struct process_rec *rec, 
 	rec->exe_deleted = false;
 	st->exe_total++;
 	if (snprintf(path, sizeof(path), "%s/%d/exe", st->pw.procfs, rec->pid) >=
-	    (int)sizeof(path))
+	    (int)sizeof(path)) {
+		rec->exe_errno = ENAMETOOLONG;
 		return false;
+	}
 	n = readlink(path, link, PATH_MAX - 1);
 	if (n < 0) {
+		rec->exe_errno = errno;
 		if (errno == EACCES || errno == EPERM)
 			st->exe_denied++;
 		return false;
@@ -374,10 +356,18 @@ static bool process_same_str(const char *a, const char *b)
 
 /* ---- events ---- */
 
+/* What a new process shows besides stat and exe (not kept for remove). */
+struct process_seen {
+	const char *cmdline;
+	const char *argv0;
+	const char *exe_candidate;
+	const char *parent_comm;
+};
+
 static struct event *process_event(const struct process_state *st,
 				   const struct process_table *t,
 				   const struct process_rec *rec, const char *action,
-				   const char *cmdline, const char *parent_comm)
+				   const struct process_seen *seen)
 {
 	struct event *ev = event_new(&process_source);
 	const char *exe = process_exe(t, rec);
@@ -389,25 +379,83 @@ static struct event *process_event(const struct process_state *st,
 	event_set_int(ev, PROCESS_PPID, rec->ppid);
 	if (rec->has_uid) {
 		event_set_int(ev, PROCESS_UID, rec->uid);
-		event_set_str(ev, PROCESS_USER, process_user_name(st, rec->uid));
+		event_set_str(ev, PROCESS_USER, pwusers_name(&st->users, rec->uid));
 	}
 	event_set_str(ev, PROCESS_COMM, rec->comm);
 	event_set_str(ev, PROCESS_EXE, exe);
-	if (exe)
+	event_set_bool(ev, PROCESS_EXE_READABLE, exe != NULL);
+	if (exe) {
 		event_set_bool(ev, PROCESS_EXE_DELETED, rec->exe_deleted);
-	if (cmdline && *cmdline)
-		event_set_str(ev, PROCESS_CMDLINE, cmdline);
+	} else {
+		char other[32];
+
+		event_set_str(ev, PROCESS_EXE_UNREADABLE_REASON,
+			      procfs_errno_name(rec->exe_errno ? rec->exe_errno : EIO,
+						other, sizeof(other)));
+	}
+	if (seen && seen->cmdline && *seen->cmdline)
+		event_set_str(ev, PROCESS_CMDLINE, seen->cmdline);
+	if (seen && seen->argv0 && *seen->argv0)
+		event_set_str(ev, PROCESS_ARGV0, seen->argv0);
+	if (seen)
+		event_set_str(ev, PROCESS_EXE_CANDIDATE, seen->exe_candidate);
 	if (st->btime && st->clk_tck > 0)
 		event_set_int(ev, PROCESS_START_TIME,
 			      (int64_t)(st->btime + rec->starttime / (uint64_t)st->clk_tck));
-	event_set_str(ev, PROCESS_PARENT_COMM, parent_comm);
+	if (seen)
+		event_set_str(ev, PROCESS_PARENT_COMM, seen->parent_comm);
 	return event_complete(ev);
 }
 
 static void process_report_gone(struct process_state *st, const struct process_table *t,
 				const struct process_rec *rec)
 {
-	collector_emit(&st->pw.ctx, process_event(st, t, rec, EVENT_ACTION_REMOVE, NULL, NULL));
+	collector_emit(&st->pw.ctx, process_event(st, t, rec, EVENT_ACTION_REMOVE, NULL));
+}
+
+/* Is rel (absolute) an executable regular file under rootfs? */
+static bool process_is_program(const struct process_state *st, const char *rel)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	if (snprintf(path, sizeof(path), "%s%s", st->root, rel) >= (int)sizeof(path))
+		return false;
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && (sb.st_mode & 0111);
+}
+
+/* The default PATH of a login shell and of systemd, in its order. */
+static const char *const process_path_dirs[] = {
+	"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin",
+};
+
+/* exe_candidate (see the top of the file) into out, or "". */
+static void process_exe_candidate(const struct process_state *st, const struct process_rec *rec,
+				  const char *argv0, char *out, size_t len)
+{
+	const char *slash = strrchr(argv0, '/');
+
+	out[0] = '\0';
+	if (slash) {
+		/* A path: it alone counts (a relative one is relative to
+		 * a directory we cannot see). */
+		if (argv0[0] == '/' && procfs_comm_is_name(rec->comm, slash + 1) &&
+		    process_is_program(st, argv0))
+			snprintf(out, len, "%s", argv0);
+		return;
+	}
+	if (!rec->comm[0] || strchr(rec->comm, '/') || strlen(rec->comm) >= PROCFS_TASK_COMM_CUT)
+		return;	/* a 15-byte comm may be cut: no file is named that */
+	for (size_t i = 0; i < sizeof(process_path_dirs) / sizeof(process_path_dirs[0]); i++) {
+		char rel[PATH_MAX];
+
+		if (snprintf(rel, sizeof(rel), "%s/%s", process_path_dirs[i], rec->comm) <
+			    (int)sizeof(rel) &&
+		    process_is_program(st, rel)) {
+			snprintf(out, len, "%s", rel);
+			return;
+		}
+	}
 }
 
 /* Read what only a new process needs (uid, command line) and report it.
@@ -415,7 +463,8 @@ static void process_report_gone(struct process_state *st, const struct process_t
 static bool process_report_new(struct process_state *st, const struct process_table *w,
 			       struct process_rec *rec, const char *action)
 {
-	char cmdline[PROCESS_CMDLINE_KEEP];
+	char cmdline[PROCESS_CMDLINE_KEEP], argv0[PROCESS_CMDLINE_KEEP], cand[PATH_MAX];
+	struct process_seen seen = { cmdline, argv0, NULL, NULL };
 	struct process_rec *parent;
 	uint32_t uid;
 	char *buf;
@@ -428,14 +477,20 @@ static bool process_report_new(struct process_state *st, const struct process_ta
 		rec->has_uid = true;
 	}
 	free(buf);
-	cmdline[0] = '\0';
+	cmdline[0] = argv0[0] = '\0';
 	if (process_read(st, rec->pid, "cmdline", PROCESS_CMDLINE_READ, &buf, &len) == 0) {
 		procfs_cmdline(buf, len, cmdline, sizeof(cmdline));
+		procfs_argv0(buf, len, argv0, sizeof(argv0));
 		free(buf);
 	}
+	/* Only where the exe link is silent: it is the stronger proof. */
+	if (rec->exe == PROCESS_NO_EXE) {
+		process_exe_candidate(st, rec, argv0, cand, sizeof(cand));
+		seen.exe_candidate = cand[0] ? cand : NULL;
+	}
 	parent = process_find(w->recs, w->n, rec->ppid);
-	collector_emit(&st->pw.ctx,
-		       process_event(st, w, rec, action, cmdline, parent ? parent->comm : NULL));
+	seen.parent_comm = parent ? parent->comm : NULL;
+	collector_emit(&st->pw.ctx, process_event(st, w, rec, action, &seen));
 	return true;
 }
 
@@ -524,7 +579,7 @@ static int process_walk(void *state, const char *action)
 	int r;
 
 	st->exe_denied = st->exe_total = 0;
-	process_users_refresh(st);
+	pwusers_refresh(&st->users);
 	process_table_reset(w);
 	r = procwalk_pids(st->pw.procfs, process_visit, st);
 	if (r < 0)
@@ -581,7 +636,7 @@ static void process_free(void *state)
 		return;
 	process_table_free(&st->tables[0]);
 	process_table_free(&st->tables[1]);
-	free(st->users);
+	pwusers_free(&st->users);
 	free(st);
 }
 
@@ -612,8 +667,8 @@ static int process_init(const struct collector_ctx *ctx, void **state)
 	st->cur = &st->tables[0];
 	st->next = &st->tables[1];
 	root = ctx->rootfs && strcmp(ctx->rootfs, "/") != 0 ? ctx->rootfs : "";
-	if (snprintf(st->passwd, sizeof(st->passwd), "%s/etc/passwd", root) >=
-	    (int)sizeof(st->passwd)) {
+	if (snprintf(st->root, sizeof(st->root), "%s", root) >= (int)sizeof(st->root) ||
+	    pwusers_init(&st->users, root) < 0) {
 		free(st);
 		*state = NULL;
 		return -ENAMETOOLONG;

@@ -9,6 +9,7 @@
  * Inputs are not NUL-terminated: every scan is bounded by len.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -219,6 +220,66 @@ bool procfs_cmdline(const char *buf, size_t len, char *out, size_t outlen)
 	}
 	out[n] = '\0';
 	return i < len;
+}
+
+bool procfs_argv0(const char *buf, size_t len, char *out, size_t outlen)
+{
+	size_t n = 0, i;
+
+	if (!out || outlen == 0)
+		return false;
+	out[0] = '\0';
+	if (!buf)
+		return false;
+	for (i = 0; i < len && buf[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		if (n + 1 >= outlen) {
+			out[0] = '\0';	/* cut: a path we cannot hold is no path */
+			return false;
+		}
+		out[n++] = (char)(c < 0x20 || c == 0x7f ? '?' : c);
+	}
+	out[n] = '\0';
+	return n > 0;
+}
+
+/* The kernel sets comm from the executable's base name, cut to
+ * TASK_COMM_LEN - 1 = 15 bytes (fs/exec.c, __set_task_comm). */
+bool procfs_comm_is_name(const char *comm, const char *name)
+{
+	size_t cl, nl;
+
+	if (!comm || !name || !*comm || strchr(name, '/'))
+		return false;
+	cl = strlen(comm);
+	nl = strlen(name);
+	if (cl > PROCFS_TASK_COMM_CUT)
+		return false;
+	if (nl == cl)
+		return strcmp(comm, name) == 0;
+	return cl == PROCFS_TASK_COMM_CUT && nl > cl && strncmp(comm, name, cl) == 0;
+}
+
+const char *procfs_errno_name(int err, char *buf, size_t len)
+{
+	static const struct {
+		int err;
+		const char *name;
+	} names[] = {
+		{ EACCES, "EACCES" }, { EPERM, "EPERM" },   { ENOENT, "ENOENT" },
+		{ ESRCH, "ESRCH" },   { EINVAL, "EINVAL" }, { ENAMETOOLONG, "ENAMETOOLONG" },
+		{ ELOOP, "ELOOP" },   { ENOTDIR, "ENOTDIR" }, { EIO, "EIO" },
+	};
+
+	if (err < 0)
+		err = -err;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	if (buf && len)
+		snprintf(buf, len, "errno %d", err);
+	return buf && len ? buf : "error";
 }
 
 int procfs_parse_passwd_line(const char *line, size_t len, char *name,

@@ -48,6 +48,21 @@ int procfs_parse_btime(const char *buf, size_t len, uint64_t *btime);
  * if the command line was cut to fit. */
 bool procfs_cmdline(const char *buf, size_t len, char *out, size_t outlen);
 
+/* The first argument of /proc/PID/cmdline (argv[0]: the program as its
+ * starter named it, often the full path), control bytes replaced by '?'.
+ * True when there is one and it fits in outlen-1 bytes; false (out "")
+ * when empty or too long: a cut path names no file. */
+bool procfs_argv0(const char *buf, size_t len, char *out, size_t outlen);
+
+/* Is comm what the kernel makes of an executable called name (its base
+ * name, cut to 15 bytes)?  False for a name holding '/'. */
+#define PROCFS_TASK_COMM_CUT 15
+bool procfs_comm_is_name(const char *comm, const char *name);
+
+/* "EACCES", "EPERM", "ENOENT" ... for err (or -err); other values as
+ * "errno N" in buf. */
+const char *procfs_errno_name(int err, char *buf, size_t len);
+
 /* One line of /etc/passwd: "name:x:uid:...".  0 and the name (cut to
  * namelen-1) and uid, or -EINVAL (comment, blank, NIS "+" entry, bad
  * uid). */

@@ -20,6 +20,13 @@
  * Bounded: SOCKET_MAX sockets (more are skipped and counted),
  * SOCKET_FDS_MAX descriptors looked at per process.
  *
+ * Owners without ptrace access: the fd directories of another user's
+ * processes cannot be read (root or CAP_SYS_PTRACE), so as the shipped
+ * unit runs, their sockets come without pid, comm and exe.  /proc/net
+ * still gives every socket's uid (the user that created it), so the event
+ * always carries uid and, from <rootfs>/etc/passwd, user; describe() says
+ * "unknown process" and the socket's user, never a program it did not see.
+ *
  * Addresses: IPv4-mapped IPv6 addresses (a v6 socket accepting a v4 peer)
  * are reported as IPv4.  is_loopback: a listener bound to a loopback
  * address, or a connection whose peer is a loopback address.  direction
@@ -40,6 +47,7 @@
 #include "lib/util.h"
 #include "procfs.h"
 #include "procwalk.h"
+#include "pwusers.h"
 #include "socket.h"
 
 #define SOCKET_MAX		4096	/* sockets tracked */
@@ -66,8 +74,10 @@ static const struct field_def socket_fields[SOCKET__NFIELDS] = {
 	[SOCKET_PID] = { "pid", FIELD_INT, "owning process (unset when not found)" },
 	[SOCKET_COMM] = { "comm", FIELD_STRING, "owning process name" },
 	[SOCKET_EXE] = { "exe", FIELD_STRING, "owning process executable" },
-	[SOCKET_UID] = { "uid", FIELD_INT, "socket owner uid" },
+	[SOCKET_UID] = { "uid", FIELD_INT,
+		"uid the socket belongs to (/proc/net; known even when the owning process is not)" },
 	[SOCKET_INODE] = { "inode", FIELD_INT, "socket inode" },
+	[SOCKET_USER] = { "user", FIELD_STRING, "user name of uid, from <rootfs>/etc/passwd" },
 };
 
 static const int socket_entity[] = {
@@ -93,15 +103,26 @@ static void socket_describe(const struct event *ev, char *buf, size_t len)
 	const char *state = event_get_str(ev, SOCKET_STATE);
 	const char *comm = event_get_str(ev, SOCKET_COMM);
 	const char *dir = event_get_str(ev, SOCKET_DIRECTION);
+	const char *user = event_get_str(ev, SOCKET_USER);
 	const struct value *pid = event_get(ev, SOCKET_PID);
+	const struct value *uid = event_get(ev, SOCKET_UID);
 	const struct value *rip = event_get(ev, SOCKET_REMOTE_IP);
-	char local[80], remote[80] = "", owner[128];
+	char local[80], remote[80] = "", owner[160], who[96] = "";
 
 	socket_endpoint(ev, SOCKET_LOCAL_IP, SOCKET_LOCAL_PORT, local, sizeof(local));
 	if (rip && rip->set)
 		socket_endpoint(ev, SOCKET_REMOTE_IP, SOCKET_REMOTE_PORT, remote, sizeof(remote));
+	/* The socket's user is what /proc/net says; the process only when
+	 * its descriptors could be read. */
+	if (user)
+		snprintf(who, sizeof(who), "user %s", user);
+	else if (uid && uid->set)
+		snprintf(who, sizeof(who), "uid %lld", (long long)uid->i);
 	if (pid && pid->set)
-		snprintf(owner, sizeof(owner), "%s (pid %lld)", comm ? comm : "?", (long long)pid->i);
+		snprintf(owner, sizeof(owner), "%s (pid %lld%s%s)", comm ? comm : "?",
+			 (long long)pid->i, who[0] ? ", " : "", who);
+	else if (who[0])
+		snprintf(owner, sizeof(owner), "unknown process (socket of %s)", who);
 	else
 		snprintf(owner, sizeof(owner), "unknown process");
 	snprintf(buf, len, "%s %s %s%s%s%s%s by %s", proto ? proto : "?", state ? state : "?",
@@ -141,6 +162,7 @@ struct socket_state {
 	struct procwalk pw;
 	struct socket_rec *recs;	/* sorted by inode */
 	size_t nrecs;
+	struct pwusers users;
 	bool noted_owner;
 };
 _Static_assert(offsetof(struct socket_state, pw) == 0, "procwalk.h: pw first");
@@ -369,7 +391,8 @@ static void socket_resolve(struct socket_state *st, struct socket_walk *w)
 
 /* ---- events ---- */
 
-static struct event *socket_event(const struct socket_rec *r, const char *action)
+static struct event *socket_event(const struct socket_state *st, const struct socket_rec *r,
+				  const char *action)
 {
 	struct event *ev = event_new(&socket_source);
 	const char *state;
@@ -398,13 +421,14 @@ static struct event *socket_event(const struct socket_rec *r, const char *action
 		event_set_str(ev, SOCKET_EXE, r->exe);
 	}
 	event_set_int(ev, SOCKET_UID, r->s.uid);
+	event_set_str(ev, SOCKET_USER, pwusers_name(&st->users, r->s.uid));
 	event_set_int(ev, SOCKET_INODE, (int64_t)r->s.inode);
 	return event_complete(ev);
 }
 
 static void socket_report(struct socket_state *st, const struct socket_rec *r, const char *action)
 {
-	collector_emit(&st->pw.ctx, socket_event(r, action));
+	collector_emit(&st->pw.ctx, socket_event(st, r, action));
 }
 
 /* ---- the walk ---- */
@@ -468,6 +492,7 @@ static int socket_walk(void *state, const char *action)
 	struct socket_state *st = state;
 	struct socket_walk w = { 0 };
 
+	pwusers_refresh(&st->users);
 	for (size_t t = 0; t < sizeof(socket_tables) / sizeof(socket_tables[0]); t++)
 		socket_read_table(st, &w, t);
 	if (w.n)	/* no sockets: recs is NULL, and qsort(NULL, 0) is UB */
@@ -525,12 +550,24 @@ static void socket_free(void *state)
 	if (!st)
 		return;
 	socket_recs_free(st->recs, st->nrecs);
+	pwusers_free(&st->users);
 	free(st);
 }
 
 static int socket_init(const struct collector_ctx *ctx, void **state)
 {
-	return procwalk_new(ctx, sizeof(struct socket_state), socket_walk, state);
+	struct socket_state *st;
+	int r = procwalk_new(ctx, sizeof(*st), socket_walk, state);
+
+	if (r < 0)
+		return r;
+	st = *state;
+	r = pwusers_init(&st->users, ctx->rootfs);
+	if (r < 0) {
+		free(st);
+		*state = NULL;
+	}
+	return r;
 }
 
 const struct collector socket_collector = {

@@ -24,6 +24,7 @@ enum socket_field {
 	SOCKET_EXE,
 	SOCKET_UID,
 	SOCKET_INODE,
+	SOCKET_USER,
 	SOCKET__NFIELDS,
 };
 

@@ -42,6 +42,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* A tiny output buffer: the cut must still terminate. */
 	procfs_cmdline(text, size, out, 2);
 	FUZZ_CHECK(strlen(out) < 2);
+	/* argv[0]: whole and clean, or nothing */
+	if (procfs_argv0(text, size, out, sizeof(out))) {
+		FUZZ_CHECK(out[0] && strlen(out) < sizeof(out));
+		for (size_t i = 0; out[i]; i++)
+			FUZZ_CHECK((unsigned char)out[i] >= 0x20 && out[i] != 0x7f);
+	} else {
+		FUZZ_CHECK(out[0] == '\0');
+	}
 	if (procfs_parse_passwd_line(text, size, name, sizeof(name), &uid) == 0)
 		FUZZ_CHECK(strlen(name) < sizeof(name));
 	procfs_socket_inode(text, size, &u64);

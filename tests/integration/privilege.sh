@@ -15,10 +15,10 @@ if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null 2>&1; then
 	exit $?
 fi
 T=$(mktemp -d /tmp/fh-priv.XXXXXX)
-rp="" fp="" sp=""
+rp="" fp="" sp="" lp=""
 cleanup() {
 	[ -n "$fp" ] && pkill -TERM -P "$fp" 2>/dev/null
-	for p in $sp $fp $rp; do kill "$p" 2>/dev/null; done
+	for p in $sp $lp $fp $rp; do kill "$p" 2>/dev/null; done
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -51,6 +51,14 @@ EOC
 chmod 0644 "$T/farmhound.conf" "$T/rules"/*.rules
 dgram_receiver "$T/log.sock" "$T/out.log" 0666
 rp=$recv_pid
+
+# A listener of this test's own for the socket collector to report, open
+# from before the daemon starts until the checks are done: the machine may
+# have no other socket at all (a fresh network namespace has none), and the
+# VNC exchange below is over before a socket walk may see it.
+socat TCP-LISTEN:5901,bind=127.0.0.1,reuseaddr,fork /dev/null 2>/dev/null &
+lp=$!
+wait_until 5 sh -c "ss -ltn | grep -q '127.0.0.1:5901 '"
 
 # umockdev-run inside the drop, so its testbed belongs to that user.
 as_unit umockdev-run -d "$FIX/usb/pikvm.umockdev" -d "$FIX/display/pikvm-v4plus.umockdev" -- \
@@ -93,6 +101,7 @@ for src in usb display process socket host net; do
 		wait_until 20 hb_events "$src"
 done
 check "no collector failed" sh -c "! grep -q 'farmhound-collector-failed' '$T/out.log'"
+kill "$lp" 2>/dev/null; wait "$lp" 2>/dev/null; lp=""
 check "the PiKVM gadget alert arrived" wait_for "$T/out.log" '"id":"ip-kvm-pikvm"'
 check "the PiKVM EDID alert arrived" wait_for "$T/out.log" '"id":"display-kvm-pikvm"'
 check "the VNC handshake on lo was seen by the capture" \

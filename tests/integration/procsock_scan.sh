@@ -20,6 +20,14 @@
 #            above notice from the two packs.
 #   privilege  an unprivileged --scan says once that exe links were
 #            unreadable.
+#   parity   the live scenarios again, with processes and a listener of a
+#            third user (uid $THIRD) added, scanned as root and with the
+#            unit's credentials (uid $NOBODY, CAP_NET_RAW only, no-new-privs:
+#            packaging/farmhound.service): every process or socket that
+#            raises error or higher as root does so as the unit too, and no
+#            alert of the unit's scan claims what its event does not hold
+#            (tests/alert_claims.py, with the exe links really unreadable:
+#            EACCES).
 . "$(dirname "$0")/lib.sh"
 
 SCAN_TIMEOUT=60
@@ -54,12 +62,13 @@ cat >"$tmp/live.sh" <<'EOF'
 # Runs inside `unshare --mount`: /usr/bin gets an overlay holding the fake
 # tools; everything here disappears with the namespace.
 set -e
-t=$1 fh=$2 rules=$3
+t=$1 fh=$2 rules=$3 fhu=$4 rulesu=$5 nobody=$6 third=$7
 mount --make-rprivate / 2>/dev/null || true
 mkdir -p "$t/ovl"
 mount -t tmpfs tmpfs "$t/ovl"
 mkdir -p "$t/ovl/up" "$t/ovl/work" "$t/bin"
 cp /bin/sleep "$t/ovl/up/anydesk"
+cp /bin/sleep "$t/ovl/up/x11vnc"
 cp /bin/sleep "$t/ovl/up/anydesk-notes"
 cp /bin/sleep "$t/bin/anydesk-notes"
 mount -t overlay overlay -o "lowerdir=/usr/bin,upperdir=$t/ovl/up,workdir=$t/ovl/work" /usr/bin
@@ -68,6 +77,15 @@ pids=""
 /usr/bin/anydesk 120 & echo $! >"$t/anydesk.pid"; pids="$pids $!"
 /usr/bin/anydesk-notes 120 & echo $! >"$t/lookalike1.pid"; pids="$pids $!"
 "$t/bin/anydesk-notes" 120 & echo $! >"$t/lookalike2.pid"; pids="$pids $!"
+# a third user's: AnyDesk by its path, x11vnc found through PATH (argv[0]
+# "x11vnc"), a listener on 5901
+# (setpriv and env exec, so $! is the tool's pid)
+as3="setpriv --reuid=$third --regid=$third --clear-groups"
+if [ -n "$fhu" ]; then
+	$as3 /usr/bin/anydesk 120 & echo $! >"$t/anydesk3.pid"; pids="$pids $!"
+	$as3 env x11vnc 120 & echo $! >"$t/x11vnc3.pid"; pids="$pids $!"
+	$as3 socat TCP4-LISTEN:5901,bind=0.0.0.0,reuseaddr,fork EXEC:/bin/cat & pids="$pids $!"
+fi
 socat TCP4-LISTEN:5900,bind=0.0.0.0,reuseaddr,fork EXEC:/bin/cat & echo $! >"$t/l5900.pid"; pids="$pids $!"
 socat TCP4-LISTEN:21116,bind=127.0.0.1,reuseaddr,fork EXEC:/bin/cat & pids="$pids $!"
 if [ -e /proc/net/tcp6 ]; then
@@ -78,7 +96,8 @@ fi
 i=0
 while [ $i -lt 50 ]; do
 	grep -q ':170C 00000000:0000 0A' /proc/net/tcp 2>/dev/null &&
-		grep -q ':5274 00000000:0000 0A' /proc/net/tcp 2>/dev/null && break
+		grep -q ':5274 00000000:0000 0A' /proc/net/tcp 2>/dev/null &&
+		{ [ -z "$fhu" ] || grep -q ':170D 00000000:0000 0A' /proc/net/tcp; } && break
 	sleep 0.1; i=$((i + 1))
 done
 # a loopback client held open on 5900
@@ -92,14 +111,33 @@ sleep 0.2
 rc=0
 timeout 60 "$fh" --scan -r "$rules" >"$t/live.out" 2>"$t/live.err" </dev/null || rc=$?
 echo $rc >"$t/live.rc"
+if [ -n "$fhu" ]; then
+	# the unit's credentials (packaging/farmhound.service)
+	setpriv --reuid="$nobody" --regid="$nobody" --clear-groups \
+		--inh-caps=-all,+net_raw --ambient-caps=-all,+net_raw \
+		--bounding-set=-all,+net_raw --no-new-privs \
+		"$fhu" --scan -r "$rulesu" >"$t/unit.out" 2>"$t/unit.err" </dev/null || true
+fi
 # the client first: its server-side child and cat then see EOF and exit
 kill $pids 2>/dev/null || true
 wait 2>/dev/null || true
 EOF
 
+# uid of the third user: owns processes and a listener the unit may not
+# ptrace (daemon, uid 1, exists on every Debian-like system).
+THIRD=1
+fhu="" rulesu=""
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	fh_root=$FH rules_root=$RULES fix_root=$FIX
+	if stage_for_others "$tmp/unit"; then
+		fhu=$FH rulesu=$RULES
+	fi
+	FH=$fh_root RULES=$rules_root FIX=$fix_root
+fi
 live_ok=false
 if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null && command -v socat >/dev/null; then
-	unshare --mount sh "$tmp/live.sh" "$tmp" "$FH" "$RULES" >"$tmp/live.log" 2>&1
+	unshare --mount sh "$tmp/live.sh" "$tmp" "$FH" "$RULES" "$fhu" "$rulesu" "$NOBODY" "$THIRD" \
+		>"$tmp/live.log" 2>&1
 	[ -f "$tmp/ns-ok" ] && [ -f "$tmp/live.rc" ] && live_ok=true
 fi
 if $live_ok; then
@@ -113,7 +151,7 @@ if $live_ok; then
 		diag "$tmp/live.alerts"; diag "$tmp/live.err"
 	fi
 	if ! check "live: TCP 5900 listener raises a warning naming socat and its pid" \
-		has "$tmp/live.alerts" "^listener-remote-desktop-port warning $s59 .*tcp listen 0.0.0.0:5900 by socat (pid $s59)"; then
+		has "$tmp/live.alerts" "^listener-remote-desktop-port warning $s59 .*tcp listen 0.0.0.0:5900 by socat (pid $s59, user root)"; then
 		diag "$tmp/live.alerts"
 	fi
 	check "live: look-alike /usr/bin/anydesk-notes stays quiet" \
@@ -132,7 +170,62 @@ if $live_ok; then
 	else
 		ok "live: [::]:5938 # SKIP no IPv6"
 	fi
+fi
+if $live_ok && [ -s "$tmp/unit.out" ]; then
+	alerts "$tmp/unit.out" >"$tmp/unit.alerts"
+	ad3=$(cat "$tmp/anydesk3.pid") x3=$(cat "$tmp/x11vnc3.pid")
+	u3=$(awk -F: -v u=$THIRD '$3 == u { print $1; exit }' /etc/passwd)
+	# Root's and uid $THIRD's AnyDesk are one program (one cooldown, as
+	# for root): one alert, for either; the unit may ptrace neither.
+	if ! check "parity: the unit raises rmm-anydesk for another user's /usr/bin/anydesk, saying the exe was unreadable" \
+		grep -Eq "^rmm-anydesk error ($ad|$ad3) AnyDesk running: process anydesk \(pid ($ad|$ad3), exe path not readable without ptrace access \(EACCES\); argv\[0\] /usr/bin/anydesk, a file there, user (root|$u3)\)$" "$tmp/unit.alerts"; then
+		diag "$tmp/unit.alerts"
+	fi
+	check "parity: uid $THIRD's x11vnc, found by name in PATH, is rmm-x11vnc" \
+		has "$tmp/unit.alerts" "^rmm-x11vnc error $x3 .*its name found as /usr/bin/x11vnc"
+	check "parity: uid $THIRD's 5901 listener is named by the socket's user" \
+		has "$tmp/unit.alerts" "^listener-remote-desktop-port warning - .*0.0.0.0:5901 by unknown process (socket of user $u3)"
+	check "parity: no 'outside its install location' for an unreadable exe" \
+		lacks "$tmp/unit.alerts" '^rmm-name-elsewhere '
+	python3 "$top/tests/alert_claims.py" "$tmp/unit.out" 2 >"$tmp/unit.claims"
+	check "parity: no alert of the unit claims what its event does not hold" [ $? -eq 0 ]
+	diag "$tmp/unit.claims"
+	# Every program (comm: cooldowns are per program, so a second
+	# process of one program is held back as root and as the unit) or
+	# socket (protocol, state, ports) raising error or higher as root
+	# raises error or higher as the unit.
+	python3 - "$tmp/live.out" "$tmp/unit.out" >"$tmp/parity.diff" <<'PY'
+import json, sys
+HIGH = ("error", "critical", "alert", "emergency")
+def keys(path):
+    out = {}
+    for line in open(path, encoding="utf-8", errors="replace"):
+        a = json.loads(line)
+        src, f = a["farmhound"]["source"], a["farmhound"]["fields"]
+        if src == "process":
+            k = ("process", f.get("comm"))
+        elif src == "socket":
+            k = ("socket", f.get("protocol"), f.get("state"), f.get("local_port"), f.get("remote_port"))
+        else:
+            continue
+        if a["log"]["level"] in HIGH:
+            out.setdefault(k, []).append(a["rule"]["id"] + ": " + a["message"])
+    return out
+root, unit = keys(sys.argv[1]), keys(sys.argv[2])
+missing = [k for k in root if k not in unit]
+for k in missing:
+    print("# root only:", root[k][0])
+print("# %d scenarios error+ as root, %d of them error+ as the unit" % (len(root), len(root) - len(missing)))
+sys.exit(1 if missing or not root else 0)
+PY
+	check "parity: every process/socket error+ as root is error+ as the unit" [ $? -eq 0 ]
+	diag "$tmp/parity.diff"
+elif $live_ok; then
+	ok "parity # SKIP the unit's scan did not run: $(head -n 1 "$tmp/unit.err" 2>/dev/null)"
 else
+	ok "parity # SKIP needs root, setpriv, unshare, overlayfs and socat"
+fi
+if ! $live_ok; then
 	for d in "names AnyDesk" "names the 5900 listener" "look-alikes quiet" "loopback"; do
 		ok "live: $d # SKIP needs root, unshare, overlayfs and socat"
 	done
@@ -151,7 +244,7 @@ grep '^# event process:' "$tmp/fx.out" | sed 's/.* pid=\([0-9]*\) .*/\1/' | sort
 # Kernel threads (2, 40), the garbage stat (500) and the vanished entry
 # (600) are not reported; every other process is, once.
 if ! check "fixture: processes reported are exactly the user-space ones" \
-	[ "$(cat "$tmp/fx.pids")" = "1 100 200 300 301 400 401 402 403 700 800 900 1000 " ]; then
+	[ "$(cat "$tmp/fx.pids")" = "1 100 200 300 301 400 401 402 403 700 800 900 1000 1100 1101 1102 1103 1104 1105 " ]; then
 	echo "# got: $(cat "$tmp/fx.pids")"
 fi
 check "fixture: comm with blanks and ')' parsed from the last ')'" \
@@ -177,6 +270,7 @@ explain_block() {
 		p { print }' "$1"
 }
 block_has() { explain_block "$1" "$2" | grep -q "$3"; }
+block_lacks() { ! explain_block "$1" "$2" | grep -q "$3"; }
 # look-alikes: their event's block ends with "no rule matched"
 for pid in 300 301 400 401 402 403 700; do
 	check "fixture: pid $pid (look-alike or ordinary) matches no rule" \
@@ -198,6 +292,32 @@ check "fixture: USB/IP server listening on 3240 is a warning" \
 	block_has "$tmp/fx.out" 'state="listen" listening=true local_ip=0.0.0.0 local_port=3240' 'rule listener-usbip: alert'
 check "fixture: a connection to a USB/IP server (3240) is an attached device, error" \
 	block_has "$tmp/fx.out" 'remote_ip=203.0.113.10 remote_port=3240 direction="outbound"' 'rule session-usbip: alert'
+# exe links left out (mkproc.sh): what the unit sees of other users
+check "fixture: a missing exe link is said, with its reason" \
+	has "$tmp/fx.out" 'pid=1100 .*exe_readable=false exe_unreadable_reason="ENOENT" argv0="/usr/bin/anydesk" exe_candidate="/usr/bin/anydesk"'
+check "fixture: AnyDesk by argv[0] at its install path, exe unreadable, is rmm-anydesk" \
+	block_has "$tmp/fx.out" 'action="present" pid=1100 ' 'rule rmm-anydesk: alert'
+check "fixture: x11vnc by name found in PATH, exe unreadable, is rmm-x11vnc" \
+	block_has "$tmp/fx.out" 'action="present" pid=1101 ' 'rule rmm-x11vnc: alert'
+check "fixture: rustdesk from ./rustdesk, exe unreadable, is the unreadable-name rule" \
+	block_has "$tmp/fx.out" 'action="present" pid=1102 ' 'rule rmm-name-exe-unreadable: alert'
+for pid in 1100 1101 1102 1104; do
+	check "fixture: pid $pid without exe is never 'outside its install location'" \
+		block_lacks "$tmp/fx.out" "action=\"present\" pid=$pid " 'name-elsewhere: alert'
+done
+check "fixture: tailscaled named elsewhere by argv[0], exe unreadable, is the unreadable-name rule" \
+	block_has "$tmp/fx.out" 'action="present" pid=1104 ' 'rule tunnel-name-exe-unreadable: alert'
+for pid in 1103 1105; do
+	check "fixture: pid $pid (look-alike, or comm not the file's) without exe matches no rule" \
+		block_has "$tmp/fx.out" "action=\"present\" pid=$pid " 'no rule matched'
+done
+check "fixture: a listener without a found owner carries the socket's user" \
+	has "$tmp/fx.out" 'local_port=5902 is_loopback=false uid=65534 inode=6007 user="nobody"'
+timeout "$SCAN_TIMEOUT" "$FH" --scan -r "$RULES" --procfs "$tmp/fx/proc" \
+	--rootfs "$tmp/fx/root" >"$tmp/fx.json" 2>/dev/null </dev/null
+python3 "$top/tests/alert_claims.py" "$tmp/fx.json" 4 >"$tmp/fx.claims"
+check "fixture: no alert claims a location, owner or user its event does not hold" [ $? -eq 0 ]
+diag "$tmp/fx.claims"
 check "fixture: outbound DNS connection reported but quiet" \
 	block_has "$tmp/fx.out" 'remote_ip=8.8.8.8 remote_port=53 direction="outbound"' 'no rule matched'
 

@@ -193,6 +193,62 @@ static void test_cmdline(void **unused)
 	assert_string_equal(out, "0123456789 0123456789 012345678");
 }
 
+/* argv[0]: the first argument, cleaned; nothing when empty or cut (a cut
+ * path names no file). */
+static void test_argv0(void **unused)
+{
+	char out[20];
+
+	(void)unused;
+	assert_true(procfs_argv0(S("/usr/bin/anydesk\0--service\0"), out, sizeof(out)));
+	assert_string_equal(out, "/usr/bin/anydesk");
+	assert_true(procfs_argv0(S("x11vnc"), out, sizeof(out)));	/* no NUL at all */
+	assert_string_equal(out, "x11vnc");
+	assert_true(procfs_argv0(S("a\tb\x7f\0c"), out, sizeof(out)));
+	assert_string_equal(out, "a?b?");
+	assert_false(procfs_argv0("", 0, out, sizeof(out)));
+	assert_string_equal(out, "");
+	assert_false(procfs_argv0(S("\0rest"), out, sizeof(out)));
+	assert_string_equal(out, "");
+	/* 19 bytes fit, 20 do not */
+	assert_true(procfs_argv0(S("/0123456789abcdefgh\0"), out, sizeof(out)));
+	assert_false(procfs_argv0(S("/0123456789abcdefghi\0"), out, sizeof(out)));
+	assert_string_equal(out, "");
+	assert_false(procfs_argv0(NULL, 4, out, sizeof(out)));
+	assert_false(procfs_argv0(S("x"), NULL, 0));
+}
+
+/* comm as the kernel derives it from a file name: the base name, cut at
+ * 15 bytes. */
+static void test_comm_is_name(void **unused)
+{
+	(void)unused;
+	assert_true(procfs_comm_is_name("anydesk", "anydesk"));
+	assert_false(procfs_comm_is_name("anydesk", "anydesk-notes"));
+	assert_false(procfs_comm_is_name("anydesk-notes", "anydesk"));
+	assert_false(procfs_comm_is_name("sshd", "anydesk"));
+	/* chrome-remote-desktop-host -> "chrome-remote-d" */
+	assert_true(procfs_comm_is_name("chrome-remote-d", "chrome-remote-desktop-host"));
+	/* a 14-byte comm is not a cut one */
+	assert_false(procfs_comm_is_name("chrome-remote-", "chrome-remote-desktop-host"));
+	assert_false(procfs_comm_is_name("a", "b/a"));
+	assert_false(procfs_comm_is_name("", ""));
+	assert_false(procfs_comm_is_name(NULL, "a"));
+	assert_false(procfs_comm_is_name("a", NULL));
+}
+
+static void test_errno_name(void **unused)
+{
+	char buf[16];
+
+	(void)unused;
+	assert_string_equal(procfs_errno_name(EACCES, buf, sizeof(buf)), "EACCES");
+	assert_string_equal(procfs_errno_name(-EPERM, buf, sizeof(buf)), "EPERM");
+	assert_string_equal(procfs_errno_name(ENOENT, buf, sizeof(buf)), "ENOENT");
+	assert_string_equal(procfs_errno_name(4095, buf, sizeof(buf)), "errno 4095");
+	assert_non_null(procfs_errno_name(4095, NULL, 0));
+}
+
 static void test_passwd(void **unused)
 {
 	char name[16];
@@ -464,6 +520,9 @@ int main(void)
 		cmocka_unit_test(test_status_uid),
 		cmocka_unit_test(test_btime),
 		cmocka_unit_test(test_cmdline),
+		cmocka_unit_test(test_argv0),
+		cmocka_unit_test(test_comm_is_name),
+		cmocka_unit_test(test_errno_name),
 		cmocka_unit_test(test_passwd),
 		cmocka_unit_test(test_pid_name),
 		cmocka_unit_test(test_socket_inode),

@@ -294,11 +294,186 @@ static void test_socket_diff(void **unused)
 	c->free(NULL);
 }
 
+/* ---- what the exe link did not say ---- */
+
+/* Fields of interest and describe() of every event, by pid. */
+struct seen_ev {
+	long long pid;
+	int readable;			/* -1 unset */
+	char reason[16];
+	char argv0[64];
+	char cand[64];
+	char exe[64];
+	char what[512];
+};
+
+static struct seen_ev seen[MAXEV];
+static size_t nseen;
+
+static void copy_str(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
+}
+
+static void catch_process_fields(void *opaque, struct event *ev)
+{
+	const struct value *pid = event_get(ev, PROCESS_PID);
+	const struct value *rd = event_get(ev, PROCESS_EXE_READABLE);
+	struct seen_ev *e;
+
+	(void)opaque;
+	if (nseen < MAXEV) {
+		e = &seen[nseen++];
+		e->pid = pid->i;
+		e->readable = rd && rd->set ? rd->b : -1;
+		copy_str(e->reason, sizeof(e->reason), event_get_str(ev, PROCESS_EXE_UNREADABLE_REASON));
+		copy_str(e->argv0, sizeof(e->argv0), event_get_str(ev, PROCESS_ARGV0));
+		copy_str(e->cand, sizeof(e->cand), event_get_str(ev, PROCESS_EXE_CANDIDATE));
+		copy_str(e->exe, sizeof(e->exe), event_get_str(ev, PROCESS_EXE));
+		process_source.describe(ev, e->what, sizeof(e->what));
+	}
+	event_free(ev);
+}
+
+static const struct seen_ev *seen_pid(long long pid)
+{
+	for (size_t i = 0; i < nseen; i++)
+		if (seen[i].pid == pid)
+			return &seen[i];
+	fail_msg("no event for pid %lld", pid);
+	return NULL;
+}
+
+static void cmdline(int pid, const char *args, size_t len)
+{
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), "proc/%d/cmdline", pid);
+	put(rel, args, len);
+}
+
+static void program(const char *rel)
+{
+	char path[512];
+
+	put(rel, "", 0);
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	assert_int_equal(chmod(path, 0755), 0);
+}
+
+/* No exe link (a fixture cannot make one unreadable: see mkproc.sh):
+ * exe unset, exe_readable false with the reason, and exe_candidate only
+ * from what argv[0] and PATH show -- never a path that is not there. */
+static void test_process_exe_unreadable(void **unused)
+{
+	const struct collector *c = &process_collector;
+	const struct seen_ev *e;
+	void *st;
+
+	(void)unused;
+	mkdirs("usr/bin");
+	mkdirs("opt/x");
+	program("usr/bin/anydesk");
+	program("usr/bin/x11vnc");
+	put("opt/x/rustdesk", "", 0);			/* not executable */
+	proc(10, "anydesk", 100, 0x400000, NULL);
+	cmdline(10, "/usr/bin/anydesk\0--service\0", 27);
+	proc(11, "x11vnc", 101, 0x400000, NULL);	/* argv[0] "x11vnc": PATH */
+	proc(12, "rustdesk", 102, 0x400000, NULL);
+	cmdline(12, "./rustdesk\0", 11);		/* relative: unknown */
+	proc(13, "sshd", 103, 0x400000, NULL);
+	cmdline(13, "/usr/bin/anydesk\0", 17);		/* comm is not that file's */
+	proc(14, "rustdesk", 104, 0x400000, NULL);
+	cmdline(14, "/opt/x/rustdesk\0", 16);		/* not an executable */
+	proc(15, "anydesk", 105, 0x400000, "/usr/bin/anydesk");	/* readable */
+	proc(16, "nosuchtool", 106, 0x400000, NULL);	/* nowhere in PATH */
+	st = start(c, catch_process_fields);
+	nseen = 0;
+	assert_int_equal(c->scan(st), 0);
+
+	e = seen_pid(10);
+	assert_int_equal(e->readable, 0);
+	assert_string_equal(e->reason, "ENOENT");
+	assert_string_equal(e->exe, "");
+	assert_string_equal(e->argv0, "/usr/bin/anydesk");
+	assert_string_equal(e->cand, "/usr/bin/anydesk");
+	assert_string_equal(e->what, "process anydesk (pid 10, exe path not readable (ENOENT); "
+			    "argv[0] /usr/bin/anydesk, a file there, user alice)");
+	e = seen_pid(11);
+	assert_string_equal(e->cand, "/usr/bin/x11vnc");
+	assert_non_null(strstr(e->what, "its name found as /usr/bin/x11vnc"));
+	e = seen_pid(12);
+	assert_string_equal(e->cand, "");
+	assert_string_equal(e->argv0, "./rustdesk");
+	e = seen_pid(13);
+	assert_string_equal(e->cand, "");
+	e = seen_pid(14);
+	assert_string_equal(e->cand, "");
+	e = seen_pid(16);
+	assert_string_equal(e->cand, "");
+	assert_string_equal(e->what, "process nosuchtool (pid 16, exe path not readable (ENOENT); "
+			    "argv[0] nosuchtool, user alice)");
+	/* readable: the exe link is the proof, no candidate looked for */
+	e = seen_pid(15);
+	assert_int_equal(e->readable, 1);
+	assert_string_equal(e->reason, "");
+	assert_string_equal(e->cand, "");
+	assert_string_equal(e->what, "process anydesk (pid 15, /usr/bin/anydesk, user alice)");
+	/* no message names a path the event does not hold */
+	for (size_t i = 0; i < nseen; i++)
+		if (seen[i].readable == 0)
+			assert_null(strstr(seen[i].what, "outside"));
+	c->free(st);
+}
+
+static char sock_what[4][256];
+static size_t nsock;
+
+static void catch_socket_what(void *opaque, struct event *ev)
+{
+	(void)opaque;
+	if (nsock < 4)
+		socket_source.describe(ev, sock_what[nsock++], sizeof(sock_what[0]));
+	event_free(ev);
+}
+
+/* A listener whose owner cannot be found keeps the socket's user from
+ * /proc/net; an unknown uid is named as a number, never as a user. */
+static void test_socket_user(void **unused)
+{
+	const struct collector *c = &socket_collector;
+	char buf[1024];
+	void *st;
+	int n;
+
+	(void)unused;
+	proc(10, "x11vnc", 100, 0x400000, "/usr/bin/x11vnc");
+	link_to("socket:[111]", "proc/10/fd/3");
+	n = snprintf(buf, sizeof(buf), "%s"
+		     "   0: 00000000:170C 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000 0 111 1\n"
+		     "   1: 00000000:170D 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000 0 222 1\n"
+		     "   2: 00000000:170E 00000000:0000 0A 00000000:00000000 00:00000000 00000000  4242 0 333 1\n",
+		     tcp_hdr);
+	put("proc/net/tcp", buf, (size_t)n);
+	st = start(c, catch_socket_what);
+	nsock = 0;
+	assert_int_equal(c->scan(st), 0);
+	assert_int_equal(nsock, 3);
+	assert_string_equal(sock_what[0], "tcp listen 0.0.0.0:5900 by x11vnc (pid 10, user alice)");
+	assert_string_equal(sock_what[1],
+			    "tcp listen 0.0.0.0:5901 by unknown process (socket of user alice)");
+	assert_string_equal(sock_what[2],
+			    "tcp listen 0.0.0.0:5902 by unknown process (socket of uid 4242)");
+	c->free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_process_diff, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_diff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_process_exe_unreadable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_socket_user, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

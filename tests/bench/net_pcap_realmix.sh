@@ -15,7 +15,8 @@
 # Measured: CPU time (user + system, the process and its children, from
 # wait4) of `tcpdump -r FILE -w /dev/null` and of `farmhound --pcap FILE`
 # with only the net collector enabled and the shipped rules; the best of
-# BENCH_RUNS (5) each, the file in the page cache.  Budget (issue 14):
+# BENCH_RUNS (5) each, the runs alternating, the file in the page cache
+# (paths with spaces are not supported).  Budget (issue 14):
 # farmhound at most 1.2x tcpdump.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -48,23 +49,27 @@ enabled = no
 enabled = no
 EOC
 
-# cpu_best CMD...: the least CPU time (ms) of RUNS runs, output discarded.
+# cpu_best A B: the least CPU time (ms) of RUNS runs of each command line
+# (shell words, no quoting), output discarded; the runs alternate, so a
+# busy machine slows both alike.
 cpu_best() {
 	python3 -c '
 import os, sys
-best = None
+best = [None, None]
 for _ in range(int(sys.argv[1])):
-    pid = os.fork()
-    if pid == 0:
-        fd = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(fd, 1)
-        os.dup2(fd, 2)
-        os.execvp(sys.argv[2], sys.argv[2:])
-    _, _, ru = os.wait4(pid, 0)
-    ms = (ru.ru_utime + ru.ru_stime) * 1000
-    best = ms if best is None or ms < best else best
-print(round(best))
-' "$RUNS" "$@"
+    for i, cmd in enumerate(sys.argv[2:4]):
+        argv = cmd.split()
+        pid = os.fork()
+        if pid == 0:
+            fd = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(fd, 1)
+            os.dup2(fd, 2)
+            os.execvp(argv[0], argv)
+        _, _, ru = os.wait4(pid, 0)
+        ms = (ru.ru_utime + ru.ru_stime) * 1000
+        best[i] = ms if best[i] is None or ms < best[i] else best[i]
+print(round(best[0]), round(best[1]))
+' "$RUNS" "$1" "$2"
 }
 
 cat "$F" >/dev/null	# warm the page cache
@@ -80,8 +85,8 @@ while o + 16 <= len(d):
     n += 1
 print(n)
 ' "$F")
-td=$(cpu_best tcpdump -r "$F" -w /dev/null)
-fh=$(cpu_best "$FH" --pcap "$F" -c "$T/fh.conf" -r "$top/rules/rules.d")
+set -- $(cpu_best "tcpdump -r $F -w /dev/null" "$FH --pcap $F -c $T/fh.conf -r $top/rules/rules.d")
+td=$1 fh=$2
 bytes=$(stat -c %s "$F")
 ratio=$(awk -v a="$fh" -v b="$td" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 echo "net --pcap real mix: $packets packets, $bytes bytes, $passed passed the BPF filter"

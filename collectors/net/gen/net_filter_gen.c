@@ -14,19 +14,24 @@
  * stored with the text it was compiled from, so a stale header is never
  * used: net_filter.c compares the text before taking it.
  *
- * Compiled on a dead handle with optimization on, as net_filter_compile()
- * compiles on a savefile handle: the same code (a savefile has no
- * kernel VLAN handling), except the snapshot length in the accepting
- * `ret`, which net_filter_offline() sets to the file's.  A link type
- * libpcap cannot compile the filter for is left out (--pcap compiles it
- * at run time, and says why if it cannot).
+ * Compiled with optimization on a savefile handle (an empty capture in
+ * memory) of each byte order, as --pcap would compile on its file: libpcap
+ * generates other code for savefiles than for live or dead handles (every
+ * BSD AF_INET6 value on DLT_NULL/DLT_LOOP; DLT_NULL's address family in
+ * the file's byte order; no kernel VLAN handling).  Where the two byte
+ * orders give the same program (all but DLT_NULL) one entry serves both.
+ * The snapshot length in the accepting `ret` is the only other input;
+ * net_filter_offline() sets it to the file's.  A link type libpcap cannot
+ * compile the filter for is left out (--pcap compiles it at run time, and
+ * says why if it cannot).
  *
  * Each program is also printed as a C function, one statement per BPF
  * instruction, which --pcap runs instead of libpcap's interpreter (that
  * interpreter was 38% of --pcap's user-space instructions on a real mix:
  * every packet of a capture file goes through the 731-instruction
  * Ethernet program).  The translation follows libpcap 1.10's
- * pcap_filter_with_aux_data() (bpf_filter.c) instruction by instruction:
+ * pcap_filter_with_aux_data() (the-tcpdump-group/libpcap@95691eb,
+ * libpcap-1.10.3, bpf_filter.c) instruction by instruction:
  * the same bounds checks (a load past the captured bytes rejects the
  * packet), division by zero rejects, shifts by 32 or more give 0.  An
  * instruction it does not know (or a Linux ancillary-data load, which a

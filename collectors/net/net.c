@@ -236,6 +236,7 @@ static void net_free(void *state)
 		close(st->epfd);
 	net_flow_table_free(st->flows);
 	geoip_close(st->geoip);
+	free(st->file_buf);	/* after pcap_close(): the file's buffer */
 	free(st);
 }
 

@@ -19,6 +19,7 @@
 #include "collectors/geo.h"
 #include "net.h"
 #include "net_decode.h"
+#include "net_filter.h"
 #include "net_flow.h"
 
 struct wire_signature;
@@ -28,6 +29,7 @@ struct wire_signature;
 #define NET_BUFFER_BYTES	(512 * 1024)	/* kernel ring per handle: the filter keeps it quiet */
 #define NET_TIMEOUT_MS		100
 #define NET_BUDGET		256	/* packets per handle per wake-up */
+#define NET_FILE_BUFFER		(256 * 1024)	/* --pcap: stdio buffer of the capture file */
 #define NET_FLOW_DEFAULT	4096
 #define NET_REASM_BUFS		16	/* flows reassembling at once */
 #define NET_SEGMENTS_MAX	8	/* segments looked at per direction */
@@ -42,6 +44,7 @@ struct wire_signature;
 
 struct net_handle {
 	pcap_t *p;
+	net_filter_fn fn;	/* --pcap: the filter as C, or NULL (net_filter.h) */
 	int dlt;
 	bool any;
 	char ifname[IF_NAMESIZE];
@@ -67,6 +70,7 @@ struct net_state {
 	size_t nifcache;
 	const struct net_handle *cur;		/* handle being dispatched */
 	const struct net_packet *pk;		/* packet at hand */
+	char *file_buf;				/* --pcap: the file's stdio buffer */
 };
 
 /* ---- net_event.c: dedupe, direction, events ---- */

@@ -10,6 +10,10 @@
 #                 filter naming what farmhound's BPF filter and dissectors
 #                 look at; best of three (tshark: one run), ratios to
 #                 farmhound in the same run
+#   --pcap mix    tests/bench/net_pcap_realmix.sh: CPU time of farmhound
+#                 --pcap and of tcpdump -r F -w /dev/null on the real mix
+#                 of tests/bench/realmix.sh (public captures; skipped when
+#                 it was not built), best of five
 #   idle          the daemon (shipped rules, every collector the machine
 #                 has, net on lo) left alone for BENCH_IDLE seconds (60):
 #                 CPU share of one core and VmHWM
@@ -90,6 +94,17 @@ if command -v tshark >/dev/null; then
 	FILTER='dns or tls.handshake.type == 1 or http.request or rdp or vnc or ssh or dhcp or mdns or nbns or llmnr or arp'
 	ts=$(best 1 tshark -n -r "$F" -Y "$FILTER")
 	row "  tshark -r F -Y '<same protocols>' (ms)" "" "$ts (farmhound $(awk -v a="$fh" -v b="$ts" 'BEGIN { printf "%.2fx", a / b }'))"
+fi
+
+# ---- --pcap on a real mix (tests/bench/net_pcap_realmix.sh: CPU ms) ----
+rm_out=$(sh "$top/tests/bench/net_pcap_realmix.sh" 2>&1)
+rm_fh=$(echo "$rm_out" | sed -n 's/.*farmhound --pcap FILE *\([0-9]*\) ms.*/\1/p')
+rm_td=$(echo "$rm_out" | sed -n 's/.*tcpdump -r FILE -w \/dev\/null *\([0-9]*\) ms.*/\1/p')
+rm_n=$(echo "$rm_out" | sed -n 's/.*real mix: \([0-9]*\) packets.*/\1/p')
+if [ -n "$rm_fh" ] && [ -n "$rm_td" ]; then
+	row "--pcap real mix, $rm_n packets (CPU ms)" "$rm_fh" "tcpdump $rm_td ($(echo "$rm_out" | sed -n 's/.*tcpdump *\([0-9.]*x\).*/farmhound \1/p'), budget 1.2x)"
+else
+	row "--pcap real mix (CPU ms)" "skipped" "$(echo "$rm_out" | sed -n 's/.*skipped (\(.*\))/\1/p' | cut -c1-36)"
 fi
 
 # ---- idle daemon ----

@@ -98,6 +98,7 @@ static const struct field_def usb_fields[USB__NFIELDS] = {
 		"non-HID functions of the device, in this order (USB-IF class codes, usb.org/defined-class-codes): audio (01), video (0e), network (02/06 ECM, 02/0c EEM, 02/0d NCM, 02/0e MBIM, 02/02/ff, e0/01/03 and ef/04/01-07 RNDIS, a network interface, or on class ff the drivers rndis_host cdc_ether cdc_eem cdc_ncm cdc_mbim r8152 ax88179_178a asix smsc95xx lan78xx ipheth), storage (08), serial (02/02 ACM but 02/02/ff, or on class ff cdc_acm ch341 cp210x ftdi_sio pl2303), printer (07), smartcard (0b), wireless (e0/01/01 Bluetooth), vendor (ff, other driver or none)" },
 	[USB_VID_PID] = { "vid_pid", FIELD_STRING, "vendor_id:product_id, e.g. 046d:c31c" },
 	[USB_VIA_USBIP] = { "via_usbip", FIELD_BOOL, "attached over the network through USB/IP (under a vhci_hcd host controller)" },
+	[USB_MACHINE_VIRTUAL] = { "machine_virtual", FIELD_BOOL, "this machine is a virtual machine (its DMI identity names a hypervisor); unset without DMI" },
 };
 
 static const int usb_entity[] = { USB_PORT, USB_VENDOR_ID, USB_PRODUCT_ID, -1 };
@@ -152,6 +153,7 @@ struct usb_state {
 	uint64_t vanished;		/* unplugged while read: stats().skipped */
 	uint64_t malformed;		/* attributes, descriptors not as the kernel
 					 * writes them: stats().skipped too */
+	int machine_virtual;		/* usb_machine_virtual(), read once */
 	size_t npending;
 	struct usb_pending pending[USB_PENDING_MAX];
 };
@@ -507,6 +509,8 @@ static struct event *usb_build(struct usb_state *st, struct udev_device *dev,
 	usb_set_version(st, ev, dev);
 	usb_set_max_power(st, ev, dev);
 	event_set_bool(ev, USB_VIA_USBIP, usb_via_usbip(dev));
+	if (st->machine_virtual >= 0)
+		event_set_bool(ev, USB_MACHINE_VIRTUAL, st->machine_virtual);
 	event_set_str(ev, USB_PORT, udev_device_get_sysname(dev));
 	have_cls = usb_attr_byte(dev, "bDeviceClass", &cls);
 	if (have_cls) {
@@ -868,7 +872,12 @@ static void usb_free(void *state)
 
 static int usb_init(const struct collector_ctx *ctx, void **state)
 {
-	return udev_collector_new(ctx, &usb_udev, sizeof(struct usb_state), state);
+	int r = udev_collector_new(ctx, &usb_udev, sizeof(struct usb_state), state);
+	struct usb_state *st = *state;
+
+	if (r >= 0)	/* the machine does not change while we run */
+		st->machine_virtual = usb_machine_virtual(st->uc.udev);
+	return r;
 }
 
 const struct collector usb_collector = {

@@ -15,6 +15,15 @@
  * so it is network, not serial.  A CDC Data interface (0a) carries the
  * traffic of its control interface and says nothing by itself.
  *
+ * Virtual machines: a QEMU tablet (0627:0001) is ordinary inside a VM and
+ * a lie on bare metal, so the event says whether this machine is one, from
+ * the DMI identity the firmware reports.  The vendor strings are the ones
+ * systemd's virtualization detection matches (systemd src/basic/virt.c,
+ * dmi_vendor_table): QEMU, KVM, Amazon EC2, VMware, VirtualBox/innotek,
+ * Xen, Bochs, Parallels, BHYVE, Hyper-V ("Microsoft Corporation" with the
+ * product "Virtual Machine"), Google Compute Engine, OpenStack, Apple
+ * Virtualization.
+ *
  * Vendor-specific interfaces say what they are only through the driver
  * Linux binds: the USB NIC drivers and the USB-serial drivers below are
  * named, any other (or none) is "vendor".
@@ -156,4 +165,53 @@ int usb_parse_max_power(const char *s, int64_t *ma)
 		return -EINVAL;
 	*ma = v;
 	return 0;
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return s && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int usb_dmi_is_virtual(const char *sys_vendor, const char *product_name,
+		       const char *bios_vendor)
+{
+	static const char *const vendors[] = {
+		"QEMU", "KVM", "Amazon EC2", "VMware", "VMW", "innotek GmbH",
+		"VirtualBox", "Oracle Corporation", "Xen", "Bochs", "Parallels",
+		"BHYVE", "Google", "OpenStack", "Apple Virtualization",
+	};
+	const char *const fields[] = { sys_vendor, product_name, bios_vendor };
+
+	if (!sys_vendor && !product_name && !bios_vendor)
+		return -ENOENT;
+	/* Hyper-V: the vendor is Microsoft's, the product says what it is. */
+	if (starts_with(sys_vendor, "Microsoft Corporation") &&
+	    starts_with(product_name, "Virtual Machine"))
+		return 1;
+	for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+		for (size_t i = 0; i < sizeof(vendors) / sizeof(vendors[0]); i++)
+			if (starts_with(fields[f], vendors[i]) &&
+			    /* Oracle sells servers too: only its VirtualBox. */
+			    (strcmp(vendors[i], "Oracle Corporation") != 0 ||
+			     starts_with(product_name, "VirtualBox")) &&
+			    /* Google sells laptops: only its cloud. */
+			    (strcmp(vendors[i], "Google") != 0 ||
+			     starts_with(product_name, "Google Compute Engine")))
+				return 1;
+	return 0;
+}
+
+int usb_machine_virtual(struct udev *udev)
+{
+	struct udev_device *d = udev ?
+		udev_device_new_from_subsystem_sysname(udev, "dmi", "id") : NULL;
+	int r;
+
+	if (!d)
+		return -ENOENT;
+	r = usb_dmi_is_virtual(udev_device_get_sysattr_value(d, "sys_vendor"),
+			       udev_device_get_sysattr_value(d, "product_name"),
+			       udev_device_get_sysattr_value(d, "bios_vendor"));
+	udev_device_unref(d);
+	return r;
 }

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <libudev.h>
+
 /* Function bits; usb_function_name() lists them in this (the field's) order. */
 enum usb_function {
 	USB_FN_AUDIO = 1u << 0,		/* class 01 */
@@ -53,5 +55,13 @@ int usb_parse_version(const char *s, char out[USB_VERSION_LEN]);
  * -EINVAL if s is not 1 to 4 digits, "mA" and an optional newline.
  */
 int usb_parse_max_power(const char *s, int64_t *ma);
+
+/* Whether the DMI identity (sys_vendor, product_name, bios_vendor; any may
+ * be NULL) names a hypervisor: 1 yes, 0 no, -ENOENT when all are NULL. */
+int usb_dmi_is_virtual(const char *sys_vendor, const char *product_name,
+		       const char *bios_vendor);
+/* The same, read from this machine's DMI (/sys/class/dmi/id) through
+ * udev: 1, 0, or -ENOENT without DMI (containers, some ARM boards). */
+int usb_machine_virtual(struct udev *udev);
 
 #endif

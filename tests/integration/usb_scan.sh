@@ -115,6 +115,8 @@ ordinary    webcam-snapshot-key     -                              -
 ordinary    pen-tablet-driver-disc  -                              -
 ordinary    office-mouse-two-hid    -                              -
 kvm         usbip-qemu-tablet       usb-usbip-qemu-tablet          error
+kvm         qemu-tablet-bare-metal  usb-qemu-tablet-bare-metal     error
+ordinary    qemu-tablet-in-vm       -                              -
 '
 
 # Seconds one scan may take before it counts as hung (a hang detector,

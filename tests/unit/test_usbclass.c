@@ -117,11 +117,35 @@ static void test_parse_version_power(void **state)
 	assert_int_equal(usb_parse_max_power(NULL, &ma), -EINVAL);
 }
 
+/* usb_dmi_is_virtual: the hypervisors' DMI identities say "virtual", real
+ * laptops and the vendors that also sell hardware (Microsoft's Surface,
+ * Google's Chromebooks, Oracle's servers) do not, and no DMI is unknown. */
+static void test_dmi_is_virtual(void **state)
+{
+	(void)state;
+	assert_int_equal(usb_dmi_is_virtual("QEMU", "Standard PC (Q35 + ICH9, 2009)", "SeaBIOS"), 1);
+	assert_int_equal(usb_dmi_is_virtual("VMware, Inc.", "VMware Virtual Platform", NULL), 1);
+	assert_int_equal(usb_dmi_is_virtual("innotek GmbH", "VirtualBox", "innotek GmbH"), 1);
+	assert_int_equal(usb_dmi_is_virtual("Oracle Corporation", "VirtualBox", NULL), 1);
+	assert_int_equal(usb_dmi_is_virtual("Microsoft Corporation", "Virtual Machine", NULL), 1);
+	assert_int_equal(usb_dmi_is_virtual("Amazon EC2", "c5.large", NULL), 1);
+	assert_int_equal(usb_dmi_is_virtual("Google", "Google Compute Engine", NULL), 1);
+	assert_int_equal(usb_dmi_is_virtual(NULL, NULL, "SeaBIOS"), 0);
+	assert_int_equal(usb_dmi_is_virtual("Xen", "HVM domU", NULL), 1);
+	assert_int_equal(usb_dmi_is_virtual("LENOVO", "21HD0053US", "LENOVO"), 0);
+	assert_int_equal(usb_dmi_is_virtual("Dell Inc.", "Latitude 7440", "Dell Inc."), 0);
+	assert_int_equal(usb_dmi_is_virtual("Microsoft Corporation", "Surface Laptop 5", NULL), 0);
+	assert_int_equal(usb_dmi_is_virtual("Google", "Brya", NULL), 0);
+	assert_int_equal(usb_dmi_is_virtual("Oracle Corporation", "SUN SERVER X4-2", NULL), 0);
+	assert_int_equal(usb_dmi_is_virtual(NULL, NULL, NULL), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_iface_function_table),
 		cmocka_unit_test(test_parse_version_power),
+		cmocka_unit_test(test_dmi_is_virtual),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

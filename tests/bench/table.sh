@@ -11,9 +11,10 @@
 #                 look at; best of three (tshark: one run), ratios to
 #                 farmhound in the same run
 #   --pcap mix    tests/bench/net_pcap_realmix.sh: CPU time of farmhound
-#                 --pcap and of tcpdump -r F -w /dev/null on the real mix
-#                 of tests/bench/realmix.sh (public captures; skipped when
-#                 it was not built), best of five
+#                 --pcap and of tcpdump -r F -w /dev/null on a real mix
+#                 of public captures (the committed realmix-small.pcap;
+#                 BENCH_REALMIX=full: the 28 MB one realmix.sh builds,
+#                 skipped when it was not built), best of five
 #   idle          the daemon (shipped rules, every collector the machine
 #                 has, net on lo) left alone for BENCH_IDLE seconds (60):
 #                 CPU share of one core and VmHWM

@@ -159,7 +159,7 @@ build_shim walljump
 
 cp "$(command -v sleep)" "$T/fhprobe"
 mkdir -p "$T/rules"
-test_rule fault-clock-probe process T1059 'action == add and comm == "fhprobe"' \
+test_rule fault-clock-probe process T1059 "action == add and comm == \"fhprobe\" and argv0 == \"$T/fhprobe\"" \
 	'cooldown    = 1h' >"$T/rules/probe.rules"
 process_probe_conf >"$T/farmhound.conf"
 

@@ -65,7 +65,7 @@ dgram_receiver "$T/log.sock" "$T/out.log"
 
 cp "$(command -v sleep)" "$T/fhprobe"
 mkdir -p "$T/rules"
-test_rule fault-proc-probe process T1059 'action == add and comm == "fhprobe"' \
+test_rule fault-proc-probe process T1059 "action == add and comm == \"fhprobe\" and argv0 == \"$T/fhprobe\"" \
 	>"$T/rules/probe.rules"
 process_probe_conf >"$T/farmhound.conf"
 "$FH" -c "$T/farmhound.conf" -r "$T/rules" >"$T/fh.out" 2>"$T/fh.err" &

@@ -41,7 +41,7 @@ alive() { kill -0 "$fh_pid" 2>/dev/null; }
 probe() { "$T/fhprobe" 600 & echo $! >>"$T/probe.pids"; }
 # rule ID: a rule pack with one rule ID firing on fhprobe.
 rule() {
-	test_rule "$1" process T1059 'action == add and comm == "fhprobe"' \
+	test_rule "$1" process T1059 "action == add and comm == \"fhprobe\" and argv0 == \"$T/fhprobe\"" \
 		>"$T/rules/probe.rules"
 	chown -R $NOBODY:$NOBODY "$T/rules"
 }

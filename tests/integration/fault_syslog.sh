@@ -77,7 +77,7 @@ covered() {
 
 cp "$(command -v sleep)" "$T/fhburst"
 mkdir -p "$T/rules"
-test_rule fault-burst process T1059 'action == add and comm == "fhburst"' \
+test_rule fault-burst process T1059 "action == add and comm == \"fhburst\" and argv0 == \"$T/fhburst\"" \
 	>"$T/rules/burst.rules"
 process_probe_conf 'hostname = fh-fault-host' >"$T/farmhound.conf"
 check "the test rule pack validates (-t)" "$FH" -t -c "$T/farmhound.conf" -r "$T/rules"

@@ -33,7 +33,7 @@ RECOVERED='"id":"farmhound-collector-recovered".*"collector":"process"'
 
 ln -s /proc "$T/proc"
 mkdir -p "$T/rules"
-test_rule tick-probe process T1059 'action == add and comm == "fhtickprobe"' \
+test_rule tick-probe process T1059 "action == add and comm == \"fhtickprobe\" and argv0 == \"$T/fhtickprobe\"" \
 	>"$T/rules/probe.rules"
 process_probe_conf >"$T/farmhound.conf"
 dgram_receiver "$T/log.sock" "$T/out.log"

@@ -105,23 +105,7 @@ enabled = no
 enabled = no
 EOF
 
-# alerts FILE: one "rule-id level" line per display alert in FILE, or
-# "BAD-JSON <line number>" for a line that is not a JSON alert.
-alerts() {
-	python3 -c '
-import json, sys
-with open(sys.argv[1], encoding="utf-8", errors="replace") as f:
-    for n, line in enumerate(f, 1):
-        if not line.strip():
-            continue
-        try:
-            a = json.loads(line)
-            if a["farmhound"]["source"] == "display":
-                print(a["rule"]["id"], a["log"]["level"])
-        except (ValueError, KeyError, TypeError):
-            print("BAD-JSON", n)
-' "$1"
-}
+alerts() { json_alerts "$1" display; }	# lib.sh: the display alerts only
 
 scan() {
 	timeout "$SCAN_TIMEOUT" umockdev-run -d "$FIX/display/$1.umockdev" -- \

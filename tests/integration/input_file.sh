@@ -43,21 +43,7 @@ tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 IN="$FIX/input"
 
-# alerts FILE: one "rule-id level" line per alert, or "BAD-JSON n".
-alerts() {
-	python3 -c '
-import json, sys
-with open(sys.argv[1], encoding="utf-8", errors="replace") as f:
-    for n, line in enumerate(f, 1):
-        if not line.strip():
-            continue
-        try:
-            a = json.loads(line)
-            print(a["rule"]["id"], a["log"]["level"])
-        except (ValueError, KeyError, TypeError):
-            print("BAD-JSON", n)
-' "$1"
-}
+alerts() { json_alerts "$1"; }	# lib.sh
 
 run() {
 	timeout "$TIMEOUT" "$FH" --input "$IN/$1.evemu" -r "$RULES" \

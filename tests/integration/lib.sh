@@ -196,6 +196,25 @@ process_probe_conf() {
 	collectors_only process
 	printf '[collector.process]\nrescan_interval = 1s\n'
 }
+# json_alerts FILE [SOURCE]: one "rule-id level" line per JSON alert line of
+# FILE (only SOURCE's alerts when given), or "BAD-JSON <line number>" for a
+# line that is not a JSON alert.  The scan suites judge these lines.
+json_alerts() {
+	python3 -c '
+import json, sys
+src = sys.argv[2] if len(sys.argv) > 2 else None
+with open(sys.argv[1], encoding="utf-8", errors="replace") as f:
+    for n, line in enumerate(f, 1):
+        if not line.strip():
+            continue
+        try:
+            a = json.loads(line)
+            if src is None or a["farmhound"]["source"] == src:
+                print(a["rule"]["id"], a["log"]["level"])
+        except (ValueError, KeyError, TypeError):
+            print("BAD-JSON", n)
+' "$@"
+}
 # ---- running as another user ----
 # NOBODY: the uid (and gid) suites drop to, as the unit's User= would.
 NOBODY=65534

@@ -126,22 +126,7 @@ tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 collectors_only usb >"$tmp/usb-only.conf"
 
-# alerts FILE: one "rule-id level" line per JSON alert in FILE, or
-# "BAD-JSON <line number>" for a line that is not a JSON alert.
-alerts() {
-	python3 -c '
-import json, sys
-with open(sys.argv[1], encoding="utf-8", errors="replace") as f:
-    for n, line in enumerate(f, 1):
-        if not line.strip():
-            continue
-        try:
-            a = json.loads(line)
-            print(a["rule"]["id"], a["log"]["level"])
-        except (ValueError, KeyError, TypeError):
-            print("BAD-JSON", n)
-' "$1"
-}
+alerts() { json_alerts "$1"; }	# lib.sh
 
 # scan NAME [FILE]: run the scan over fixture NAME (or the umockdev FILE);
 # sets $rc, leaves the alerts summary in $tmp/NAME.alerts and stderr in

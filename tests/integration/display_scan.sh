@@ -92,18 +92,7 @@ SCAN_TIMEOUT=$((60 * FH_TIME_SCALE))
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 # Only the display collector: the fixture is a DRM card, nothing else.
-cat >"$tmp/display-only.conf" <<'EOF'
-[collector.usb]
-enabled = no
-[collector.process]
-enabled = no
-[collector.socket]
-enabled = no
-[collector.host]
-enabled = no
-[collector.net]
-enabled = no
-EOF
+collectors_only display >"$tmp/display-only.conf"
 
 alerts() { json_alerts "$1" display; }	# lib.sh: the display alerts only
 

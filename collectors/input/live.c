@@ -30,6 +30,14 @@
  * Bluetooth device or a USB device behind USB/IP's vhci_hcd is reported
  * when it appears (and in --scan's inventory), with its name.
  *
+ * Batching: a device that was just read leaves the epoll set for
+ * INPUT_BATCH_MS, then its queue is read in one go.  A 1000 Hz gaming
+ * mouse would otherwise wake the agent a thousand times a second for
+ * three events each; the kernel's per-client queue (64 events at least,
+ * drivers/input/evdev.c evdev_compute_buffer_size) holds 20 ms of such a
+ * mouse, twice the rest, and the detectors use the kernel's timestamps,
+ * so the rest changes no figure.  An overrun is a SYN_DROPPED, counted.
+ *
  * Memory: at most INPUT_LIVE_MAX devices of fixed size each (the frame's
  * hold-time table and the detectors' rings), whatever they send; a full
  * table skips and counts further devices.  A read pass takes at most
@@ -62,6 +70,7 @@
 #define INPUT_READS_PER_READY	8
 #define INPUT_ENUM_MAX		512	/* input devices looked at per walk */
 #define INPUT_FLUSH_MS		250	/* re-check open runs this often */
+#define INPUT_BATCH_MS		10	/* a device just read rests this long */
 #define INPUT_RESCAN_DEFAULT_MS	(10 * 60 * 1000)
 
 /* What a device is reported as in a virtual_device finding, or NULL. */
@@ -86,6 +95,8 @@ struct input_dev {
 	bool seen;			/* in the walk under way */
 	bool flush_armed;
 	uint64_t flush_ms;		/* monotonic: close open runs then */
+	bool parked;			/* out of the epoll set until rearm_ms */
+	uint64_t rearm_ms;
 	uint64_t last_us;		/* device clock: last event */
 	uint64_t last_mono_ms;		/* monotonic time of that event */
 	struct input_frame frame;
@@ -527,6 +538,27 @@ static int input_fd(void *state)
 	return st ? st->epfd : -1;
 }
 
+/* Out of the epoll set for INPUT_BATCH_MS (see the top of the file). */
+static void park(struct input_live *st, struct input_dev *d, uint64_t now_ms)
+{
+	struct epoll_event ee = { .events = 0, .data.ptr = d };
+
+	if (epoll_ctl(st->epfd, EPOLL_CTL_MOD, d->fd, &ee) < 0)
+		return;		/* stays armed: more wake-ups, nothing lost */
+	d->parked = true;
+	d->rearm_ms = now_ms + INPUT_BATCH_MS;
+}
+
+static void rearm(struct input_live *st, struct input_dev *d)
+{
+	struct epoll_event ee = { .events = EPOLLIN, .data.ptr = d };
+
+	if (epoll_ctl(st->epfd, EPOLL_CTL_MOD, d->fd, &ee) == 0)
+		d->parked = false;
+	else
+		d->rearm_ms += INPUT_BATCH_MS;	/* try again later */
+}
+
 static int input_on_ready(void *state)
 {
 	struct input_live *st = state;
@@ -546,14 +578,16 @@ static int input_on_ready(void *state)
 			 * here, epoll reports the rest again. */
 			break;
 		}
-		if (dev_read(d, now) < 0) {
-			for (size_t k = 0; k < st->ndev; k++)
-				if (st->dev[k] == d) {
-					dev_remove(st, k);
-					break;
-				}
-			break;	/* same reason */
+		if (dev_read(d, now) == 0) {
+			park(st, d, now);
+			continue;
 		}
+		for (size_t k = 0; k < st->ndev; k++)
+			if (st->dev[k] == d) {
+				dev_remove(st, k);
+				break;
+			}
+		break;	/* same reason */
 	}
 	return 0;
 }
@@ -564,9 +598,12 @@ static int input_on_tick(void *state, uint64_t now_ms)
 
 	if (!st)
 		return -EINVAL;
-	for (size_t i = 0; i < st->ndev; i++)
+	for (size_t i = 0; i < st->ndev; i++) {
+		if (st->dev[i]->parked && now_ms >= st->dev[i]->rearm_ms)
+			rearm(st, st->dev[i]);
 		if (st->dev[i]->flush_armed && now_ms >= st->dev[i]->flush_ms)
 			flush_runs(st->dev[i], now_ms);
+	}
 	if (collector_rescan_due(&st->uc.rescan, now_ms))
 		return input_walk(st);
 	return 0;
@@ -580,9 +617,12 @@ static uint64_t input_next_tick(void *state, uint64_t now_ms)
 	if (!st)
 		return UINT64_MAX;
 	due = st->uc.rescan.next_ms;
-	for (size_t i = 0; i < st->ndev; i++)
+	for (size_t i = 0; i < st->ndev; i++) {
 		if (st->dev[i]->flush_armed)
 			due = collector_earlier(due, st->dev[i]->flush_ms);
+		if (st->dev[i]->parked)
+			due = collector_earlier(due, st->dev[i]->rearm_ms);
+	}
 	return collector_ms_until(due, now_ms);
 }
 

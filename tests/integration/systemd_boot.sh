@@ -117,6 +117,18 @@ until_ok() {
 }
 alerts() { journalctl -q --no-pager -o cat _TRANSPORT=syslog SYSLOG_IDENTIFIER=farmhound; }
 has_alert() { alerts | grep -q "\"id\":\"$1\""; }
+# wait_alert RULE: until RULE's alert is in the journal (0), or the
+# deadline, or the service failed or restarted (1: no use waiting).
+wait_alert() {
+	until_ok "$D" alert_or_broken "$1" && has_alert "$1"
+}
+alert_or_broken() {
+	has_alert "$1" && return 0
+	case "$(systemctl show farmhound -p ActiveState,NRestarts | tr '\n' ' ')" in
+	*ActiveState=failed*|*NRestarts=[1-9]*) return 0 ;;
+	esac
+	return 1
+}
 listening() { ss -Htln 'sport = :5900' | grep -q .; }
 fhshow() {
 	systemctl show farmhound -p ActiveState,SubState,NRestarts,StatusText,MainPID
@@ -146,8 +158,8 @@ getent group input >/dev/null && chgrp input /dev/input/event0
 ls -ln /dev/input/event0
 # Started by the postinst; start it if that did not (no-op otherwise).
 systemctl start farmhound; echo "start $?"
-until_ok "$D" has_alert rmm-anydesk; echo "rmm-anydesk $?"
-until_ok "$D" has_alert listener-remote-desktop-port; echo "listener alert $?"
+wait_alert rmm-anydesk; echo "rmm-anydesk $?"
+wait_alert listener-remote-desktop-port; echo "listener alert $?"
 fhshow >"$O/show-before"
 
 # The input nodes, opened with the service's credentials in its mount
@@ -183,7 +195,7 @@ for name, flags in (("event0", os.O_RDONLY), ("event1", os.O_RDONLY),
 fi
 
 systemctl reload farmhound; echo $? >"$O/reload.rc"
-until_ok "$D" has_alert farmhound-reload-ok; echo "reload-ok $?"
+wait_alert farmhound-reload-ok; echo "reload-ok $?"
 fhshow >"$O/show-after"
 journalctl -q --no-pager -u farmhound -o short-iso >"$O/journal-unit"
 alerts >"$O/alerts"

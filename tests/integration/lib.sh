@@ -87,7 +87,7 @@ last_heartbeat() { grep "$HB" "$1" | tail -n 1; }
 # processes, listeners and traffic (another suite running beside it) must
 # not add alerts.  Print into a config file or a heredoc.
 collectors_only() {
-	for _c in usb display process socket host net; do
+	for _c in usb display process socket host net input; do
 		case " $* " in *" $_c "*) continue ;; esac
 		printf '[collector.%s]\nenabled = no\n' "$_c"
 	done

@@ -296,13 +296,11 @@ const char *activity_hours_zone(const struct geo_config *geo, const char *config
 		return configured;
 	if (!geo)
 		return NULL;
-	/* Items are fnmatch patterns; only a plain name is a zone to load. */
-	for (size_t i = 0; i < geo->timezones.n && i < GEO_SET_MAX; i++) {
-		const char *z = geo->timezones.items[i];
-
-		if (!strpbrk(z, "*?[\\") && tz_name_valid(z))
-			return z;
-	}
+	/* Items are fnmatch patterns; only a plain name is a zone to load,
+	 * and tz_name_valid() refuses '*', '?', '[' and '\\'. */
+	for (size_t i = 0; i < geo->timezones.n && i < GEO_SET_MAX; i++)
+		if (tz_name_valid(geo->timezones.items[i]))
+			return geo->timezones.items[i];
 	return NULL;
 }
 

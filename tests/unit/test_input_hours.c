@@ -225,27 +225,40 @@ static void test_rotating_shift(void **state)
 	v = judge(&s);
 	assert_true(v.notice);
 	assert_false(v.warning);
-	/* Not enough data: the same share over two days is silent. */
+	/* Not enough data: 12 hours of night work on two days are silent. */
 	config(&h, NULL, NULL, "America/New_York");
-	active(&h, MON, 22 * 60, 6 * 60, -5);
+	active(&h, MON, 18 * 60, 6 * 60, -5);
 	assert_int_equal(activity_hours_summary(&h, SUNDAY_NIGHT, &s), 0);
 	assert_int_equal(s.days, 2);
-	assert_false(judge(&s).notice);
+	assert_int_equal(s.active_minutes, 720);
+	assert_int_equal(s.outside_pct, 100);
+	v = judge(&s);
+	assert_false(v.notice || v.warning);
 }
 
-/* A night shift configured as such is inside its hours. */
+/* With "22:00-06:00" "mon-fri", is one minute of input outside? */
+static uint32_t outside_once(int64_t day, int minute)
+{
+	config(&h, "22:00-06:00", "mon-fri", "America/New_York");
+	activity_hours_note(&h, local_at(day, minute, -5));
+	assert_int_equal(activity_hours_summary(&h, SUNDAY_NIGHT, &s), 0);
+	assert_int_equal(s.active_minutes, 1);
+	return s.outside_minutes;
+}
+
+/* A night shift configured as such is inside its hours; the part after
+ * midnight belongs to the day the shift began. */
 static void test_overnight_hours(void **state)
 {
 	(void)state;
-	config(&h, "22:00-06:00", "mon-fri", "America/New_York");
-	activity_hours_note(&h, local_at(MON, 3 * 60, -5));		/* Mon 03:00: Sunday's: outside */
-	activity_hours_note(&h, local_at(MON, 12 * 60, -5));		/* Mon noon: outside */
-	activity_hours_note(&h, local_at(MON + 4, 23 * 60, -5));	/* Fri 23:00: inside */
-	activity_hours_note(&h, local_at(MON + 5, 3 * 60, -5));		/* Sat 03:00: Friday's shift */
-	activity_hours_note(&h, local_at(MON + 5, 23 * 60, -5));	/* Sat 23:00: outside */
-	assert_int_equal(activity_hours_summary(&h, SUNDAY_NIGHT, &s), 0);
-	assert_int_equal(s.active_minutes, 5);
-	assert_int_equal(s.outside_minutes, 3);
+	assert_int_equal(outside_once(MON + 4, 23 * 60), 0);	/* Fri 23:00 */
+	assert_int_equal(outside_once(MON + 5, 3 * 60), 0);	/* Sat 03:00: Friday's shift */
+	assert_int_equal(outside_once(MON + 1, 3 * 60), 0);	/* Tue 03:00: Monday's */
+	assert_int_equal(outside_once(MON, 3 * 60), 1);		/* Mon 03:00: Sunday's */
+	assert_int_equal(outside_once(MON + 5, 23 * 60), 1);	/* Sat 23:00 */
+	assert_int_equal(outside_once(MON + 2, 12 * 60), 1);	/* Wed noon */
+	assert_int_equal(outside_once(MON + 2, 6 * 60), 1);	/* Wed 06:00: the end is out */
+	assert_int_equal(outside_once(MON + 2, 22 * 60), 0);	/* Wed 22:00: the start is in */
 	assert_string_equal(s.working_hours, "22:00-06:00");
 }
 
@@ -346,6 +359,20 @@ static void test_options(void **state)
 	assert_int_equal(activity_hours_check_timezone("", err, sizeof(err)), 0);
 	assert_int_equal(activity_hours_check_timezone("../../etc/shadow", err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "time zone"));
+
+	/* A reload keeps the minutes unless the zone changed (their dates
+	 * were another zone's). */
+	config(&h, NULL, NULL, "America/New_York");
+	activity_hours_note(&h, local_at(MON + 2, 12 * 60, -5));
+	assert_int_equal(activity_hours_config_root(&h, ROOT, "10:00-11:00", NULL, "America/New_York",
+						    err, sizeof(err)), 0);
+	assert_int_equal(activity_hours_summary(&h, SUNDAY_NIGHT, &s), 0);
+	assert_int_equal(s.active_minutes, 1);
+	assert_int_equal(s.outside_minutes, 1);		/* judged by the new hours */
+	assert_int_equal(activity_hours_config_root(&h, ROOT, NULL, NULL, "Europe/Berlin",
+						    err, sizeof(err)), 0);
+	assert_int_equal(activity_hours_summary(&h, SUNDAY_NIGHT, &s), 0);
+	assert_int_equal(s.active_minutes, 0);
 
 	/* Config: an unknown zone fails and changes nothing. */
 	config(&h, "09:00-17:00", "mon,wed", "America/New_York");
@@ -505,10 +532,20 @@ static void test_bad_files(void **state)
 		 "day %lld %s\n", (long long)sat, hex);
 	len = signed_image(img, sizeof(img), body);
 	rejected(img, len, SUNDAY_NIGHT, -EBADMSG);		/* not hex */
+	hex[7] = 'f';
 	snprintf(body, sizeof(body), "farmhound activity_hours 1\nzone America/New_York\n"
 		 "day %lld %.359s\n", (long long)sat, hex);
 	len = signed_image(img, sizeof(img), body);
 	rejected(img, len, SUNDAY_NIGHT, -EBADMSG);		/* a digit short */
+	snprintf(body, sizeof(body), "farmhound activity_hours 1\nzone America/New_York\n"
+		 "day %lld %.360s0\n", (long long)sat, hex);
+	len = signed_image(img, sizeof(img), body);
+	rejected(img, len, SUNDAY_NIGHT, -EBADMSG);		/* a digit too many */
+	snprintf(body, sizeof(body), "farmhound activity_hours 1\nzne America/New_York\n");
+	len = signed_image(img, sizeof(img), body);
+	rejected(img, len, SUNDAY_NIGHT, -EBADMSG);		/* a bad zone line */
+	len = signed_image(img, sizeof(img), "farmhound activity_hours 1\n");
+	rejected(img, len, SUNDAY_NIGHT, -EBADMSG);		/* no zone line */
 
 	/* Through the file system: oversized, a symlink. */
 	memset(img, 'x', sizeof(img));

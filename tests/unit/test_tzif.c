@@ -182,6 +182,11 @@ static void test_rules(void **state)
 	 * last Sunday of March. */
 	rule_zone("<-02>2<-01>,M3.5.0/-1,M10.5.0/0");
 	around(&z, tz_days_from_civil(2026, 3, 29) * 86400 + 1 * H, -2 * H, -1 * H);
+	/* Jn never counts Feb 29, n does: J60 is March 1 and 59 is Feb 29 in 2028. */
+	rule_zone("AAA0BBB,J60/0,J300/0");
+	around(&z, tz_days_from_civil(2028, 3, 1) * 86400, 0, 1 * H);
+	rule_zone("AAA0BBB,59/0,J300/0");
+	around(&z, tz_days_from_civil(2028, 2, 29) * 86400, 0, 1 * H);
 	/* DST all year: no gap at New Year. */
 	rule_zone("EST5EDT,0/0,J365/25");
 	for (int64_t t = y2026 - 2 * 86400; t < y2026 + 2 * 86400; t += 1800)
@@ -211,6 +216,8 @@ static void test_calendar(void **state)
 	assert_false(tz_name_valid("America/"));
 	assert_false(tz_name_valid("New York"));
 	assert_false(tz_name_valid(""));
+	assert_true(tz_name_valid("Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/B"));	/* 63 bytes */
+	assert_false(tz_name_valid("Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/B"));	/* 64 */
 }
 
 /* The reader against glibc's, on the machine's tzdata, every 3 h. */

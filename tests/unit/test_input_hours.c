@@ -29,6 +29,7 @@
 #include "collectors/geo.h"
 #include "collectors/input/hours.h"
 #include "collectors/input/input.h"
+#include "collectors/process/process.h"
 #include "lib/sha256.h"
 #include "rules/alert.h"
 #include "rules/rules.h"
@@ -73,35 +74,63 @@ static time_t local_at(int64_t day, int minute, int off_h)
 
 struct verdict {
 	bool notice, warning, farm;
+	char category[32];	/* of the hours rules that fired */
 };
 
 static void on_alert(void *opaque, const struct alert *a)
 {
 	struct verdict *v = opaque;
 
+	if (strncmp(a->rule->id, "input-hours-", 12) == 0)
+		snprintf(v->category, sizeof(v->category), "%s", a->rule->category);
+
 	v->notice |= strcmp(a->rule->id, "input-hours-off-hours") == 0;
 	v->warning |= strcmp(a->rule->id, "input-hours-night") == 0;
 	v->farm |= strcmp(a->rule->id, "laptop-farm-suspected") == 0;
 }
 
-static struct verdict judge(const struct activity_hours_summary *sum)
+/* AnyDesk running (rmm-anydesk, remote-access, 40), as test_input_verdict.c. */
+static struct event *anydesk(void)
+{
+	struct event *ev = event_new(&process_source);
+
+	event_set_str(ev, PROCESS_ACTION, "present");
+	event_set_int(ev, PROCESS_PID, 4242);
+	event_set_str(ev, PROCESS_COMM, "anydesk");
+	event_set_str(ev, PROCESS_EXE, "/usr/bin/anydesk");
+	event_set_str(ev, PROCESS_CMDLINE, "/usr/bin/anydesk --service");
+	return event_complete(ev);
+}
+
+/* The summary's event through the shipped rules and the verdict, with a
+ * remote-access tool running beside it if rmm. */
+static struct verdict judge_with(const struct activity_hours_summary *sum, bool rmm)
 {
 	struct diag_list d = { 0 };
 	struct ruleset *rs = NULL;
 	struct rule_state *st = rule_state_new();
-	struct event *ev = input_hours_event(sum);
+	struct event *ev[2] = { input_hours_event(sum), rmm ? anydesk() : NULL };
 	struct verdict v = { 0 };
 
 	assert_int_equal(ruleset_load_dir("rules/rules.d", NOW_RULES, &rs, &d), 0);
 	diag_list_clear(&d);
 	assert_non_null(st);
-	assert_non_null(ev);
-	ruleset_eval(rs, st, ev, 10, "lt-042", on_alert, NULL, &v);
+	rule_state_defer_verdict(st, true);
+	for (int i = 0; i < 2; i++) {
+		if (!ev[i])
+			continue;
+		ruleset_eval(rs, st, ev[i], 10, "lt-042", on_alert, NULL, &v);
+		event_free(ev[i]);
+	}
 	ruleset_verdict(st, 20, "lt-042", on_alert, NULL, &v);
-	event_free(ev);
 	rule_state_free(st);
 	ruleset_free(rs);
 	return v;
+}
+
+static struct verdict judge(const struct activity_hours_summary *sum)
+{
+	return judge_with(sum, false);
 }
 
 /* ---- weeks in New York, winter (EST, UTC-5): Mon 2026-11-09 .. Sun 11-15 ---- */
@@ -149,6 +178,10 @@ static void test_night_worker(void **state)
 	v = judge(&s);
 	assert_true(v.notice && v.warning);
 	assert_false(v.farm);				/* context, never a verdict alone */
+	assert_string_equal(v.category, "location");	/* with the [geo] mismatches */
+	v = judge_with(&s, true);
+	assert_true(v.warning);
+	assert_false(v.farm);				/* nor with a remote-access tool: 20 + 40 */
 }
 
 /* Seoul's working day, 09:00-18:00 KST (UTC+9), seen from New York. */
@@ -234,6 +267,44 @@ static void test_rotating_shift(void **state)
 	assert_int_equal(s.outside_pct, 100);
 	v = judge(&s);
 	assert_false(v.notice || v.warning);
+}
+
+/* The edges of the rules: each case misses one condition of the warning. */
+static void test_rule_edges(void **state)
+{
+	struct verdict v;
+
+	(void)state;
+	/* A late worker, 16:00-02:00: 80% outside but 40% at night. */
+	config(&h, NULL, NULL, "America/New_York");
+	for (int d = 0; d < 5; d++)
+		active(&h, MON + d, 16 * 60, 2 * 60, -5);
+	assert_int_equal(activity_hours_summary(&h, SUNDAY_NIGHT, &s), 0);
+	assert_int_equal(s.outside_pct, 80);
+	assert_int_equal(s.night_pct, 40);
+	v = judge(&s);
+	assert_true(v.notice);
+	assert_false(v.warning);
+	/* Two nights 23-07: everything at night, but on 3 days only. */
+	config(&h, NULL, NULL, "America/New_York");
+	for (int d = 0; d < 2; d++)
+		active(&h, MON + d, 23 * 60, 7 * 60, -5);
+	assert_int_equal(activity_hours_summary(&h, SUNDAY_NIGHT, &s), 0);
+	assert_int_equal(s.days, 3);
+	assert_int_equal(s.active_minutes, 960);
+	v = judge(&s);
+	assert_true(v.notice);
+	assert_false(v.warning);
+	/* Five short nights 00:00-02:30: 750 minutes, under the warning's 900. */
+	config(&h, NULL, NULL, "America/New_York");
+	for (int d = 0; d < 5; d++)
+		active(&h, MON + d, 0, 150, -5);
+	assert_int_equal(activity_hours_summary(&h, SUNDAY_NIGHT, &s), 0);
+	assert_int_equal(s.days, 5);
+	assert_int_equal(s.night_pct, 100);
+	v = judge(&s);
+	assert_true(v.notice);
+	assert_false(v.warning);
 }
 
 /* With "22:00-06:00" "mon-fri", is one minute of input outside? */
@@ -592,6 +663,7 @@ int main(void)
 		cmocka_unit_test(test_on_call),
 		cmocka_unit_test(test_traveller),
 		cmocka_unit_test(test_rotating_shift),
+		cmocka_unit_test(test_rule_edges),
 		cmocka_unit_test(test_overnight_hours),
 		cmocka_unit_test(test_dst_weeks),
 		cmocka_unit_test(test_ring),

@@ -445,6 +445,13 @@ static void test_options(void **state)
 	assert_int_equal(activity_hours_summary(&h, SUNDAY_NIGHT, &s), 0);
 	assert_int_equal(s.active_minutes, 0);
 
+	/* The machine's own tree: a bad value before any file is read; a zone
+	 * that exists nowhere. */
+	assert_int_equal(activity_hours_config(&h, "8-18", NULL, NULL, err, sizeof(err)), -EINVAL);
+	assert_int_equal(activity_hours_config(&h, NULL, NULL, "Nowhere/Atlantis", err,
+					       sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "no such time zone"));
+
 	/* Config: an unknown zone fails and changes nothing. */
 	config(&h, "09:00-17:00", "mon,wed", "America/New_York");
 	assert_int_equal(activity_hours_config_root(&h, ROOT, NULL, NULL, "Nowhere/Atlantis",

@@ -351,7 +351,8 @@ static int read_block(struct tz *z, const uint8_t *p, const struct counts *c, un
 	const uint8_t *types = idx + c->time;
 
 	for (uint32_t i = 0; i < c->time; i++) {
-		z->trans[i] = tsize == 8 ? be64(p + 8 * (size_t)i) : (int32_t)be32(p + 4 * (size_t)i);
+		z->trans[i] = tsize == 8 ? be64(p + 8 * (size_t)i)
+					 : (int32_t)be32(p + 4 * (size_t)i);
 		if (i && z->trans[i] <= z->trans[i - 1])
 			return -EBADMSG;
 		if (idx[i] >= c->type)

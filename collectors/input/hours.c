@@ -51,7 +51,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,7 +216,8 @@ static int load_zone(struct tz *z, char name[HOURS_ZONE_LEN], const char *root,
 	if (!tzname || !*tzname) {
 		r = load_machine_zone(z, name, root);
 		if (r < 0)
-			say(err, errlen, "cannot read the machine's time zone /etc/localtime", strerror(-r));
+			say(err, errlen, "cannot read the machine's time zone /etc/localtime",
+			    strerror(-r));
 		return r;
 	}
 	if (!tz_name_valid(tzname)) {
@@ -250,7 +250,7 @@ int activity_hours_config_root(struct activity_hours *h, const char *rootfs,
 			       const char *working_hours, const char *working_days,
 			       const char *timezone, char *err, size_t errlen)
 {
-	static struct tz zone;	/* 19 KiB: not on the stack; config runs on one thread */
+	struct tz *zone;	/* 19 KiB: not on the stack; h is untouched until it loads */
 	char name[HOURS_ZONE_LEN];
 	const char *root = rootfs && strcmp(rootfs, "/") != 0 ? rootfs : "";
 	uint16_t a, b;
@@ -266,12 +266,18 @@ int activity_hours_config_root(struct activity_hours *h, const char *rootfs,
 		return -EINVAL;
 	parse_hours(working_hours, &a, &b);
 	parse_days(working_days, &days);
-	r = load_zone(&zone, name, root, timezone, err, errlen);
-	if (r < 0)
+	zone = malloc(sizeof(*zone));
+	if (!zone)
+		return -ENOMEM;
+	r = load_zone(zone, name, root, timezone, err, errlen);
+	if (r < 0) {
+		free(zone);
 		return r;
+	}
 	if (strcmp(name, h->zone_name) != 0)
 		memset(h->ring, 0, sizeof(h->ring));
-	h->zone = zone;
+	h->zone = *zone;
+	free(zone);
 	snprintf(h->zone_name, sizeof(h->zone_name), "%s", name);
 	h->work_start = a;
 	h->work_end = b;

@@ -42,7 +42,8 @@ struct hours_day {
 struct activity_hours {
 	struct tz zone;
 	char zone_name[HOURS_ZONE_LEN];		/* as configured, or the machine's */
-	uint16_t work_start, work_end;		/* minutes after midnight; start > end: overnight */
+	uint16_t work_start, work_end;		/* minutes after midnight; start > end:
+						 * overnight */
 	uint8_t work_days;			/* bit 0 Sunday .. bit 6 Saturday */
 	char working_hours[16];			/* normalised, "08:00-18:00" */
 	char working_days[48];			/* as configured, lower case */

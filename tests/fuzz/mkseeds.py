@@ -287,6 +287,9 @@ def hours_state_seeds():
     put("hours_state", hours_state(head + "day 20718 %s\n" % office))          # future
     put("hours_state", hours_state("farmhound activity_hours 1\nzone Asia/Seoul\n"))
     put("hours_state", hours_state(head + "day 20717 %s\n" % office)[:-9])     # truncated
+    # First byte odd: the target signs the rest itself (fuzz_hours_state.c).
+    put("hours_state", "\x01" + head + "day 20717 %s\nday 20717 %s\n" % (office, night))
+    put("hours_state", "\x01" + head + "day 20716 %s\n" % night)
 
 
 def main():

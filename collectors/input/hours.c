@@ -15,6 +15,16 @@
  * working_hours on reload needs no history rewrite.  Fixed size: 1.3 KiB
  * of ring plus the zone (lib/tzif.h); nothing grows with input.
  *
+ * The expected zone (activity_hours_zone()): the timezone option; else the
+ * machine's own zone if [geo] timezones expects it; else the first plain
+ * zone name in [geo]; else the machine's.  The issue's first idea, always
+ * [geo]'s first zone, would judge an employee in Los Angeles by the
+ * sample farmhound.conf's "America/<any>, Pacific/Honolulu" in Honolulu
+ * time; taking the machine's zone only when it is an expected one keeps
+ * the case this detector is for: a laptop re-set to Asia/Seoul is still
+ * judged in [geo]'s zone.  A [geo] of patterns only cannot name a zone:
+ * then the machine's zone is all there is (set the option).
+ *
  * Time zone: read from the TZif file ourselves (lib/tzif.c says why not
  * setenv("TZ")); one offset lookup per note.  A local date is the day
  * count of the zone's wall clock.  On the day clocks go back, the repeated
@@ -183,27 +193,50 @@ int activity_hours_check_timezone(const char *value, char *err, size_t errlen)
 	return 0;
 }
 
+static const char *root_of(const char *rootfs)
+{
+	return rootfs && strcmp(rootfs, "/") != 0 ? rootfs : "";
+}
+
+/* The name in the target of /etc/localtime (".../zoneinfo/NAME"). */
+static void link_name(const char *path, char name[HOURS_ZONE_LEN])
+{
+	char link[4096];
+	const char *tail;
+	ssize_t n = readlink(path, link, sizeof(link) - 1);
+
+	link[n > 0 ? n : 0] = '\0';
+	tail = strstr(link, "zoneinfo/");
+	tail = tail ? tail + strlen("zoneinfo/") : NULL;
+	snprintf(name, HOURS_ZONE_LEN, "%s", tail && tz_name_valid(tail) ? tail : "localtime");
+}
+
+void activity_hours_machine_zone(const char *rootfs, char name[HOURS_ZONE_LEN])
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/etc/localtime", root_of(rootfs));
+	if (access(path, F_OK) != 0)
+		snprintf(name, HOURS_ZONE_LEN, "UTC");	/* glibc's choice too */
+	else
+		link_name(path, name);
+}
+
 /* The machine's zone: /etc/localtime, named after its link target. */
 static int load_machine_zone(struct tz *z, char name[HOURS_ZONE_LEN], const char *root)
 {
-	char path[4096], link[4096];
-	const char *tail;
-	ssize_t n;
+	char path[4096];
 	int r;
 
 	snprintf(path, sizeof(path), "%s/etc/localtime", root);
 	r = tz_load(z, path);
 	if (r == -ENOENT) {
-		snprintf(name, HOURS_ZONE_LEN, "UTC");	/* glibc's choice too */
+		snprintf(name, HOURS_ZONE_LEN, "UTC");
 		return 0;
 	}
 	if (r < 0)
 		return r;
-	n = readlink(path, link, sizeof(link) - 1);
-	link[n > 0 ? n : 0] = '\0';
-	tail = strstr(link, "zoneinfo/");
-	tail = tail ? tail + strlen("zoneinfo/") : NULL;
-	snprintf(name, HOURS_ZONE_LEN, "%s", tail && tz_name_valid(tail) ? tail : "localtime");
+	link_name(path, name);
 	return 0;
 }
 
@@ -252,7 +285,7 @@ int activity_hours_config_root(struct activity_hours *h, const char *rootfs,
 {
 	struct tz *zone;	/* 19 KiB: not on the stack; h is untouched until it loads */
 	char name[HOURS_ZONE_LEN];
-	const char *root = rootfs && strcmp(rootfs, "/") != 0 ? rootfs : "";
+	const char *root = root_of(rootfs);
 	uint16_t a, b;
 	uint8_t days;
 	int r;
@@ -296,14 +329,21 @@ int activity_hours_config(struct activity_hours *h, const char *working_hours,
 					  err, errlen);
 }
 
-const char *activity_hours_zone(const struct geo_config *geo, const char *configured)
+const char *activity_hours_zone(const struct geo_config *geo, const char *configured,
+				const char *machine)
 {
 	if (configured && *configured)
 		return configured;
 	if (!geo)
 		return NULL;
-	/* Items are fnmatch patterns; only a plain name is a zone to load,
-	 * and tz_name_valid() refuses '*', '?', '[' and '\\'. */
+	/* The machine's own zone when [geo] expects it: in an America/<any>
+	 * fleet a laptop in Los Angeles is judged in Los Angeles time. */
+	if (machine && geo_set_match(&geo->timezones, machine) == GEO_EXPECTED)
+		return machine;
+	/* Otherwise [geo]'s first plain name: a laptop set to Asia/Seoul in a
+	 * New York fleet is judged in New York time, which is the point.
+	 * Items are fnmatch patterns; tz_name_valid() refuses '*', '?', '['
+	 * and '\\', so a pattern is never taken for a zone. */
 	for (size_t i = 0; i < geo->timezones.n && i < GEO_SET_MAX; i++)
 		if (tz_name_valid(geo->timezones.items[i]))
 			return geo->timezones.items[i];

@@ -87,11 +87,19 @@ int activity_hours_config_root(struct activity_hours *h, const char *rootfs,
 			       const char *working_hours, const char *working_days,
 			       const char *timezone, char *err, size_t errlen);
 
-/* The zone to judge in: the configured timezone option if set, else the
- * first [geo] timezones item that is a plain zone name (not an fnmatch
- * pattern: no '*', '?' or '['), else NULL: the machine's zone.  geo may
- * be NULL. */
-const char *activity_hours_zone(const struct geo_config *geo, const char *configured);
+/* The machine's zone name: the target of rootfs/etc/localtime
+ * (".../zoneinfo/NAME"), "UTC" without that file, "localtime" if the
+ * target names no zone.  rootfs "/" or NULL normally. */
+void activity_hours_machine_zone(const char *rootfs, char name[HOURS_ZONE_LEN]);
+
+/* The zone to judge in: the configured timezone option if set; else the
+ * machine's zone (machine, from activity_hours_machine_zone(); may be
+ * NULL) if [geo] timezones expects it; else the first [geo] timezones item
+ * that is a plain zone name (not an fnmatch pattern: no '*', '?' or '[');
+ * else NULL: the machine's zone.  geo may be NULL.  The result points
+ * into configured, machine or geo. */
+const char *activity_hours_zone(const struct geo_config *geo, const char *configured,
+				const char *machine);
 
 /* Input was seen at now (wall clock). */
 void activity_hours_note(struct activity_hours *h, time_t now);

@@ -413,8 +413,8 @@ static void test_options(void **state)
 					     "08:60-18:00", "08:00-18:00x", "", "08:00_18:00" };
 	static const char *const good_d[] = { "mon-fri", "mon,tue,thu", "MON-FRI", "fri-mon", "sun" };
 	static const char *const bad_d[] = { "", "mon,", "monday", "mon-", "xyz", "mon--fri", ",mon" };
-	struct geo_config geo = { 0 };
-	char err[128];
+	static struct geo_config geo;	/* 12 KiB */
+	char err[128], name[HOURS_ZONE_LEN];
 
 	(void)state;
 	for (size_t i = 0; i < 3; i++)
@@ -467,14 +467,22 @@ static void test_options(void **state)
 						    sizeof(err)), 0);
 	assert_string_equal(h.zone_name, "UTC");	/* no /etc/localtime */
 
-	/* [geo]: the first plain name; patterns are not zones. */
-	assert_null(activity_hours_zone(NULL, NULL));
-	assert_null(activity_hours_zone(&geo, ""));
+	/* [geo]: the machine's zone if expected, else the first plain name;
+	 * patterns are not zones. */
+	activity_hours_machine_zone(ROOT, name);
+	assert_string_equal(name, "Asia/Seoul");
+	activity_hours_machine_zone(ROOT "/usr", name);
+	assert_string_equal(name, "UTC");
+	assert_null(activity_hours_zone(NULL, NULL, "Asia/Seoul"));
+	assert_null(activity_hours_zone(&geo, "", "Asia/Seoul"));
 	assert_int_equal(geo_set_parse(&geo.timezones, "America/*, US/Eas?ern, America/Chicago"), 0);
-	assert_string_equal(activity_hours_zone(&geo, NULL), "America/Chicago");
-	assert_string_equal(activity_hours_zone(&geo, "Asia/Seoul"), "Asia/Seoul");
+	assert_string_equal(activity_hours_zone(&geo, NULL, "America/Los_Angeles"),
+			    "America/Los_Angeles");
+	assert_string_equal(activity_hours_zone(&geo, NULL, "Asia/Seoul"), "America/Chicago");
+	assert_string_equal(activity_hours_zone(&geo, NULL, NULL), "America/Chicago");
+	assert_string_equal(activity_hours_zone(&geo, "Asia/Seoul", "America/Denver"), "Asia/Seoul");
 	assert_int_equal(geo_set_parse(&geo.timezones, "Europe/*"), 0);
-	assert_null(activity_hours_zone(&geo, NULL));
+	assert_null(activity_hours_zone(&geo, NULL, "Asia/Seoul"));
 }
 
 /* ---- state ---- */

@@ -2,11 +2,14 @@
 /*
  * hours.c - activity_hours: active minutes per local hour over the last 7
  * local days in the laptop's expected time zone, and the share of them
- * outside working hours.  The case it is for: a worker abroad keeps a US
- * company's laptop busy during their own day, which is the night in New
- * York (GTIG and the FBI describe DPRK IT workers doing exactly that);
- * 65-input.rules' jiggler and typing detectors see how input arrives, this
- * one sees when.
+ * outside working hours.  The case it is for (issue 15): a worker abroad
+ * keeps a US company's laptop busy during their own day, which is the
+ * night in New York.  Those who turn their own day round to US hours
+ * (KnowBe4, July 2024, on its DPRK hire's laptop farm: they "work the
+ * night shift so that they seem to be working in US daytime",
+ * blog.knowbe4.com/how-a-north-korean-fake-it-worker-tried-to-infiltrate-us)
+ * are out of its reach; hence context, never a verdict.  65-input.rules'
+ * detectors see how input arrives, this one sees when.
  *
  * Memory: a ring of 7 day slots, slot = local date mod 7, each one bit per
  * local minute (180 bytes): a minute counts once however many events, and

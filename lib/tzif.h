@@ -23,7 +23,7 @@
 
 #define TZ_MAX_TRANS 2000	/* tzcode's TZ_MAX_TIMES; fat files hold a few hundred */
 #define TZ_MAX_TYPES 256	/* a transition's type is one byte */
-#define TZ_FILE_MAX 65536	/* the largest zone in tzdata 2025b is 3.5 KiB */
+#define TZ_FILE_MAX 65536	/* the largest zone file in tzdata 2025b: 3.9 KiB */
 
 /* A POSIX TZ rule's date: Jn (julian, no Feb 29), n (zero-based day) or
  * Mm.w.d; secs is the time of day it takes effect, local time in force

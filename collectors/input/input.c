@@ -68,8 +68,8 @@ static const struct field_def input_fields[INPUT__NFIELDS] = {
 	[INPUT_HOUR_HISTOGRAM] = { "hour_histogram", FIELD_STRING,
 		"activity_hours: active minutes per local hour 00..23, 24 comma-separated numbers" },
 	[INPUT_TIMEZONE] = { "timezone", FIELD_STRING,
-		"activity_hours: the zone the hours are counted in (option, first [geo] zone, or "
-		"the machine's)" },
+		"activity_hours: the zone the hours are counted in (the timezone option; the "
+		"machine's if [geo] expects it; else [geo]'s first plain zone)" },
 	[INPUT_WORKING_HOURS] = { "working_hours", FIELD_STRING,
 		"activity_hours: the configured working hours, e.g. 08:00-18:00" },
 	[INPUT_WORKING_DAYS] = { "working_days", FIELD_STRING,

@@ -13,6 +13,7 @@
 #include <syslog.h>
 
 #include "evemu.h"
+#include "hours.h"
 #include "input.h"
 #include "jiggler.h"
 #include "teleport.h"
@@ -21,10 +22,11 @@
 static const struct field_def input_fields[INPUT__NFIELDS] = {
 	[INPUT_ACTION] = { "action", FIELD_STRING, "detected (a detector's finding)" },
 	[INPUT_DETECTOR] = { "detector", FIELD_STRING,
-		"jiggler, injected_typing, pointer_teleport or virtual_device" },
+		"jiggler, injected_typing, pointer_teleport, virtual_device or activity_hours" },
 	[INPUT_PATTERN] = { "pattern", FIELD_STRING,
 		"the detector's case: jiggler bursts or continuous; injected_typing run; "
-		"pointer_teleport jumps; virtual_device uinput, bluetooth or usbip" },
+		"pointer_teleport jumps; virtual_device uinput, bluetooth or usbip; "
+		"activity_hours week" },
 	[INPUT_DEVICE] = { "device", FIELD_STRING, "the input device's name (printable ASCII)" },
 	[INPUT_BUS] = { "bus", FIELD_STRING,
 		"usb, bluetooth, virtual (uinput), i8042, i2c, host, or 0xNNNN" },
@@ -51,9 +53,52 @@ static const struct field_def input_fields[INPUT__NFIELDS] = {
 	[INPUT_USB_PORT] = { "usb_port", FIELD_STRING,
 		"port path of the device's USB parent (the usb event's port, e.g. 1-2.3); "
 		"absent for devices not on USB and for --input" },
+	/* ---- activity_hours (hours.c): the last 7 local days, expected zone ---- */
+	[INPUT_ACTIVE_MINUTES] = { "active_minutes", FIELD_INT,
+		"activity_hours: minutes with input over the last 7 days" },
+	[INPUT_OUTSIDE_MINUTES] = { "outside_minutes", FIELD_INT,
+		"activity_hours: of those, minutes outside working hours or days" },
+	[INPUT_OUTSIDE_PCT] = { "outside_pct", FIELD_INT,
+		"activity_hours: outside_minutes in percent of active_minutes" },
+	[INPUT_NIGHT_MINUTES] = { "night_minutes", FIELD_INT,
+		"activity_hours: active minutes between 22:00 and 06:00 in the expected zone" },
+	[INPUT_NIGHT_PCT] = { "night_pct", FIELD_INT,
+		"activity_hours: night_minutes in percent of active_minutes" },
+	[INPUT_DAYS] = { "days", FIELD_INT, "activity_hours: days of the 7 with any input" },
+	[INPUT_HOUR_HISTOGRAM] = { "hour_histogram", FIELD_STRING,
+		"activity_hours: active minutes per local hour 00..23, 24 comma-separated numbers" },
+	[INPUT_TIMEZONE] = { "timezone", FIELD_STRING,
+		"activity_hours: the zone the hours are counted in (the timezone option; the "
+		"machine's if [geo] expects it; else [geo]'s first plain zone)" },
+	[INPUT_WORKING_HOURS] = { "working_hours", FIELD_STRING,
+		"activity_hours: the configured working hours, e.g. 08:00-18:00" },
+	[INPUT_WORKING_DAYS] = { "working_days", FIELD_STRING,
+		"activity_hours: the configured working days, e.g. mon-fri" },
+	/* ---- end activity_hours ---- */
 };
 
 static const int input_entity[] = { INPUT_DETECTOR, INPUT_DEVICE, INPUT_VID_PID, -1 };
+
+/* "activity_hours: 1500 of 2000 active minutes (75%) outside 08:00-18:00
+ * mon-fri, 60% at night, America/New_York, 5 days" */
+static long long int_of(const struct event *ev, int field)
+{
+	const struct value *v = event_get(ev, field);
+
+	return v && v->set ? (long long)v->i : 0;
+}
+
+static void hours_describe(const struct event *ev, char *buf, size_t len)
+{
+	const char *tz = event_get_str(ev, INPUT_TIMEZONE);
+	const char *wh = event_get_str(ev, INPUT_WORKING_HOURS);
+	const char *wd = event_get_str(ev, INPUT_WORKING_DAYS);
+
+	snprintf(buf, len, "activity_hours: %lld of %lld active minutes (%lld%%) outside %s %s, "
+		 "%lld%% at night, %s, %lld days", int_of(ev, INPUT_OUTSIDE_MINUTES),
+		 int_of(ev, INPUT_ACTIVE_MINUTES), int_of(ev, INPUT_OUTSIDE_PCT), wh ? wh : "?",
+		 wd ? wd : "?", int_of(ev, INPUT_NIGHT_PCT), tz ? tz : "?", int_of(ev, INPUT_DAYS));
+}
 
 static void input_describe(const struct event *ev, char *buf, size_t len)
 {
@@ -63,6 +108,10 @@ static void input_describe(const struct event *ev, char *buf, size_t len)
 	const char *bus = event_get_str(ev, INPUT_BUS);
 	const char *port = event_get_str(ev, INPUT_USB_PORT);
 
+	if (d && strcmp(d, "activity_hours") == 0) {
+		hours_describe(ev, buf, len);
+		return;
+	}
 	snprintf(buf, len, "%s on input device %s (%s, %s%s%s)", d ? d : "finding",
 		 n && n[0] ? n : "unnamed", id ? id : "????:????", bus ? bus : "?",
 		 port ? " port " : "", port ? port : "");
@@ -145,6 +194,32 @@ struct event *input_finding_event(const struct input_device *d, const struct inp
 		      f->end_us >= f->start_us ? (int64_t)((f->end_us - f->start_us) / 1000) : 0);
 	if (usb_port && usb_port[0])
 		event_set_str(ev, INPUT_USB_PORT, usb_port);
+	return event_complete(ev);
+}
+
+struct event *input_hours_event(const struct activity_hours_summary *s)
+{
+	struct event *ev = event_new(&input_source);
+	char hist[24 * 11 + 1];
+	size_t n = 0;
+
+	if (!ev)
+		return NULL;
+	for (int i = 0; i < 24; i++)
+		n += (size_t)snprintf(hist + n, sizeof(hist) - n, "%s%u", i ? "," : "", s->hist[i]);
+	event_set_str(ev, INPUT_ACTION, "detected");
+	event_set_str(ev, INPUT_DETECTOR, "activity_hours");
+	event_set_str(ev, INPUT_PATTERN, "week");
+	event_set_int(ev, INPUT_ACTIVE_MINUTES, s->active_minutes);
+	event_set_int(ev, INPUT_OUTSIDE_MINUTES, s->outside_minutes);
+	event_set_int(ev, INPUT_OUTSIDE_PCT, s->outside_pct);
+	event_set_int(ev, INPUT_NIGHT_MINUTES, s->night_minutes);
+	event_set_int(ev, INPUT_NIGHT_PCT, s->night_pct);
+	event_set_int(ev, INPUT_DAYS, s->days);
+	event_set_str(ev, INPUT_HOUR_HISTOGRAM, hist);
+	event_set_str(ev, INPUT_TIMEZONE, s->zone);
+	event_set_str(ev, INPUT_WORKING_HOURS, s->working_hours);
+	event_set_str(ev, INPUT_WORKING_DAYS, s->working_days);
 	return event_complete(ev);
 }
 

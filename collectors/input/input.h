@@ -37,6 +37,18 @@ enum input_field {
 	INPUT_REVERSALS,
 	INPUT_DURATION_MS,
 	INPUT_USB_PORT,
+	/* ---- activity_hours (hours.h): one event per summary, no device ---- */
+	INPUT_ACTIVE_MINUTES,
+	INPUT_OUTSIDE_MINUTES,
+	INPUT_OUTSIDE_PCT,
+	INPUT_NIGHT_MINUTES,
+	INPUT_NIGHT_PCT,
+	INPUT_DAYS,
+	INPUT_HOUR_HISTOGRAM,
+	INPUT_TIMEZONE,
+	INPUT_WORKING_HOURS,
+	INPUT_WORKING_DAYS,
+	/* ---- end activity_hours ---- */
 	INPUT__NFIELDS
 };
 
@@ -57,5 +69,12 @@ struct event *input_finding_event(const struct input_device *d, const struct inp
  * are added to *skipped (may be NULL) and noted once.  0 or -errno (the
  * file could not be opened or read). */
 int input_file_scan(const struct collector_ctx *ctx, const char *path, uint64_t *skipped);
+
+struct activity_hours_summary;	/* hours.h */
+
+/* The activity_hours event (action detected, detector activity_hours,
+ * pattern week) of a summary; NULL when out of memory.  No device fields:
+ * the figures are the whole machine's. */
+struct event *input_hours_event(const struct activity_hours_summary *s);
 
 #endif

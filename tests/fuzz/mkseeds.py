@@ -261,6 +261,37 @@ def evemu_seeds():
         put("evemu", s)
 
 
+def tz_seeds():
+    """The project's TZif files (tests/fixtures/tz, gen.py) and footers."""
+    for p in sorted(glob.glob(os.path.join(ROOT, "tests/fixtures/tz/root/usr/share/zoneinfo/*/*"))):
+        put("tzif", read(p))
+    for s in ("EST5EDT,M3.2.0,M11.1.0", "<-02>2<-01>,M3.5.0/-1,M10.5.0/0",
+              "EST5EDT,0/0,J365/25", "AEST-10AEDT,M10.1.0,M4.1.0/3"):
+        put("tzif", s)
+
+
+def hours_state(body):
+    """An activity_hours state file: body, then its checksum line (hours.c)."""
+    return body + "sum %s\n" % hashlib.sha256(body.encode()).hexdigest()[:16]
+
+
+def hours_state_seeds():
+    """State files for fuzz_hours_state.c (zone UTC, now 1790000000: day 20717)."""
+    head = "farmhound activity_hours 1\nzone UTC\n"
+    office = ("00" * 60 + "ff" * 60 + "00" * 60)        # 08:00-16:00
+    night = ("ff" * 45 + "00" * 120 + "ff" * 15)         # 00:00-06:00, 22:00-24:00
+    put("hours_state", hours_state(head))
+    put("hours_state", hours_state(head + "day 20717 %s\nday 20716 %s\n" % (office, night)))
+    put("hours_state", hours_state(head + "".join("day %d %s\n" % (20711 + i, night)
+                                                  for i in range(7))))
+    put("hours_state", hours_state(head + "day 20718 %s\n" % office))          # future
+    put("hours_state", hours_state("farmhound activity_hours 1\nzone Asia/Seoul\n"))
+    put("hours_state", hours_state(head + "day 20717 %s\n" % office)[:-9])     # truncated
+    # First byte odd: the target signs the rest itself (fuzz_hours_state.c).
+    put("hours_state", "\x01" + head + "day 20717 %s\nday 20717 %s\n" % (office, night))
+    put("hours_state", "\x01" + head + "day 20716 %s\n" % night)
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -304,6 +335,8 @@ def main():
     stun_seeds()
     lan_seeds()
     evemu_seeds()
+    tz_seeds()
+    hours_state_seeds()
     from_pcaps(sys.argv[1])
     for t in sorted(os.listdir(OUT)):
         print("%-12s %3d" % (t, len(os.listdir(os.path.join(OUT, t)))))

@@ -36,19 +36,7 @@ EOC
 # events NAME: the E: lines of a fixture, what umockdev replays.
 events() { grep '^E:' "$IN/$1.evemu" >"$T/$1.events"; }
 # field FILE RULE KEY: KEY of farmhound.fields in RULE's first alert.
-field() {
-	python3 - "$1" "$2" "$3" <<'EOP'
-import json, sys
-for line in open(sys.argv[1], errors="replace"):
-    try:
-        a = json.loads(line[line.index("{"):])
-    except ValueError:
-        continue
-    if a.get("rule", {}).get("id") == sys.argv[2]:
-        print(a["farmhound"]["fields"].get(sys.argv[3], ""))
-        break
-EOP
-}
+field() { alert_expr "$1" "$2" "f.get('$3', '')"; }
 for f in live-jiggler live-paste-a live-paste-b; do events "$f"; done
 
 # ---- a jiggler on a KVM's mouse, a uinput keyboard beside it ----

@@ -196,6 +196,22 @@ process_probe_conf() {
 	collectors_only process
 	printf '[collector.process]\nrescan_interval = 1s\n'
 }
+# alert_expr FILE RULE EXPR: the python expression EXPR over the first alert
+# of RULE in FILE (JSON lines, a syslog header before the "{" allowed), with
+# `a` the alert and `f` its farmhound.fields; nothing if RULE never fired.
+alert_expr() {
+	python3 -c '
+import json, sys
+for line in open(sys.argv[1], errors="replace"):
+    try:
+        a = json.loads(line[line.index("{"):])
+    except ValueError:
+        continue
+    if a.get("rule", {}).get("id") == sys.argv[2]:
+        f = a.get("farmhound", {}).get("fields", {})
+        print(eval(sys.argv[3]))
+        break' "$1" "$2" "$3" 2>/dev/null
+}
 # json_alerts FILE [SOURCE]: one "rule-id level" line per JSON alert line of
 # FILE (only SOURCE's alerts when given), or "BAD-JSON <line number>" for a
 # line that is not a JSON alert.  The scan suites judge these lines.

@@ -43,6 +43,8 @@ kvm         nanokvm-kb216-clone     usb-hid-fp-nanokvm             critical
 kvm         nanokvm-hidonly-kb216-clone usb-hid-fp-qemu-tablet-elsewhere critical
 kvm         tinypilot-k120-clone    usb-hid-fp-tinypilot           critical
 kvm         onekvm-k120-clone       usb-hid-fp-onekvm              critical
+kvm         glkvm-comet-k120-clone  usb-hid-fp-kvmd                critical
+kvm         glkvm-comet-k120-clone-relative usb-hid-fp-kvmd        critical
 injector    diy-kvmd-boot-mouse     usb-hid-fp-kvmd-boot-mouse     warning
 injector    flipper-badusb          injector-flipper-zero-badusb   error
 injector    flipper-zero-vcp        injector-flipper-zero-serial   warning

@@ -61,6 +61,11 @@ bool expr_eval(const struct expr *e, const struct event *ev,
 bool expr_explain(const struct expr *e, const struct event *ev,
 		  struct expr_runtime *rt, char *buf, size_t len);
 
+/* For tests: how many of e's regexes are JIT-compiled now.  A regex is
+ * compiled (checked) by expr_compile but JIT-compiled only on its first
+ * match, so this is 0 until then (and stays 0 without a usable JIT). */
+size_t expr_jit_count(const struct expr *e);
+
 /* The rule index (rule_index.c) files a rule under literals its
  * condition cannot hold without.  One such literal, an "atom": the
  * event's string field equals lit (EXACT; compared ASCII-case-folded when

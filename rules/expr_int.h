@@ -47,6 +47,17 @@ struct ip_net {
 	uint8_t prefix;
 };
 
+/* A regex operand: compiled at load (so a bad pattern is a file:line
+ * error of the rule, -t included), JIT-compiled on its first match
+ * (expr_eval.c).  Why lazily: the JIT is most of a regex's cost and most
+ * rules never see an event of their source in a run (--pcap feeds net
+ * events only), so start-up pays only for the syntax check.  Its own
+ * allocation so the evaluator, which holds the tree const, may mark it. */
+struct expr_regex {
+	pcre2_code *code;
+	bool jit_tried;			/* JIT attempted (it may have failed) */
+};
+
 struct expr {
 	enum expr_kind kind;
 	struct expr *l, *r;
@@ -61,7 +72,7 @@ struct expr {
 	int64_t num;
 	bool b;
 	struct ip_net net;
-	pcre2_code *re;
+	struct expr_regex *re;		/* OP_RE */
 	char **strs;			/* sorted (strcmp or strcasecmp) */
 	int64_t *nums;
 	struct ip_net *nets;

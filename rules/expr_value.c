@@ -4,7 +4,8 @@
  * compile time, to the type of the field they are compared with: integers
  * (decimal or hex, range-checked), IP addresses and CIDR blocks (an IPv4
  * address mapped in IPv6 taken as the IPv4 one), booleans, strings kept
- * with their length, regexes compiled (PCRE2, bytes, JIT when allowed),
+ * with their length, regexes compiled (PCRE2, bytes; the JIT waits for the first match,
+ * expr_eval.c),
  * and sets (literal or @list) sorted for a binary search.  A bare CIDR
  * block compared with a text field is refused as a likely mistake.
  *
@@ -124,20 +125,22 @@ static void compile_regex(struct parser *p, struct expr *e, const char *pat)
 	PCRE2_SIZE off;
 	int err;
 
-	/* Bytes, not UTF: device strings may be invalid UTF-8 and must still
-	 * be matched rather than rejected. */
-	e->re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-			      e->icase ? PCRE2_CASELESS : 0, &err, &off, NULL);
+	e->re = calloc(1, sizeof(*e->re));
 	if (!e->re) {
+		p->oom = true;
+		return;
+	}
+	/* Bytes, not UTF: device strings may be invalid UTF-8 and must still
+	 * be matched rather than rejected.  No JIT here: the evaluator does
+	 * it on the first match (expr_int.h, struct expr_regex). */
+	e->re->code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+				    e->icase ? PCRE2_CASELESS : 0, &err, &off, NULL);
+	if (!e->re->code) {
 		pcre2_get_error_message(err, msg, sizeof(msg));
 		expr_perr(p, "bad regex \"%s\": %s at offset %zu",
 			  expr_show(pat, show_buf, sizeof(show_buf)), (const char *)msg,
 			  (size_t)off);
-		return;
 	}
-	/* JIT is an optimisation: without it (MemoryDenyWriteExecute=) the
-	 * interpreter runs the same pattern. */
-	(void)pcre2_jit_compile(e->re, PCRE2_JIT_COMPLETE);
 }
 
 /* A bare word that reads as a CIDR block, compared with a text field, is

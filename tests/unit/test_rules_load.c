@@ -443,6 +443,30 @@ static void test_dir_order_and_filter(void **state)
 	ruleset_free(rs);
 }
 
+/* Inline comments: " ;" outside double quotes ends the line's text; in
+ * quotes (\" escaped, a quote a continuation line closes) it is text; a
+ * backslash outside quotes escapes nothing. */
+static void test_inline_comment_quotes(void **state)
+{
+	static const char text[] = "[rule q]\nsource = usb\nwhen = is_hub\nseverity = info\n"
+		"description = a \"b ; \\\" ; c\" d ; gone\n"
+		"  e \"f ;\n"
+		"  g ; h\"   ; gone too\n"
+		"  i\\ ; gone\n"
+		"advice = x;y ;z\n";
+	struct diag_list d = { 0 };
+	struct ruleset *rs;
+
+	(void)state;
+	assert_int_equal(ruleset_load_file(write_tmp("q.rules", text, sizeof(text) - 1),
+					   NOW, &rs, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_string_equal(rs->rules[0]->meta.description,
+			    "a \"b ; \\\" ; c\" d e \"f ; g ; h\" i\\");
+	assert_string_equal(rs->rules[0]->meta.advice, "x;y");
+	ruleset_free(rs);
+}
+
 static void test_expired_allow_is_warning(void **state)
 {
 	static const char text[] = "[allow old]\nsource = usb\nwhen = vendor_id == 17ef\n"
@@ -471,6 +495,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_dir),
+		cmocka_unit_test(test_inline_comment_quotes),
 		cmocka_unit_test(test_file_alone_has_no_lists),
 		cmocka_unit_test(test_dup_across_files),
 		cmocka_unit_test(test_missing_paths),

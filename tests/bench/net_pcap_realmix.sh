@@ -27,9 +27,9 @@
 # (paths with spaces are not supported).  Budget (issue 14):
 # farmhound at most 1.2x tcpdump.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-B="$top/${BUILD:-build}"
-FH="$B/farmhound"
+# top, B, FH, and collectors_only (the "net only" configuration, shared
+# with net_live_cpu.sh and the suites); sourcing it sets no trap.
+. "$(dirname "$0")/../integration/lib.sh"
 case ${BENCH_REALMIX:-small} in
 small) F=$top/tests/bench/realmix-small.pcap ;;
 full) F=$B/bench/realmix.pcap ;;
@@ -48,18 +48,7 @@ fi
 T=$(mktemp -d /tmp/fh-realmix-bench.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 trap 'exit 1' HUP INT PIPE TERM
-cat >"$T/fh.conf" <<EOC
-[collector.usb]
-enabled = no
-[collector.display]
-enabled = no
-[collector.process]
-enabled = no
-[collector.socket]
-enabled = no
-[collector.host]
-enabled = no
-EOC
+collectors_only net >"$T/fh.conf"
 
 # cpu_best A B: the least CPU time (ms) of RUNS runs of each command line
 # (shell words, no quoting), output discarded; the runs alternate, so a

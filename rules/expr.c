@@ -132,15 +132,17 @@ static const struct token *next(struct parser *p)
 	return t;
 }
 
+/* The first bytes are compared before strcmp: the parser asks these for
+ * every token of every rule, and most differ at once. */
 static bool is_word(const struct token *t, const char *w)
 {
-	return t->kind == TOK_WORD && strcmp(t->text, w) == 0;
+	return t->kind == TOK_WORD && t->text[0] == w[0] && strcmp(t->text, w) == 0;
 }
 
 static bool is_keyword(const char *w)
 {
 	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
-		if (strcmp(keywords[i], w) == 0)
+		if (keywords[i][0] == w[0] && strcmp(keywords[i], w) == 0)
 			return true;
 	return false;
 }
@@ -549,8 +551,7 @@ int expr_compile(const char *text, const struct expr_env *env,
 	else
 		expr_free(e);
 out_tokens:
-	for (size_t i = 0; i < p.ntoks; i++)
-		free(p.toks[i].text);
+	free(p.arena);
 	free(p.toks);
 	if (r == 0 && p.oom)
 		r = -ENOMEM;

@@ -95,7 +95,8 @@ enum tok_kind {
 
 struct token {
 	enum tok_kind kind;
-	char *text;			/* WORD, STRING, LIST (name); else NULL */
+	char *text;			/* WORD, STRING, LIST (name), in
+					 * parser.arena; else NULL */
 	const char *spell;		/* OP: as written */
 	enum cmp_op op;
 	bool icase;
@@ -106,6 +107,8 @@ struct parser {
 	const struct expr_env *env;
 	struct token *toks;
 	size_t ntoks, cap, pos;
+	char *arena;			/* the tokens' texts (expr_lex.c) */
+	size_t arena_len;
 	int depth;
 	int errors;
 	bool fatal;			/* syntax error: stop */
@@ -121,7 +124,8 @@ void expr_perr(struct parser *p, const char *fmt, ...)
 /* ---- expr_lex.c ---- */
 
 /* Split s into p->toks, ending with TOK_END: 0, -EINVAL (reported) or
- * -ENOMEM. */
+ * -ENOMEM.  The texts are in p->arena, which the caller frees (also on
+ * error). */
 int expr_lex(struct parser *p, const char *s);
 /* Quote a piece of rule text for a message: bounded, printable. */
 const char *expr_show(const char *s, char *buf, size_t len);

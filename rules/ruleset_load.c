@@ -178,7 +178,8 @@ static void on_key(void *opaque, const char *name, const char *value, int line)
 	if (!sec)
 		return;		/* the section header was already reported */
 	for (k = 0; k < K__MAX; k++)
-		if (strcmp(load_keys[k].name, name) == 0 &&
+		if (load_keys[k].name[0] == name[0] &&
+		    strcmp(load_keys[k].name, name) == 0 &&
 		    (load_keys[k].kinds & (1u << sec->kind)))
 			break;
 	if (k == K__MAX) {

@@ -552,6 +552,30 @@ static void test_explain_text(void **state)
 	explain_is(text, want);
 }
 
+/* The tokens' texts share one block sized from the expression: the
+ * densest texts (one-byte words between commas, empty strings) fit, and
+ * every text is its own (make test-asan checks the bounds). */
+static void test_dense_tokens(void **state)
+{
+	char text[2048];
+	size_t o;
+
+	(void)state;
+	o = (size_t)snprintf(text, sizeof(text), "name in (");
+	for (int i = 0; i < 300; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "%s%c", i ? "," : "",
+				      'a' + i % 26);
+	snprintf(text + o, sizeof(text) - o, ")");
+	assert_false(match(text));
+	o = (size_t)snprintf(text, sizeof(text), "name in (");
+	for (int i = 0; i < 300; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "%s\"\"", i ? "," : "");
+	snprintf(text + o, sizeof(text) - o, ",\"PiKVM Composite Device\")");
+	assert_true(match(text));
+	assert_true(match("name==\"PiKVM Composite Device\"and(num>1)and(tags in (\"x\",\"08:06:50\"))"));
+	assert_true(match("(((name~\"^P\")))and not name==\"x\"and flag"));
+}
+
 /* A regex is compiled (so checked) with its rule, but JIT-compiled only
  * when it is first matched: the rules of a source that never sends an
  * event (--pcap: everything but net) cost no JIT at start-up. */
@@ -604,6 +628,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_regex_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_explain_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_regex_jit_lazy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dense_tokens, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -106,9 +106,7 @@ void expr_free(struct expr *e)
 	expr_free(e->l);
 	expr_free(e->r);
 	free(e->str);
-	if (e->re)
-		pcre2_code_free(e->re->code);
-	free(e->re);
+	expr_regex_unref(e->re);
 	for (size_t i = 0; e->strs && i < e->nset; i++)
 		free(e->strs[i]);
 	free(e->strs);

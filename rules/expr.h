@@ -25,6 +25,17 @@ struct expr;
 #define EXPR_TEXT_MAX 65536
 #define EXPR_DEPTH_MAX 64
 
+/* Compiled regexes shared between the expressions of one load: the same
+ * pattern (and case flag) is compiled, and JIT-compiled, once.  Rule
+ * packs repeat patterns (a domain list for the DNS name and for the TLS
+ * server name, an executable pattern for exe and exe_candidate).  Each
+ * expression holds its own reference, so the cache may be freed as soon
+ * as the compiling is done. */
+struct expr_regex_cache;
+
+struct expr_regex_cache *expr_regex_cache_new(void);
+void expr_regex_cache_free(struct expr_regex_cache *c);
+
 /* What the compiler needs from its caller. */
 struct expr_env {
 	const struct source_def *source;
@@ -36,6 +47,8 @@ struct expr_env {
 	 * report several; it stops at the first syntax error. */
 	void (*error)(void *opaque, const char *msg);
 	void *opaque;
+	/* Optional (NULL: every regex compiled for itself). */
+	struct expr_regex_cache *regexes;
 };
 
 /* Scratch space for evaluation (PCRE2 match data and limits), one per

@@ -56,7 +56,13 @@ struct ip_net {
 struct expr_regex {
 	pcre2_code *code;
 	bool jit_tried;			/* JIT attempted (it may have failed) */
+	unsigned refs;			/* expressions and cache holding it */
+	bool icase;
+	char *pattern;			/* the cache's key, with icase */
 };
+
+/* Drop one reference (expr_value.c); the last frees it.  NULL is fine. */
+void expr_regex_unref(struct expr_regex *re);
 
 struct expr {
 	enum expr_kind kind;

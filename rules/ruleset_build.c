@@ -220,6 +220,7 @@ int load_compile_when(struct loader *l, const struct raw_section *sec,
 		.find_list = find_list,
 		.error = on_expr_error,
 		.opaque = &ec,
+		.regexes = l->regexes,
 	};
 	int r;
 

@@ -330,6 +330,7 @@ static void loader_done(struct loader *l)
 	for (size_t i = 0; i < l->nfiles; i++)
 		free(l->files[i]);
 	free(l->files);
+	expr_regex_cache_free(l->regexes);
 	ruleset_free(l->rs);
 }
 
@@ -385,6 +386,8 @@ static int load(const char *dir, const char *file, time_t now,
 	int r = 0;
 
 	*out = NULL;
+	/* Without memory for it every regex is compiled for itself. */
+	l.regexes = expr_regex_cache_new();
 	l.diags = diags ? diags : &local;
 	from = l.diags->n;
 	l.from = from;

@@ -8,7 +8,8 @@
  * checks every operator against the field's type, parses literals into
  * their typed form (integers, IP networks, sorted string sets) and
  * compiles regular expressions, so evaluation never parses, never looks a
- * name up and never allocates.
+ * name up and never allocates, but for a regex's JIT code, made on its
+ * first match (most rules never see an event in a run).
  */
 #ifndef FARMHOUND_EXPR_H
 #define FARMHOUND_EXPR_H

@@ -8,10 +8,11 @@
  * top comment of expr.c.
  *
  * Its own file because it is the hot path (DESIGN §8: a million events a
- * second against 500 rules): nothing here allocates, parses or looks a
- * name up; a field is an array index, a set a binary search, a regex a
- * bounded PCRE2 match (EXPR_MATCH_LIMIT, EXPR_DEPTH_LIMIT) in the
- * ruleset's one scratch runtime.
+ * second against 500 rules): nothing here allocates (but a regex's JIT
+ * code, once, on its first match), parses or looks a name up; a field is
+ * an array index, a set a binary search, a regex a bounded PCRE2 match
+ * (EXPR_MATCH_LIMIT, EXPR_DEPTH_LIMIT) in the ruleset's one scratch
+ * runtime.
  */
 #include <fnmatch.h>
 #include <stdio.h>

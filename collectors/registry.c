@@ -26,6 +26,7 @@ const struct collector *const collector_registry[] = {
 	&socket_collector,
 	&host_collector,
 	&net_collector,
+	&input_collector,
 	NULL,
 };
 

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -204,3 +205,26 @@ void udev_collector_stats(const struct udev_collector *uc, struct collector_stat
 	out->evicted = uc->known.evicted;
 }
 
+/*
+ * Is the device attached through USB/IP?  The vhci_hcd driver is the
+ * virtual host controller of USB/IP's client side, a platform device:
+ * /sys/devices/platform/vhci_hcd.0/usb3/3-1 (drivers/usb/usbip/vhci_hcd.c
+ * names its platform devices "vhci_hcd"; vhci_hcd.0, .1, ... with more
+ * controllers).  The path says so, and so does the driver of an ancestor
+ * (bounded walk: a USB tree is at most 7 tiers deep under its controller).
+ */
+bool udev_device_via_usbip(struct udev_device *dev)
+{
+	const char *path = udev_device_get_syspath(dev);
+	struct udev_device *p = udev_device_get_parent(dev);
+
+	if (path && strstr(path, "/vhci_hcd."))
+		return true;
+	for (int n = 0; p && n < 16; n++, p = udev_device_get_parent(p)) {
+		const char *drv = udev_device_get_driver(p);
+
+		if (drv && strcmp(drv, "vhci_hcd") == 0)
+			return true;
+	}
+	return false;
+}

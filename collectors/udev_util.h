@@ -86,4 +86,8 @@ int udev_collector_reconcile(struct udev_collector *uc, struct udev_enumerate *e
  * NULL: all zero). */
 void udev_collector_stats(const struct udev_collector *uc, struct collector_stats *out);
 
+/* Is dev (a USB device, or anything below one) attached over the network
+ * through USB/IP, under a vhci_hcd virtual host controller? */
+bool udev_device_via_usbip(struct udev_device *dev);
+
 #endif

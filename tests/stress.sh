@@ -73,7 +73,7 @@ trap 'exit 130' INT TERM HUP
 
 [ -x "$FH" ] || { echo "stress: no $FH (make all)"; exit 2; }
 for k in usb display; do
-	for c in usb display process socket host net; do
+	for c in usb display process socket host net input; do
 		[ "$c" = "$k" ] || printf '[collector.%s]\nenabled = no\n' "$c"
 	done >"$S/$k-only.conf"
 done

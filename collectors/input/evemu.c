@@ -133,7 +133,7 @@ static bool parse_props(struct evemu_reader *r, const char *p)
 
 	if (!read_bytes(&p, b))
 		return false;
-	if (r->pbytes < INPUT_PROP_CNT / 8) {
+	if (r->pbytes < INPUT_PROPS_CNT / 8) {
 		set_bits(r, INPUT_EV_CNT, r->pbytes * 8u, b);
 		r->pbytes += 8;
 	}

@@ -10,6 +10,10 @@
  * BTN_STYLUS a pen, BTN_JOYSTICK..BTN_GAMEPAD and BTN_TRIGGER_HAPPY
  * joysticks and gamepads.
  */
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "frame.h"
@@ -67,8 +71,54 @@ void input_frame_set_bit(struct input_frame *f, unsigned int type, unsigned int 
 		f->rel_bits |= (uint16_t)(1u << code);
 	else if (type == INPUT_EV_ABS && code < INPUT_ABS_CNT)
 		f->abs_bits |= (uint64_t)1 << code;
-	else if (type == INPUT_EV_CNT && code < INPUT_PROP_CNT)
+	else if (type == INPUT_EV_CNT && code < INPUT_PROPS_CNT)
 		f->prop_bits |= 1u << code;
+}
+
+/*
+ * A capability bitmap as sysfs prints it (capabilities/key, .../rel,
+ * .../abs, properties): hexadecimal words of the kernel's unsigned long,
+ * most significant first, separated by single spaces ("10000 0 0 0"; the
+ * kernel's input_print_bitmap() in drivers/input/input.c).  The word size
+ * is ours: this agent runs on the kernel it was built for.  Bits past the
+ * type's code count are ignored; -EINVAL for anything that is not a list
+ * of at most INPUT_BITMAP_WORDS hex words (nothing is set then).
+ */
+int input_frame_set_bitmap(struct input_frame *f, unsigned int type, const char *words)
+{
+	const unsigned int wbits = sizeof(unsigned long) * 8;
+	unsigned long w[INPUT_BITMAP_WORDS];
+	size_t n = 0;
+	const char *p = words;
+
+	if (!words)
+		return -EINVAL;
+	while (*p) {
+		char *end;
+
+		while (*p == ' ')
+			p++;
+		if (!*p || *p == '\n')
+			break;
+		/* Hex digits only: strtoul alone would take "0x10" or "-1". */
+		end = (char *)p;
+		while (isxdigit((unsigned char)*end))
+			end++;
+		if (n == INPUT_BITMAP_WORDS || end == p || end - p > (ptrdiff_t)(wbits / 4) ||
+		    (*end && *end != ' ' && *end != '\n'))
+			return -EINVAL;
+		w[n] = strtoul(p, NULL, 16);
+		n++;
+		p = end;
+	}
+	if (n == 0)
+		return -EINVAL;
+	/* The last word holds bits 0..wbits-1. */
+	for (size_t i = 0; i < n; i++)
+		for (unsigned int b = 0; b < wbits; b++)
+			if (w[n - 1 - i] & (1ul << b))
+				input_frame_set_bit(f, type, (unsigned int)(i * wbits + b));
+	return 0;
 }
 
 void input_frame_set_range(struct input_frame *f, unsigned int code, int32_t min, int32_t max)

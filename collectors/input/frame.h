@@ -45,7 +45,7 @@
 #define INPUT_KEY_CNT		0x300
 #define INPUT_REL_CNT		0x10
 #define INPUT_ABS_CNT		0x40
-#define INPUT_PROP_CNT		0x20
+#define INPUT_PROPS_CNT		0x20
 
 /* Device name as kept and emitted (evdev's EVIOCGNAME is 256 at most;
  * longer names are cut). */
@@ -117,6 +117,14 @@ void input_frame_set_name(struct input_frame *f, const char *name);
 /* Declare a capability bit: type EV_KEY/REL/ABS with its code, or
  * INPUT_EV_CNT for an input property (INPUT_PROP_*). */
 void input_frame_set_bit(struct input_frame *f, unsigned int type, unsigned int code);
+/* Words a sysfs capability bitmap may have: KEY_CNT bits in 32-bit
+ * words, the longest. */
+#define INPUT_BITMAP_WORDS	(INPUT_KEY_CNT / 32)
+/* Declare the capabilities of one type (INPUT_EV_KEY/REL/ABS, or
+ * INPUT_EV_CNT for properties) from a sysfs bitmap: hex words of an
+ * unsigned long, most significant first.  0, or -EINVAL (malformed:
+ * nothing set). */
+int input_frame_set_bitmap(struct input_frame *f, unsigned int type, const char *words);
 /* The range of ABS_X (code 0) or ABS_Y (code 1); others are ignored. */
 void input_frame_set_range(struct input_frame *f, unsigned int code, int32_t min, int32_t max);
 /* Compute dev.classes from the capabilities declared so far. */

@@ -21,10 +21,10 @@
 static const struct field_def input_fields[INPUT__NFIELDS] = {
 	[INPUT_ACTION] = { "action", FIELD_STRING, "detected (a detector's finding)" },
 	[INPUT_DETECTOR] = { "detector", FIELD_STRING,
-		"jiggler, injected_typing or pointer_teleport" },
+		"jiggler, injected_typing, pointer_teleport or virtual_device" },
 	[INPUT_PATTERN] = { "pattern", FIELD_STRING,
 		"the detector's case: jiggler bursts or continuous; injected_typing run; "
-		"pointer_teleport jumps" },
+		"pointer_teleport jumps; virtual_device uinput, bluetooth or usbip" },
 	[INPUT_DEVICE] = { "device", FIELD_STRING, "the input device's name (printable ASCII)" },
 	[INPUT_BUS] = { "bus", FIELD_STRING,
 		"usb, bluetooth, virtual (uinput), i8042, i2c, host, or 0xNNNN" },
@@ -48,6 +48,9 @@ static const struct field_def input_fields[INPUT__NFIELDS] = {
 		"jiggler: net displacement as percent of the path (low: the moves cancel out)" },
 	[INPUT_REVERSALS] = { "reversals", FIELD_INT, "jiggler: direction reversals" },
 	[INPUT_DURATION_MS] = { "duration_ms", FIELD_INT, "from the finding's first sample to its last" },
+	[INPUT_USB_PORT] = { "usb_port", FIELD_STRING,
+		"port path of the device's USB parent (the usb event's port, e.g. 1-2.3); "
+		"absent for devices not on USB and for --input" },
 };
 
 static const int input_entity[] = { INPUT_DETECTOR, INPUT_DEVICE, INPUT_VID_PID, -1 };
@@ -58,9 +61,11 @@ static void input_describe(const struct event *ev, char *buf, size_t len)
 	const char *n = event_get_str(ev, INPUT_DEVICE);
 	const char *id = event_get_str(ev, INPUT_VID_PID);
 	const char *bus = event_get_str(ev, INPUT_BUS);
+	const char *port = event_get_str(ev, INPUT_USB_PORT);
 
-	snprintf(buf, len, "%s on input device %s (%s, %s)", d ? d : "finding",
-		 n && n[0] ? n : "unnamed", id ? id : "????:????", bus ? bus : "?");
+	snprintf(buf, len, "%s on input device %s (%s, %s%s%s)", d ? d : "finding",
+		 n && n[0] ? n : "unnamed", id ? id : "????:????", bus ? bus : "?",
+		 port ? " port " : "", port ? port : "");
 }
 
 const struct source_def input_source = {
@@ -106,7 +111,8 @@ static void kinds(struct event *ev, unsigned int classes)
 			event_list_add(ev, INPUT_DEVICE_KIND, k[i].name);
 }
 
-static struct event *finding_event(const struct input_device *d, const struct input_finding *f)
+struct event *input_finding_event(const struct input_device *d, const struct input_finding *f,
+				  const char *usb_port)
 {
 	struct event *ev = event_new(&input_source);
 	char bus[16], v[8], p[8], vp[16];
@@ -137,6 +143,8 @@ static struct event *finding_event(const struct input_device *d, const struct in
 	event_set_int(ev, INPUT_REVERSALS, f->reversals);
 	event_set_int(ev, INPUT_DURATION_MS,
 		      f->end_us >= f->start_us ? (int64_t)((f->end_us - f->start_us) / 1000) : 0);
+	if (usb_port && usb_port[0])
+		event_set_str(ev, INPUT_USB_PORT, usb_port);
 	return event_complete(ev);
 }
 
@@ -154,7 +162,7 @@ static void on_finding(void *opaque, const struct input_finding *f)
 {
 	struct input_run *run = opaque;
 
-	collector_emit(run->ctx, finding_event(&run->rd.frame.dev, f));
+	collector_emit(run->ctx, input_finding_event(&run->rd.frame.dev, f, NULL));
 }
 
 static void on_sample(void *opaque, const struct input_sample *s)

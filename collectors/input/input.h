@@ -5,9 +5,10 @@
  * Only timing and magnitudes (collectors/input/README.md "Privacy
  * contract"): no field can hold a key code, a character or a position.
  *
- * For now the events come from `farmhound --input FILE`, an evemu-record
- * recording judged with its own timestamps (input_file_scan()); the live
- * evdev collector will emit the same events.
+ * The events come from the live evdev collector (live.c: the daemon and
+ * --scan) and from `farmhound --input FILE`, an evemu-record recording
+ * judged with its own timestamps (input_file_scan()).  Both build them
+ * here, so a finding reads the same whichever path saw it.
  */
 #ifndef FARMHOUND_INPUT_H
 #define FARMHOUND_INPUT_H
@@ -35,10 +36,21 @@ enum input_field {
 	INPUT_NET_PCT,
 	INPUT_REVERSALS,
 	INPUT_DURATION_MS,
+	INPUT_USB_PORT,
 	INPUT__NFIELDS
 };
 
 extern const struct source_def input_source;
+extern const struct collector input_collector;	/* live.c */
+
+struct input_device;
+struct input_finding;
+
+/* One event for a detector's finding on device d; usb_port is the USB
+ * port path of the device's USB parent ("1-2.3"), or NULL.  NULL on
+ * ENOMEM. */
+struct event *input_finding_event(const struct input_device *d, const struct input_finding *f,
+				  const char *usb_port);
 
 /* --input: read the evemu-record file at path, run every detector over it
  * and hand ctx->emit() one event per finding.  Lines the reader skipped

@@ -430,30 +430,6 @@ static void usb_set_max_power(struct usb_state *st, struct event *ev, struct ude
 		event_set_int(ev, USB_MAX_POWER_MA, ma);
 }
 
-/*
- * Is the device attached through USB/IP?  The vhci_hcd driver is the
- * virtual host controller of USB/IP's client side, a platform device:
- * /sys/devices/platform/vhci_hcd.0/usb3/3-1 (drivers/usb/usbip/vhci_hcd.c
- * names its platform devices "vhci_hcd"; vhci_hcd.0, .1, ... with more
- * controllers).  The path says so, and so does the driver of an ancestor
- * (bounded walk: a USB tree is at most 7 tiers deep under its controller).
- */
-static bool usb_via_usbip(struct udev_device *dev)
-{
-	const char *path = udev_device_get_syspath(dev);
-	struct udev_device *p = udev_device_get_parent(dev);
-
-	if (path && strstr(path, "/vhci_hcd."))
-		return true;
-	for (int n = 0; p && n < 16; n++, p = udev_device_get_parent(p)) {
-		const char *drv = udev_device_get_driver(p);
-
-		if (drv && strcmp(drv, "vhci_hcd") == 0)
-			return true;
-	}
-	return false;
-}
-
 /* The aggregated HID and function facts, as fields. */
 static void usb_set_structure(struct event *ev, const struct usb_agg *agg)
 {
@@ -508,7 +484,7 @@ static struct event *usb_build(struct usb_state *st, struct udev_device *dev,
 	usb_set_speed(ev, dev);
 	usb_set_version(st, ev, dev);
 	usb_set_max_power(st, ev, dev);
-	event_set_bool(ev, USB_VIA_USBIP, usb_via_usbip(dev));
+	event_set_bool(ev, USB_VIA_USBIP, udev_device_via_usbip(dev));
 	if (st->machine_virtual >= 0)
 		event_set_bool(ev, USB_MACHINE_VIRTUAL, st->machine_virtual);
 	event_set_str(ev, USB_PORT, udev_device_get_sysname(dev));
@@ -566,7 +542,7 @@ static struct event *usb_build_gone(struct udev_device *dev)
 		event_set_str(ev, USB_VID_PID, vid_pid);
 	}
 	/* Its parents outlive it: a device gone from under vhci_hcd says so. */
-	event_set_bool(ev, USB_VIA_USBIP, usb_via_usbip(dev));
+	event_set_bool(ev, USB_VIA_USBIP, udev_device_via_usbip(dev));
 	return event_complete(ev);
 }
 

@@ -21,6 +21,8 @@
 #   processes     BENCH_PROCS (5000) extra processes while the process
 #                 collector walks every second: CPU, VmRSS, VmHWM
 #   bulk traffic  tests/bench/net_live_cpu.sh (iperf3 over lo), its figures
+#   input         tests/bench/input_live_cpu.sh: the input collector idle
+#                 and under a mouse moving 1000 frames/s (umockdev replay)
 #   USB storm     the daemon in a umockdev testbed while the PiKVM is
 #                 plugged and unplugged BENCH_USB_CYCLES (100) times: CPU,
 #                 VmHWM, and the alerts that arrived
@@ -165,6 +167,13 @@ share=$(echo "$lc" | sed -n 's/.*share of one core *\([0-9.]*\)%.*/\1/p')
 rss=$(echo "$lc" | sed -n 's/.*resident memory *\([0-9]*\) KiB.*/\1/p')
 row "bulk traffic on lo (iperf3): CPU %" "${share:-skipped}" "budget < 1"
 row "bulk traffic on lo (iperf3): VmRSS (KiB)" "${rss:-skipped}" ""
+
+# ---- input collector (input_live_cpu.sh) ----
+ic=$(BUILD=${BUILD:-build} sh "$top/tests/bench/input_live_cpu.sh" 2>&1)
+idle=$(echo "$ic" | sed -n 's/^input idle: \([0-9.]*\)% of a core with the collector, \([0-9.]*\)% without.*/\1 (without: \2)/p')
+mot=$(echo "$ic" | sed -n 's/^input motion: \([0-9.]*\)% of a core at \([0-9]*\) frames.*VmHWM \([0-9]*\) kB/\1 \2 \3/p')
+row "input idle (no one types): CPU %" "${idle%% *}" "${idle#* } budget: unchanged"
+row "input motion, 1000 frames/s: CPU %" "$(echo "$mot" | cut -d' ' -f1)" "budget < 1; VmHWM $(echo "$mot" | cut -d' ' -f3) KiB"
 
 # ---- USB hot-plug storm ----
 PIKVM="$top/tests/fixtures/usb/pikvm.umockdev"

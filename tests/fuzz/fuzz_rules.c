@@ -15,7 +15,7 @@
 #include "rules/rules.h"
 
 static const char *const source_names[] = {
-	"usb", "display", "process", "socket", "host", "net", "agent", NULL,
+	"usb", "display", "process", "socket", "host", "net", "input", "agent", NULL,
 };
 
 /* An event of source with every field holding a plausible value. */

@@ -43,16 +43,7 @@ scan() {
 
 # field NAME RULE EXPR: print the python expression over the first alert of
 # RULE in NAME's output (a = the alert, f = its fields), or nothing.
-field() {
-	python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-    a = json.loads(line)
-    if a["rule"]["id"] == sys.argv[2]:
-        f = a["farmhound"]["fields"]
-        print(eval(sys.argv[3]))
-        break' "$T/$1.json" "$2" "$3" 2>/dev/null
-}
+field() { alert_expr "$T/$1.json" "$2" "$3"; }
 
 # The SHA-256 prefix of every report descriptor in a fixture, computed from
 # the fixture's own hex (H: lines of report_descriptor), not by farmhound.

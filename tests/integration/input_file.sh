@@ -15,6 +15,9 @@
 # its skipped lines noted.  Reads files only: binds no port, runs no daemon.
 . "$(dirname "$0")/lib.sh"
 
+# The live-* recordings are input_live.sh's: its jiggler runs 30 s, too short
+# for the default jiggler_min_span (5 min; that suite sets 10 s), and the
+# uinput keyboard has no events.
 # kind   fixture          expected rule id             its level
 CASES='
 fire     pikvm-rel        input-jiggler-schedule       warning
@@ -36,6 +39,10 @@ quiet    clicker          -                            -
 quiet    screen-reader    -                            -
 quiet    autorepeat       -                            -
 quiet    touchscreen      -                            -
+fire     live-paste-a     input-injected-typing        error
+fire     live-paste-b     input-injected-typing        error
+quiet    live-jiggler     -                            -
+quiet    live-uinput      -                            -
 '
 
 TIMEOUT=$((60 * FH_TIME_SCALE))

@@ -87,7 +87,7 @@ last_heartbeat() { grep "$HB" "$1" | tail -n 1; }
 # processes, listeners and traffic (another suite running beside it) must
 # not add alerts.  Print into a config file or a heredoc.
 collectors_only() {
-	for _c in usb display process socket host net; do
+	for _c in usb display process socket host net input; do
 		case " $* " in *" $_c "*) continue ;; esac
 		printf '[collector.%s]\nenabled = no\n' "$_c"
 	done
@@ -195,6 +195,22 @@ process_probe_conf() {
 	json_daemon_conf "$@"
 	collectors_only process
 	printf '[collector.process]\nrescan_interval = 1s\n'
+}
+# alert_expr FILE RULE EXPR: the python expression EXPR over the first alert
+# of RULE in FILE (JSON lines, a syslog header before the "{" allowed), with
+# `a` the alert and `f` its farmhound.fields; nothing if RULE never fired.
+alert_expr() {
+	python3 -c '
+import json, sys
+for line in open(sys.argv[1], errors="replace"):
+    try:
+        a = json.loads(line[line.index("{"):])
+    except ValueError:
+        continue
+    if a.get("rule", {}).get("id") == sys.argv[2]:
+        f = a.get("farmhound", {}).get("fields", {})
+        print(eval(sys.argv[3]))
+        break' "$1" "$2" "$3" 2>/dev/null
 }
 # json_alerts FILE [SOURCE]: one "rule-id level" line per JSON alert line of
 # FILE (only SOURCE's alerts when given), or "BAD-JSON <line number>" for a

@@ -16,6 +16,14 @@
  *   remove PATH   send "remove" uevents for PATH (a /sys/devices/... path)
  *                 and every device below it, children first, then take
  *                 them out of the testbed
+ *   type NODE FILE  write the evemu events of FILE (its E: lines) to the
+ *                 emulated device node NODE (/dev/input/event6) as struct
+ *                 input_event, at the pace of their time stamps, stamped
+ *                 with the real time (umockdev's own evemu replay starts
+ *                 only for an open that follows its load, which races with
+ *                 the daemon opening a device it was just told about; the
+ *                 testbed's side of the node has no such race: what is
+ *                 written before the open waits in the socket)
  *
  * Each command is acknowledged by appending "done CMD" (or "failed CMD:
  * why") to PIDFILE.ack.  When the child exits, the helper exits with its
@@ -27,12 +35,17 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <linux/input.h>
+#include <sys/time.h>
+#include <time.h>
 
 #include <glib.h>
 #include <umockdev.h>
@@ -197,6 +210,73 @@ static int cmd_remove(const char *top)
 	return 0;
 }
 
+/* One "E: sec.usec type code value" line, or false. */
+static bool evemu_line(const char *l, double *t, unsigned int *type, unsigned int *code, int *value)
+{
+	return sscanf(l, "E: %lf %x %x %d", t, type, code, value) == 4;
+}
+
+static int cmd_type(char *args)
+{
+	char *file = strchr(args, ' ');
+	FILE *in;
+	char line[256];
+	double first = -1, t;
+	unsigned int type, code;
+	int value, fd;
+	struct timespec t0;
+
+	if (!file) {
+		ack("failed type %s: %s", args, "usage: type NODE FILE");
+		return -1;
+	}
+	*file++ = '\0';
+	fd = umockdev_testbed_get_dev_fd(tb, args);
+	in = fopen(file, "re");
+	if (fd < 0 || !in) {
+		ack("failed type %s: %s", args, fd < 0 ? "no such emulated node" : strerror(errno));
+		if (in)
+			fclose(in);
+		return -1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (fgets(line, sizeof(line), in)) {
+		struct input_event ev = { 0 };
+		struct timeval now;
+		double due;
+
+		if (!evemu_line(line, &t, &type, &code, &value))
+			continue;
+		if (first < 0)
+			first = t;
+		due = t0.tv_sec + t0.tv_nsec / 1e9 + (t - first);
+		for (;;) {
+			struct timespec n;
+			double left;
+
+			clock_gettime(CLOCK_MONOTONIC, &n);
+			left = due - (n.tv_sec + n.tv_nsec / 1e9);
+			if (left <= 0)
+				break;
+			usleep(left > 0.1 ? 100000 : (useconds_t)(left * 1e6));
+		}
+		gettimeofday(&now, NULL);
+		ev.input_event_sec = now.tv_sec;
+		ev.input_event_usec = now.tv_usec;
+		ev.type = (uint16_t)type;
+		ev.code = (uint16_t)code;
+		ev.value = value;
+		if (write(fd, &ev, sizeof(ev)) != (ssize_t)sizeof(ev)) {
+			ack("failed type %s: %s", args, strerror(errno));
+			fclose(in);
+			return -1;
+		}
+	}
+	fclose(in);
+	ack("done type %s %s", args, file);
+	return 0;
+}
+
 static void run_command(char *line)
 {
 	line[strcspn(line, "\r\n")] = '\0';
@@ -204,6 +284,9 @@ static void run_command(char *line)
 		cmd_add(line + 4);
 	else if (strncmp(line, "remove ", 7) == 0)
 		cmd_remove(line + 7);
+	else if (strncmp(line, "type ", 5) == 0)
+		cmd_type(line + 5);
+
 	else if (*line)
 		ack("failed %s: %s", line, "unknown command");
 }

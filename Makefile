@@ -7,7 +7,8 @@ DEPS_BUILD := gcc make pkg-config libudev-dev libinih-dev libpcre2-dev libsystem
               libpcap-dev libmaxminddb-dev
 DEPS_TEST  := libcmocka-dev umockdev libumockdev-dev libglib2.0-dev rsyslog python3 \
               coturn libmaxmind-db-writer-perl socat \
-              mandoc man-db debhelper dpkg-dev lintian rpm time gdb iproute2 util-linux
+              mandoc man-db debhelper dpkg-dev lintian rpm time gdb iproute2 util-linux \
+              systemd-container
 
 PKGS      := libudev inih libpcre2-8 libsystemd libpcap libmaxminddb
 TEST_PKGS := cmocka

@@ -20,8 +20,10 @@
  * Bounded: SOCKET_MAX sockets (more are skipped and counted),
  * SOCKET_FDS_MAX descriptors looked at per process.
  *
- * Owners without ptrace access: the fd directories of another user's
- * processes cannot be read (root or CAP_SYS_PTRACE), so as the shipped
+ * Owners of other users' sockets: /proc/PID/fd is mode 0500, owned by
+ * the process's user; listing it takes root (CAP_DAC_READ_SEARCH), and
+ * CAP_SYS_PTRACE alone does not open it (measured under the unit with the
+ * ptrace drop-in, tests/integration/systemd_boot.sh).  So as the shipped
  * unit runs, their sockets come without pid, comm and exe.  /proc/net
  * still gives every socket's uid (the user that created it), so the event
  * always carries uid and, from <rootfs>/etc/passwd, user; describe() says
@@ -483,7 +485,7 @@ static void socket_note_owners(struct socket_state *st, const struct socket_walk
 	st->pw.ctx.note(st->pw.ctx.opaque, LOG_NOTICE, "socket",
 		     "owning process unknown for %zu of %zu sockets (%s)",
 		     w->unresolved, fresh,
-		     geteuid() != 0 ? "run as root or grant CAP_SYS_PTRACE"
+		     geteuid() != 0 ? "other users' /proc/PID/fd needs root"
 				    : "held by another PID namespace, or denied by a security module");
 }
 

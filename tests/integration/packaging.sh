@@ -5,9 +5,10 @@
 #
 # - unit: `systemd-analyze security --offline=true` exposure <= 2.0, and the
 #   figures the unit and the ptrace drop-in quote are the measured ones;
-#   the settings the issue names are there; `systemd-analyze verify` of the
-#   unit as `make install` writes it (binary and man pages found) says
-#   nothing.
+#   the settings the issue names are there, and the input devices
+#   (read-only, group input) are the only devices it adds; `systemd-analyze
+#   verify` of the unit as `make install` writes it (binary and man pages
+#   found) says nothing.
 # - `make install DESTDIR=`: exactly the expected files with the expected
 #   modes, run as an unprivileged user so that a write outside DESTDIR
 #   fails; an admin's farmhound.conf survives a reinstall; PREFIX moves
@@ -72,6 +73,17 @@ for line in Type=notify Restart=on-failure 'ExecStartPre=/usr/sbin/farmhound -t'
 	check "unit sets $line" has "$line"
 done
 check "unit sets a watchdog" grep -q '^WatchdogSec=[1-9]' "$UNIT"
+# Devices: the private /dev plus the input devices, read-only, and nothing
+# else (systemd_boot.sh proves under a real systemd that each of the three
+# input lines is needed).
+for line in BindReadOnlyPaths=-/dev/input 'DeviceAllow=char-input r' \
+	SupplementaryGroups=input DevicePolicy=closed; do
+	check "unit sets $line" has "$line"
+done
+check "the input devices are the only devices the unit adds" \
+	test "$(grep -Ec '^(DeviceAllow|BindPaths|BindReadOnlyPaths|SupplementaryGroups)=' "$UNIT")" = 3
+check "the sysusers file creates the input group SupplementaryGroups= needs" \
+	grep -qx 'g input -' "$top/packaging/farmhound.sysusers"
 check "reload checks the files first, then sends SIGHUP" \
 	sh -c "test \"\$(grep '^ExecReload=' '$UNIT')\" = \
 'ExecReload=/usr/sbin/farmhound -t
@@ -230,6 +242,8 @@ if [ -n "$deb" ]; then
 	check "postrm purge removes /var/lib/farmhound" \
 		sh -c "grep -A2 '\"purge\"' '$T/ctl/postrm' | grep -q 'rm -rf /var/lib/farmhound'"
 	rm -rf "$T/x"; dpkg-deb -x "$deb" "$T/x"
+	check "the packaged sysusers file (which postinst applies) creates the input group" \
+		grep -qx 'g input -' "$T/x/usr/lib/sysusers.d/farmhound.conf"
 	check "the packaged binary is built with the hardening flags (BIND_NOW, fortify)" \
 		sh -c "readelf -d '$T/x/usr/sbin/farmhound' | grep -q BIND_NOW &&
 			nm -D '$T/x/usr/sbin/farmhound' | grep -q ' U __[a-z]*_chk@'"

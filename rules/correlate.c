@@ -80,11 +80,21 @@ struct active {
 	uint64_t asserted_ms;		/* last alert or re-assertion */
 };
 
+/* The tables are large (the threshold groups half a megabyte, this
+ * struct a third of one) and come zeroed from the allocator, whose fresh
+ * pages cost a fault at first touch: a scan over a whole table made a
+ * short --pcap run fault in every page of them (two hundred faults, as
+ * many as the rest of the run).  So each table keeps the bound of the
+ * entries ever used, and scans stop there: past it every entry is still
+ * zero (not live), so stopping changes nothing but the pages touched. */
 struct correlate {
 	struct correlate_config cfg;
 	struct tgroup *groups;		/* TGROUPS_MAX, NULL until needed */
+	size_t ngroups;			/* live: the top ngroups (never freed) */
 	struct occ occ[OCC_MAX];
+	size_t nocc;			/* live: the first nocc (never freed) */
 	struct active act[ACTIVE_MAX];
+	size_t act_hw;			/* act[act_hw..] never used */
 	bool raised;
 	/* The rules the raised verdict named.  Its contributors are drawn
 	 * from the occurrence table, so it has that table's bound: a smaller
@@ -140,7 +150,7 @@ void correlate_free(struct correlate *co)
 {
 	if (!co)
 		return;
-	for (size_t i = 0; i < ACTIVE_MAX; i++)
+	for (size_t i = 0; i < co->act_hw; i++)
 		event_free(co->act[i].ev);
 	free(co->groups);
 	free(co);
@@ -172,7 +182,7 @@ void correlate_stats(const struct correlate *co, struct rule_state_stats *out)
 	out->verdicts = co->stats.verdicts;
 	out->undelivered = co->stats.undelivered;
 	out->active = 0;
-	for (size_t i = 0; i < ACTIVE_MAX; i++)
+	for (size_t i = 0; i < co->act_hw; i++)
 		out->active += co->act[i].live;
 }
 
@@ -239,23 +249,30 @@ static struct tgroup *group_get(struct correlate *co, const struct rule *r,
 	char key[KEY_MAX];
 	uint64_t h = make_key(r, ev, key);
 	struct tgroup *g, *lru = NULL;
+	size_t first = TGROUPS_MAX - co->ngroups;
 
 	if (!co->groups) {
 		co->groups = calloc(TGROUPS_MAX, sizeof(*co->groups));
 		if (!co->groups)
 			return NULL;
 	}
-	for (size_t i = 0; i < TGROUPS_MAX; i++) {
+	/* A new group takes the highest free slot, so the live ones are
+	 * groups[first..]; the least recently used goes when all are. */
+	for (size_t i = first; i < TGROUPS_MAX; i++) {
 		g = &co->groups[i];
-		if (g->live && g->hash == h && strcmp(g->key, key) == 0) {
+		if (g->hash == h && strcmp(g->key, key) == 0) {
 			g->used_ms = now_ms;
 			return g;
 		}
-		if (!lru || !g->live || (lru->live && g->used_ms < lru->used_ms))
+		if (!lru || g->used_ms < lru->used_ms)
 			lru = g;
 	}
-	if (lru->live)
+	if (first) {
+		lru = &co->groups[first - 1];
+		co->ngroups++;
+	} else {
 		co->stats.groups_evicted++;
+	}
 	memset(lru, 0, sizeof(*lru));
 	lru->live = true;
 	lru->hash = h;
@@ -336,7 +353,7 @@ bool correlate_threshold(struct correlate *co, const struct rule *r,
 
 static struct occ *occ_find(struct correlate *co, const char *id, uint64_t h)
 {
-	for (size_t i = 0; i < OCC_MAX; i++)
+	for (size_t i = 0; i < co->nocc; i++)
 		if (co->occ[i].live && co->occ[i].hash == h &&
 		    strcmp(co->occ[i].id, id) == 0)
 			return &co->occ[i];
@@ -352,18 +369,19 @@ static struct occ *occ_get(struct correlate *co, const char *id)
 
 	if (o)
 		return o;
-	for (size_t i = 0; i < OCC_MAX; i++) {
-		o = &co->occ[i];
-		if (!o->live) {
-			victim = o;
-			break;
+	/* Entries are never freed: the first nocc are live. */
+	if (co->nocc < OCC_MAX) {
+		victim = &co->occ[co->nocc++];
+	} else {
+		for (size_t i = 0; i < OCC_MAX; i++) {
+			o = &co->occ[i];
+			if (!victim || (victim->active && !o->active) ||
+			    ((!victim->active) == (!o->active) &&
+			     o->last_ms < victim->last_ms))
+				victim = o;
 		}
-		if (!victim || (victim->active && !o->active) ||
-		    ((!victim->active) == (!o->active) && o->last_ms < victim->last_ms))
-			victim = o;
-	}
-	if (victim->live)
 		co->stats.occurrences_evicted++;
+	}
 	memset(victim, 0, sizeof(*victim));
 	victim->live = true;
 	victim->hash = h;
@@ -436,7 +454,7 @@ bool correlate_sequence(struct correlate *co, const struct rule *s,
 
 static struct active *active_find(struct correlate *co, const char *key, uint64_t h)
 {
-	for (size_t i = 0; i < ACTIVE_MAX; i++)
+	for (size_t i = 0; i < co->act_hw; i++)
 		if (co->act[i].live && co->act[i].hash == h &&
 		    strcmp(co->act[i].key, key) == 0)
 			return &co->act[i];
@@ -484,10 +502,14 @@ enum lifecycle correlate_present(struct correlate *co, const struct rule *r,
 	copy = event_copy(ev);
 	if (!copy)
 		return LIFE_NEW;	/* untracked: it alerts, no resolved */
-	for (size_t i = 0; i < ACTIVE_MAX && !(victim && !victim->live); i++)
+	/* The first free slot, else the one asserted longest ago; slots
+	 * from act_hw on were never used (free). */
+	for (size_t i = 0; i < co->act_hw && !(victim && !victim->live); i++)
 		if (!victim || !co->act[i].live ||
 		    co->act[i].asserted_ms < victim->asserted_ms)
 			victim = &co->act[i];
+	if ((!victim || victim->live) && co->act_hw < ACTIVE_MAX)
+		victim = &co->act[co->act_hw++];
 	if (victim->live) {
 		co->stats.active_evicted++;
 		active_drop(co, victim);
@@ -510,7 +532,7 @@ int correlate_remove(struct correlate *co, const struct source_index *ix,
 	bool any = false;
 	int n = 0;
 
-	for (size_t i = 0; i < ACTIVE_MAX && !any; i++)
+	for (size_t i = 0; i < co->act_hw && !any; i++)
 		any = co->act[i].live && co->act[i].ev->source == ev->source;
 	if (!any)
 		return 0;
@@ -552,7 +574,7 @@ int correlate_tick(struct correlate *co, const struct ruleset *rs,
 
 	if (!co->cfg.reassert_ms)
 		return 0;
-	for (size_t i = 0; i < ACTIVE_MAX; i++) {
+	for (size_t i = 0; i < co->act_hw; i++) {
 		struct active *a = &co->act[i];
 		const struct rule *r;
 
@@ -579,7 +601,7 @@ uint64_t correlate_next_due(const struct correlate *co)
 
 	if (!co || !co->cfg.reassert_ms)
 		return due;
-	for (size_t i = 0; i < ACTIVE_MAX; i++) {
+	for (size_t i = 0; i < co->act_hw; i++) {
 		const struct active *a = &co->act[i];
 
 		if (a->live && a->asserted_ms + co->cfg.reassert_ms < due)
@@ -643,7 +665,7 @@ bool correlate_verdict(struct correlate *co, uint64_t now_ms, struct alert *a,
 		detail[0] = '\0';
 	if (!co->cfg.verdict_enabled)
 		return false;
-	for (size_t i = 0; i < OCC_MAX; i++) {
+	for (size_t i = 0; i < co->nocc; i++) {
 		const struct occ *e = &co->occ[i];
 
 		if (!e->live || e->score <= 0 || !e->category[0] ||

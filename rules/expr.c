@@ -106,7 +106,7 @@ void expr_free(struct expr *e)
 	expr_free(e->l);
 	expr_free(e->r);
 	free(e->str);
-	pcre2_code_free(e->re);
+	expr_regex_unref(e->re);
 	for (size_t i = 0; e->strs && i < e->nset; i++)
 		free(e->strs[i]);
 	free(e->strs);
@@ -130,15 +130,17 @@ static const struct token *next(struct parser *p)
 	return t;
 }
 
+/* The first bytes are compared before strcmp: the parser asks these for
+ * every token of every rule, and most differ at once. */
 static bool is_word(const struct token *t, const char *w)
 {
-	return t->kind == TOK_WORD && strcmp(t->text, w) == 0;
+	return t->kind == TOK_WORD && t->text[0] == w[0] && strcmp(t->text, w) == 0;
 }
 
 static bool is_keyword(const char *w)
 {
 	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
-		if (strcmp(keywords[i], w) == 0)
+		if (keywords[i][0] == w[0] && strcmp(keywords[i], w) == 0)
 			return true;
 	return false;
 }
@@ -364,9 +366,24 @@ static struct expr *parse_predicate_inner(struct parser *p)
 	return e;
 }
 
+/* Append s to buf[0..*o), bounded by len: cut to fit, as snprintf would,
+ * and *o never past len - 1. */
+static void put_text(char *buf, size_t len, size_t *o, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > len - 1 - *o)
+		n = len - 1 - *o;
+	memcpy(buf + *o, s, n);
+	*o += n;
+	buf[*o] = '\0';
+}
+
 /* The tokens [from, to) joined back into text, bounded: what --explain
  * shows for a predicate that failed.  Kept per predicate (a few dozen
- * bytes each) so evaluation never has to rebuild it. */
+ * bytes each) so evaluation never has to rebuild it.  Built with plain
+ * copies, not snprintf: this runs for every predicate of every rule at
+ * start-up, where formatting was a seventh of the rule loading. */
 static char *pred_text(struct parser *p, size_t from, size_t to)
 {
 	char buf[256];
@@ -377,7 +394,6 @@ static char *pred_text(struct parser *p, size_t from, size_t to)
 		const struct token *t = &p->toks[i];
 		const char *s = t->kind == TOK_OP ? t->spell : t->text;
 		const char *pre = "", *post = "";
-		int n;
 
 		if (t->kind == TOK_LPAREN)
 			s = "(";
@@ -391,17 +407,14 @@ static char *pred_text(struct parser *p, size_t from, size_t to)
 			pre = "@";
 		if (!s)
 			continue;
-		n = snprintf(buf + o, sizeof(buf) - o, "%s%s%s%s",
-			     i > from && t->kind != TOK_COMMA && t->kind != TOK_RPAREN &&
-			     p->toks[i - 1].kind != TOK_LPAREN ? " " : "",
-			     pre, s, post);
-		if (n < 0)
-			break;
-		o += (size_t)n;
-		if (o >= sizeof(buf))
-			o = sizeof(buf) - 1;
+		if (i > from && t->kind != TOK_COMMA && t->kind != TOK_RPAREN &&
+		    p->toks[i - 1].kind != TOK_LPAREN)
+			put_text(buf, sizeof(buf), &o, " ");
+		put_text(buf, sizeof(buf), &o, pre);
+		put_text(buf, sizeof(buf), &o, s);
+		put_text(buf, sizeof(buf), &o, post);
 	}
-	return expr_dup_range(p, buf, strlen(buf));
+	return expr_dup_range(p, buf, o);
 }
 
 static struct expr *parse_predicate(struct parser *p)
@@ -536,8 +549,7 @@ int expr_compile(const char *text, const struct expr_env *env,
 	else
 		expr_free(e);
 out_tokens:
-	for (size_t i = 0; i < p.ntoks; i++)
-		free(p.toks[i].text);
+	free(p.arena);
 	free(p.toks);
 	if (r == 0 && p.oom)
 		r = -ENOMEM;

@@ -8,7 +8,8 @@
  * checks every operator against the field's type, parses literals into
  * their typed form (integers, IP networks, sorted string sets) and
  * compiles regular expressions, so evaluation never parses, never looks a
- * name up and never allocates.
+ * name up and never allocates, but for a regex's JIT code, made on its
+ * first match (most rules never see an event in a run).
  */
 #ifndef FARMHOUND_EXPR_H
 #define FARMHOUND_EXPR_H
@@ -25,6 +26,17 @@ struct expr;
 #define EXPR_TEXT_MAX 65536
 #define EXPR_DEPTH_MAX 64
 
+/* Compiled regexes shared between the expressions of one load: the same
+ * pattern (and case flag) is compiled, and JIT-compiled, once.  Rule
+ * packs repeat patterns (a domain list for the DNS name and for the TLS
+ * server name, an executable pattern for exe and exe_candidate).  Each
+ * expression holds its own reference, so the cache may be freed as soon
+ * as the compiling is done. */
+struct expr_regex_cache;
+
+struct expr_regex_cache *expr_regex_cache_new(void);
+void expr_regex_cache_free(struct expr_regex_cache *c);
+
 /* What the compiler needs from its caller. */
 struct expr_env {
 	const struct source_def *source;
@@ -36,6 +48,8 @@ struct expr_env {
 	 * report several; it stops at the first syntax error. */
 	void (*error)(void *opaque, const char *msg);
 	void *opaque;
+	/* Optional (NULL: every regex compiled for itself). */
+	struct expr_regex_cache *regexes;
 };
 
 /* Scratch space for evaluation (PCRE2 match data and limits), one per
@@ -60,6 +74,11 @@ bool expr_eval(const struct expr *e, const struct event *ev,
  * " (field not set)" when the event does not carry the field. */
 bool expr_explain(const struct expr *e, const struct event *ev,
 		  struct expr_runtime *rt, char *buf, size_t len);
+
+/* For tests: how many of e's regexes are JIT-compiled now.  A regex is
+ * compiled (checked) by expr_compile but JIT-compiled only on its first
+ * match, so this is 0 until then (and stays 0 without a usable JIT). */
+size_t expr_jit_count(const struct expr *e);
 
 /* The rule index (rule_index.c) files a rule under literals its
  * condition cannot hold without.  One such literal, an "atom": the

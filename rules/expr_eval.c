@@ -8,10 +8,11 @@
  * top comment of expr.c.
  *
  * Its own file because it is the hot path (DESIGN §8: a million events a
- * second against 500 rules): nothing here allocates, parses or looks a
- * name up; a field is an array index, a set a binary search, a regex a
- * bounded PCRE2 match (EXPR_MATCH_LIMIT, EXPR_DEPTH_LIMIT) in the
- * ruleset's one scratch runtime.
+ * second against 500 rules): nothing here allocates (but a regex's JIT
+ * code, once, on its first match), parses or looks a name up; a field is
+ * an array index, a set a binary search, a regex a bounded PCRE2 match
+ * (EXPR_MATCH_LIMIT, EXPR_DEPTH_LIMIT) in the ruleset's one scratch
+ * runtime.
  */
 #include <fnmatch.h>
 #include <stdio.h>
@@ -78,6 +79,33 @@ void expr_runtime_free(struct expr_runtime *rt)
 	free(rt);
 }
 
+/* The regex, JIT-compiled on its first use (once: a failure is not
+ * retried).  JIT is an optimisation: without it (MemoryDenyWriteExecute=)
+ * the interpreter runs the same pattern, so a JIT done now rather than
+ * at load changes no result; rules whose source never sends an event
+ * never pay for it. */
+static pcre2_code *regex_code(struct expr_regex *re)
+{
+	if (!re->jit_tried) {
+		re->jit_tried = true;
+		(void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+	}
+	return re->code;
+}
+
+size_t expr_jit_count(const struct expr *e)
+{
+	size_t jit = 0;
+
+	if (!e)
+		return 0;
+	if (e->re && pcre2_pattern_info(e->re->code, PCRE2_INFO_JITSIZE, &jit) == 0)
+		jit = jit > 0;
+	else
+		jit = 0;
+	return jit + expr_jit_count(e->l) + expr_jit_count(e->r);
+}
+
 static bool str_in(const struct expr *e, const char *s)
 {
 	return bsearch(&s, e->strs, e->nset, sizeof(*e->strs),
@@ -112,8 +140,8 @@ static bool str_test(const struct expr *e, const char *s, size_t len,
 		return fnmatch(e->str, s, e->icase ? FNM_CASEFOLD : 0) == 0;
 	case OP_RE:
 		/* A limit hit (hostile subject) counts as no match. */
-		return pcre2_match(e->re, (PCRE2_SPTR)s, len, 0, 0, rt->md,
-				   rt->mctx) >= 0;
+		return pcre2_match(regex_code(e->re), (PCRE2_SPTR)s, len, 0, 0,
+				   rt->md, rt->mctx) >= 0;
 	case OP_IN:
 		return str_in(e, s);
 	default:

@@ -47,6 +47,23 @@ struct ip_net {
 	uint8_t prefix;
 };
 
+/* A regex operand: compiled at load (so a bad pattern is a file:line
+ * error of the rule, -t included), JIT-compiled on its first match
+ * (expr_eval.c).  Why lazily: the JIT is most of a regex's cost and most
+ * rules never see an event of their source in a run (--pcap feeds net
+ * events only), so start-up pays only for the syntax check.  Its own
+ * allocation so the evaluator, which holds the tree const, may mark it. */
+struct expr_regex {
+	pcre2_code *code;
+	bool jit_tried;			/* JIT attempted (it may have failed) */
+	unsigned refs;			/* expressions and cache holding it */
+	bool icase;
+	char *pattern;			/* the cache's key, with icase */
+};
+
+/* Drop one reference (expr_value.c); the last frees it.  NULL is fine. */
+void expr_regex_unref(struct expr_regex *re);
+
 struct expr {
 	enum expr_kind kind;
 	struct expr *l, *r;
@@ -61,7 +78,7 @@ struct expr {
 	int64_t num;
 	bool b;
 	struct ip_net net;
-	pcre2_code *re;
+	struct expr_regex *re;		/* OP_RE */
 	char **strs;			/* sorted (strcmp or strcasecmp) */
 	int64_t *nums;
 	struct ip_net *nets;
@@ -84,7 +101,8 @@ enum tok_kind {
 
 struct token {
 	enum tok_kind kind;
-	char *text;			/* WORD, STRING, LIST (name); else NULL */
+	char *text;			/* WORD, STRING, LIST (name), in
+					 * parser.arena; else NULL */
 	const char *spell;		/* OP: as written */
 	enum cmp_op op;
 	bool icase;
@@ -95,6 +113,8 @@ struct parser {
 	const struct expr_env *env;
 	struct token *toks;
 	size_t ntoks, cap, pos;
+	char *arena;			/* the tokens' texts (expr_lex.c) */
+	size_t arena_len;
 	int depth;
 	int errors;
 	bool fatal;			/* syntax error: stop */
@@ -110,7 +130,8 @@ void expr_perr(struct parser *p, const char *fmt, ...)
 /* ---- expr_lex.c ---- */
 
 /* Split s into p->toks, ending with TOK_END: 0, -EINVAL (reported) or
- * -ENOMEM. */
+ * -ENOMEM.  The texts are in p->arena, which the caller frees (also on
+ * error). */
 int expr_lex(struct parser *p, const char *s);
 /* Quote a piece of rule text for a message: bounded, printable. */
 const char *expr_show(const char *s, char *buf, size_t len);

@@ -9,6 +9,10 @@
  * Its own file because it is the one place that reads raw bytes of the
  * rule text: everything after it works on tokens.  A lexical error is a
  * syntax error (psyntax): compilation stops there.
+ *
+ * The tokens' texts live in one block (p->arena) sized from the text,
+ * not one allocation each: they die together at the end of compilation,
+ * and allocating and freeing each was a tenth of loading the rules.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -75,9 +79,16 @@ const char *expr_tok_show(const struct token *t, char *buf, size_t len)
 	return buf;
 }
 
+/* Bytes that end a word besides blanks and controls (a table: the lexer
+ * asks for every byte of every rule). */
+static const bool word_stop[256] = {
+	['('] = true, [')'] = true, ['"'] = true, [','] = true, ['\''] = true,
+	['='] = true, ['<'] = true, ['>'] = true, ['!'] = true, ['~'] = true,
+};
+
 static bool word_char(unsigned char c)
 {
-	return c > ' ' && c != 0x7f && !strchr("()\",'=<>!~", c);
+	return c > ' ' && c != 0x7f && !word_stop[c];
 }
 
 static bool list_char(unsigned char c)
@@ -113,30 +124,45 @@ char *expr_dup_range(struct parser *p, const char *s, size_t n)
 	return d;
 }
 
+/* Room for n bytes and a NUL in the arena.  It was sized by expr_lex for
+ * the whole text (a token's text is never longer than its span, and
+ * there are fewer tokens than bytes), so this never fails. */
+static char *arena_take(struct parser *p, size_t n)
+{
+	char *d = p->arena + p->arena_len;
+
+	p->arena_len += n + 1;
+	return d;
+}
+
+/* A copy of s[0..n) in the arena. */
+static char *lex_copy(struct parser *p, const char *s, size_t n)
+{
+	char *d = arena_take(p, n);
+
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
 /* A double-quoted string starting at s (on the quote); *end gets the byte
- * after the closing quote.  NULL on error (reported) or OOM. */
+ * after the closing quote.  NULL on error (reported). */
 static char *lex_string(struct parser *p, const char *s, const char **end)
 {
 	const char *q = s + 1;
-	char *out, *o;
+	char *out = p->arena + p->arena_len, *o = out;
 
-	out = malloc(strlen(s));
-	if (!out) {
-		p->oom = true;
-		return NULL;
-	}
-	o = out;
 	for (; *q && *q != '"'; q++) {
 		if (*q == '\\' && (q[1] == '"' || q[1] == '\\'))
 			q++;
 		*o++ = *q;
 	}
 	if (*q != '"') {
-		free(out);
 		psyntax(p, "unclosed string");
 		return NULL;
 	}
 	*o = '\0';
+	p->arena_len += (size_t)(o - out) + 1;
 	*end = q + 1;
 	return out;
 }
@@ -176,6 +202,11 @@ int expr_lex(struct parser *p, const char *s)
 {
 	struct token *t;
 
+	p->arena = malloc(2 * strlen(s) + 1);
+	if (!p->arena) {
+		p->oom = true;
+		return -ENOMEM;
+	}
 	while (*s) {
 		const char *start = s;
 
@@ -195,12 +226,10 @@ int expr_lex(struct parser *p, const char *s)
 			char *str = lex_string(p, s, &s);
 
 			if (!str)
-				return p->oom ? -ENOMEM : -EINVAL;
+				return -EINVAL;
 			t = tok_push(p, TOK_STRING);
-			if (!t) {
-				free(str);
+			if (!t)
 				return -ENOMEM;
-			}
 			t->text = str;
 			continue;
 		}
@@ -212,9 +241,9 @@ int expr_lex(struct parser *p, const char *s)
 				return -EINVAL;
 			}
 			t = tok_push(p, TOK_LIST);
-			if (!t || !(t->text = expr_dup_range(p, start + 1,
-							     (size_t)(s - start - 1))))
+			if (!t)
 				return -ENOMEM;
+			t->text = lex_copy(p, start + 1, (size_t)(s - start - 1));
 			continue;
 		}
 		/* "i==", "i!=", "i~" before words, since "i" is a word byte. */
@@ -224,8 +253,9 @@ int expr_lex(struct parser *p, const char *s)
 			while (word_char((unsigned char)*s))
 				s++;
 			t = tok_push(p, TOK_WORD);
-			if (!t || !(t->text = expr_dup_range(p, start, (size_t)(s - start))))
+			if (!t)
 				return -ENOMEM;
+			t->text = lex_copy(p, start, (size_t)(s - start));
 			continue;
 		}
 		if (lex_symbol(p, &s) < 0)

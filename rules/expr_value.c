@@ -4,7 +4,8 @@
  * compile time, to the type of the field they are compared with: integers
  * (decimal or hex, range-checked), IP addresses and CIDR blocks (an IPv4
  * address mapped in IPv6 taken as the IPv4 one), booleans, strings kept
- * with their length, regexes compiled (PCRE2, bytes, JIT when allowed),
+ * with their length, regexes compiled (PCRE2, bytes; the JIT waits for the first match,
+ * expr_eval.c),
  * and sets (literal or @list) sorted for a binary search.  A bare CIDR
  * block compared with a text field is refused as a likely mistake.
  *
@@ -117,6 +118,67 @@ static const char *field_name(const struct parser *p, int field)
 	return p->env->source->fields[field].name;
 }
 
+struct expr_regex_cache {
+	struct expr_regex **v;		/* one reference each */
+	size_t n, cap;
+};
+
+struct expr_regex_cache *expr_regex_cache_new(void)
+{
+	return calloc(1, sizeof(struct expr_regex_cache));
+}
+
+void expr_regex_cache_free(struct expr_regex_cache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		expr_regex_unref(c->v[i]);
+	free(c->v);
+	free(c);
+}
+
+void expr_regex_unref(struct expr_regex *re)
+{
+	if (!re || --re->refs)
+		return;
+	pcre2_code_free(re->code);
+	free(re->pattern);
+	free(re);
+}
+
+/* A compiled pattern of the cache, with a reference for the caller. */
+static struct expr_regex *cache_find(struct expr_regex_cache *c,
+				     const char *pat, bool icase)
+{
+	for (size_t i = 0; c && i < c->n; i++)
+		if (c->v[i]->icase == icase && strcmp(c->v[i]->pattern, pat) == 0) {
+			c->v[i]->refs++;
+			return c->v[i];
+		}
+	return NULL;
+}
+
+/* Remember re (compiled) in the cache.  Without memory it is simply
+ * not shared. */
+static void cache_add(struct expr_regex_cache *c, struct expr_regex *re,
+		      const char *pat)
+{
+	if (!c || !(re->pattern = strdup(pat)))
+		return;
+	if (c->n == c->cap) {
+		size_t ncap = c->cap ? 2 * c->cap : 16;
+		struct expr_regex **v = realloc(c->v, ncap * sizeof(*v));
+
+		if (!v)
+			return;
+		c->v = v;
+		c->cap = ncap;
+	}
+	re->refs++;
+	c->v[c->n++] = re;
+}
+
 static void compile_regex(struct parser *p, struct expr *e, const char *pat)
 {
 	char show_buf[48];
@@ -124,20 +186,29 @@ static void compile_regex(struct parser *p, struct expr *e, const char *pat)
 	PCRE2_SIZE off;
 	int err;
 
-	/* Bytes, not UTF: device strings may be invalid UTF-8 and must still
-	 * be matched rather than rejected. */
-	e->re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-			      e->icase ? PCRE2_CASELESS : 0, &err, &off, NULL);
+	if ((e->re = cache_find(p->env->regexes, pat, e->icase)))
+		return;
+	e->re = calloc(1, sizeof(*e->re));
 	if (!e->re) {
+		p->oom = true;
+		return;
+	}
+	e->re->refs = 1;
+	e->re->icase = e->icase;
+	/* Bytes, not UTF: device strings may be invalid UTF-8 and must still
+	 * be matched rather than rejected.  No JIT here: the evaluator does
+	 * it on the first match (expr_int.h, struct expr_regex).  A bad
+	 * pattern is not cached: each use is reported at its own line. */
+	e->re->code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+				    e->icase ? PCRE2_CASELESS : 0, &err, &off, NULL);
+	if (!e->re->code) {
 		pcre2_get_error_message(err, msg, sizeof(msg));
 		expr_perr(p, "bad regex \"%s\": %s at offset %zu",
 			  expr_show(pat, show_buf, sizeof(show_buf)), (const char *)msg,
 			  (size_t)off);
 		return;
 	}
-	/* JIT is an optimisation: without it (MemoryDenyWriteExecute=) the
-	 * interpreter runs the same pattern. */
-	(void)pcre2_jit_compile(e->re, PCRE2_JIT_COMPLETE);
+	cache_add(p->env->regexes, e->re, pat);
 }
 
 /* A bare word that reads as a CIDR block, compared with a text field, is

@@ -2,12 +2,13 @@
 /*
  * ruleset.c - evaluating an event against a loaded ruleset, and freeing it.
  *
- * Per event: only the rules of the event's source are looked at (the
- * index built at load time), in file order.  The allow-lists of that
- * source are evaluated at most once per event, and only when some rule
- * matched, since most events match nothing.  Nothing here allocates: the
- * alert handed to on_alert lives on the stack for the duration of the
- * call (rule_state's table is allocated when the state is made).
+ * Per event: only the rules of the event's source are looked at (through
+ * its rule index, built on the source's first event), in file order.  The
+ * allow-lists of that source are evaluated at most once per event, and
+ * only when some rule matched, since most events match nothing.  Nothing
+ * here allocates but that index, once per source: the alert handed to
+ * on_alert lives on the stack for the duration of the call (rule_state's
+ * table is allocated when the state is made).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +48,9 @@ void ruleset_free(struct ruleset *rs)
 	for (size_t i = 0; i < SOURCE__MAX; i++) {
 		struct source_index *ix = &rs->by_source[i];
 
-		rule_index_free(ix->index);
+		if (ix->slot)
+			rule_index_free(ix->slot->index);
+		free(ix->slot);
 		free(rs->by_source[i].rules);
 		free(rs->by_source[i].allows);
 	}
@@ -355,6 +358,7 @@ int ruleset_eval(const struct ruleset *rs, struct rule_state *st,
 		 void *opaque)
 {
 	const struct source_index *ix;
+	const struct rule_index *rix;
 	const struct allow *allow = NULL;
 	bool allow_checked = false;
 	struct eval e = {
@@ -372,10 +376,10 @@ int ruleset_eval(const struct ruleset *rs, struct rule_state *st,
 		return 0;
 	if (e.co && action_is(ev, EVENT_ACTION_REMOVE))
 		correlate_remove(e.co, ix, ev, on_resolved, &e);
-	if (ix->index && !on_match) {
+	if (!on_match && (rix = source_rule_index(ix))) {
 		struct visit v = { .e = &e, .ix = ix };
 
-		rule_index_visit(ix->index, ev, visit_candidate, &v);
+		rule_index_visit(rix, ev, visit_candidate, &v);
 	} else {
 		for (size_t i = 0; i < ix->nrules; i++)
 			if (rule_matches(&e, ix->rules[i]))

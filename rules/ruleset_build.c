@@ -4,7 +4,8 @@
  * kind of section needs on its way from raw text to an object (comma
  * lists of items, required keys, duplicate ids, the source and the `when`
  * expression compiled against its field table), the two small kinds,
- * [list] and [allow], and the per-source index of a built ruleset.
+ * [list] and [allow], and the per-source index of a built ruleset
+ * (built on the source's first event: source_rule_index).
  *
  * Its own file because these are the pieces every section builder shares;
  * [rule], the big one, is ruleset_rule.c and ruleset_corr.c.  Every
@@ -219,6 +220,7 @@ int load_compile_when(struct loader *l, const struct raw_section *sec,
 		.find_list = find_list,
 		.error = on_expr_error,
 		.opaque = &ec,
+		.regexes = l->regexes,
 	};
 	int r;
 
@@ -352,21 +354,25 @@ void load_build_allow(struct loader *l, struct raw_section *sec)
 	}
 }
 
-static int index_source(struct source_index *ix)
+const struct rule_index *source_rule_index(const struct source_index *ix)
 {
+	struct index_slot *slot = ix->slot;
 	const struct expr **whens;
-	int r;
 
-	if (!ix->nrules)
-		return 0;
+	if (!slot)
+		return NULL;
+	if (slot->built)
+		return slot->index;
+	slot->built = true;
 	whens = calloc(ix->nrules, sizeof(*whens));
 	if (!whens)
-		return -ENOMEM;
+		return NULL;
 	for (size_t i = 0; i < ix->nrules; i++)
 		whens[i] = ix->rules[i]->when;
-	r = rule_index_build(whens, ix->nrules, &ix->index);
+	if (rule_index_build(whens, ix->nrules, &slot->index) < 0)
+		slot->index = NULL;
 	free(whens);
-	return r;
+	return slot->index;
 }
 
 /* by_source: every rule and allow under its source's id. */
@@ -401,8 +407,13 @@ int load_build_index(struct loader *l)
 		if (push_allow(&ix->allows, &ix->nallows, rs->allows[i]) < 0)
 			return -ENOMEM;
 	}
-	for (size_t i = 0; i < SOURCE__MAX; i++)
-		if (index_source(&rs->by_source[i]) < 0)
+	/* The indexes themselves wait for each source's first event
+	 * (source_rule_index). */
+	for (size_t i = 0; i < SOURCE__MAX; i++) {
+		struct source_index *ix = &rs->by_source[i];
+
+		if (ix->nrules && !(ix->slot = calloc(1, sizeof(*ix->slot))))
 			return -ENOMEM;
+	}
 	return 0;
 }

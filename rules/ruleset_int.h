@@ -74,6 +74,16 @@ struct allow {
 	time_t expires;			/* end of the expiry day (UTC); 0: never */
 };
 
+/* The rule index of one source, built on the source's first event
+ * (source_rule_index), not at load: a run feeds only some sources
+ * (--pcap: net alone) and indexing all of them was an eighth of the
+ * start-up.  Behind a pointer so that evaluation, which holds the
+ * ruleset const, can fill it in (one thread, DESIGN §1). */
+struct index_slot {
+	struct rule_index *index;	/* NULL: try every rule */
+	bool built;
+};
+
 /* Rules and allows of one source, in file order, and the index that
  * finds the few rules an event can match (rule_index.c). */
 struct source_index {
@@ -82,8 +92,13 @@ struct source_index {
 	size_t nrules;
 	struct allow **allows;
 	size_t nallows;
-	struct rule_index *index;	/* NULL: try every rule */
+	struct index_slot *slot;	/* NULL: the source has no rules */
 };
+
+/* ix's rule index, built by the first call (ruleset_build.c).  NULL: try
+ * every rule (no rules, too many to index, or no memory to build it,
+ * which costs speed, never a match). */
+const struct rule_index *source_rule_index(const struct source_index *ix);
 
 struct ruleset {
 	struct rule **rules;

@@ -178,7 +178,8 @@ static void on_key(void *opaque, const char *name, const char *value, int line)
 	if (!sec)
 		return;		/* the section header was already reported */
 	for (k = 0; k < K__MAX; k++)
-		if (strcmp(load_keys[k].name, name) == 0 &&
+		if (load_keys[k].name[0] == name[0] &&
+		    strcmp(load_keys[k].name, name) == 0 &&
 		    (load_keys[k].kinds & (1u << sec->kind)))
 			break;
 	if (k == K__MAX) {
@@ -329,6 +330,7 @@ static void loader_done(struct loader *l)
 	for (size_t i = 0; i < l->nfiles; i++)
 		free(l->files[i]);
 	free(l->files);
+	expr_regex_cache_free(l->regexes);
 	ruleset_free(l->rs);
 }
 
@@ -384,6 +386,8 @@ static int load(const char *dir, const char *file, time_t now,
 	int r = 0;
 
 	*out = NULL;
+	/* Without memory for it every regex is compiled for itself. */
+	l.regexes = expr_regex_cache_new();
 	l.diags = diags ? diags : &local;
 	from = l.diags->n;
 	l.from = from;

@@ -72,6 +72,7 @@ struct loader {
 	int io_error;			/* first -errno reading files */
 	size_t from;			/* first diagnostic of this load */
 	struct ruleset *rs;
+	struct expr_regex_cache *regexes;	/* NULL: not shared */
 };
 
 /* One diagnostic "file:line: message" for this load (ruleset_load.c). */

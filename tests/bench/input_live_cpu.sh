@@ -16,9 +16,9 @@
 # CPU is utime + stime from /proc/PID/stat over the wall time of the
 # window, measured after start-up.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-B="$top/${BUILD:-build}"
-FH="$B/farmhound"
+# top, B, FH, and collectors_only (the "every other collector off"
+# lines, shared with the suites); sourcing it sets no trap.
+. "$(dirname "$0")/../integration/lib.sh"
 SECS=${BENCH_INPUT_SECONDS:-30}
 RATE=${BENCH_INPUT_RATE:-1000}
 DEV="$top/tests/fixtures/input/live-jiggler.umockdev"
@@ -50,9 +50,7 @@ sink_pid=$!
 # conf NAME yes|no: on stdout, only the input collector on (or none).
 conf() {
 	printf '[output]\nsyslog_socket = %s/log.sock\n' "$T"
-	for c in usb display process socket host net; do
-		printf '[collector.%s]\nenabled = no\n' "$c"
-	done
+	collectors_only input
 	printf '[collector.input]\nenabled = %s\n' "$2"
 }
 conf on yes >"$T/on.conf"

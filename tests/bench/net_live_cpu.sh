@@ -10,9 +10,9 @@
 # Budget: under 1%, because the kernel BPF filter keeps the bulk segments
 # out of user space.  Needs root (CAP_NET_RAW) and iperf3.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-B="$top/${BUILD:-build}"
-FH="$B/farmhound"
+# top, B, FH, and collectors_only (the "net only" configuration, shared
+# with net_pcap_realmix.sh and the suites); sourcing it sets no trap.
+. "$(dirname "$0")/../integration/lib.sh"
 BYTES=${BENCH_BYTES:-8G}
 PORT=${BENCH_PORT:-5299}
 
@@ -43,17 +43,8 @@ cat >"$T/fh.conf" <<EOC
 syslog_socket = $T/log.sock
 [collector.net]
 interfaces = lo
-[collector.usb]
-enabled = no
-[collector.display]
-enabled = no
-[collector.process]
-enabled = no
-[collector.socket]
-enabled = no
-[collector.host]
-enabled = no
 EOC
+collectors_only net >>"$T/fh.conf"
 "$FH" -c "$T/fh.conf" -r "$top/rules/rules.d" >/dev/null 2>"$T/fh.err" &
 fh_pid=$!
 iperf3 -s -1 -p "$PORT" -B 127.0.0.1 >/dev/null 2>&1 &

@@ -14,7 +14,7 @@
 #                 --pcap and of tcpdump -r F -w /dev/null on a real mix
 #                 of public captures (the committed realmix-small.pcap;
 #                 BENCH_REALMIX=full: the 28 MB one realmix.sh builds,
-#                 skipped when it was not built), best of five
+#                 skipped when it was not built), medians of eleven
 #   idle          the daemon (shipped rules, every collector the machine
 #                 has, net on lo) left alone for BENCH_IDLE seconds (60):
 #                 CPU share of one core and VmHWM

@@ -332,6 +332,50 @@ static void test_threshold_bounded(void **state)
 	ruleset_free(rs);
 }
 
+static int rdp_hit(const struct ruleset *rs, struct rule_state *st, int host,
+		   uint64_t now, struct seen *s)
+{
+	char ip[32];
+	struct event *ev;
+	int n;
+
+	snprintf(ip, sizeof(ip), "10.2.%d.%d", host / 250, host % 250 + 1);
+	ev = net_ev("rdp", ip, NULL);
+	n = eval(rs, st, ev, now, s);
+	event_free(ev);
+	return n;
+}
+
+/* With all 256 groups in use a new one evicts the least recently used,
+ * and only it: the others keep their counts. */
+static void test_threshold_evicts_lru(void **state)
+{
+	struct ruleset *rs = load(rdp_rules);
+	struct rule_state *st = rule_state_new();
+	struct rule_state_stats stats;
+	struct seen s = { 0 };
+
+	(void)state;
+	for (int i = 0; i < 256; i++)
+		assert_int_equal(rdp_hit(rs, st, i, (uint64_t)i, &s), 0);
+	assert_int_equal(rdp_hit(rs, st, 0, 300, &s), 0);	/* host 0: 2 */
+	rule_state_stats(st, &stats);
+	assert_int_equal(stats.groups_evicted, 0);
+	assert_int_equal(rdp_hit(rs, st, 256, 301, &s), 0);	/* evicts host 1 */
+	rule_state_stats(st, &stats);
+	assert_int_equal(stats.groups_evicted, 1);
+	assert_int_equal(rdp_hit(rs, st, 0, 302, &s), 1);	/* host 0 kept: 3 */
+	assert_int_equal(rdp_hit(rs, st, 255, 303, &s), 0);	/* host 255 kept: 2 */
+	assert_int_equal(rdp_hit(rs, st, 255, 304, &s), 1);	/* 3 */
+	/* host 1 starts again (evicting host 2): 1, then 2 */
+	assert_int_equal(rdp_hit(rs, st, 1, 305, &s), 0);
+	assert_int_equal(rdp_hit(rs, st, 1, 306, &s), 0);
+	rule_state_stats(st, &stats);
+	assert_int_equal(stats.groups_evicted, 2);
+	rule_state_free(st);
+	ruleset_free(rs);
+}
+
 /* ---- sequences ---- */
 
 static const char kvm_rules[] =
@@ -626,6 +670,51 @@ static void test_lifecycle(void **state)
 
 /* The tracked objects survive a reload; one whose rule is gone is
  * forgotten at its re-assertion. */
+static int kvm_on_port(const struct ruleset *rs, struct rule_state *st,
+		       const char *action, int port, uint64_t now, struct seen *s)
+{
+	char name[16];
+	struct event *ev;
+	int n;
+
+	snprintf(name, sizeof(name), "1-%d", port);
+	ev = usb_ev(action, "PiKVM", name);
+	n = eval(rs, st, ev, now, s);
+	event_free(ev);
+	return n;
+}
+
+/* 256 present objects at most: a new one takes a freed slot first, and
+ * only with none free evicts the one asserted longest ago. */
+static void test_present_evicts_oldest(void **state)
+{
+	struct ruleset *rs = load("[rule kvm]\nsource = usb\nseverity = critical\n"
+				  "when = action in (present, add) and manufacturer == PiKVM\n");
+	struct rule_state *st = rule_state_new();
+	struct rule_state_stats stats;
+	struct seen s = { 0 };
+
+	(void)state;
+	for (int i = 0; i < 256; i++)
+		assert_int_equal(kvm_on_port(rs, st, "add", i, (uint64_t)i, &s), 1);
+	assert_int_equal(kvm_on_port(rs, st, "remove", 5, 300, &s), 1);	/* resolved */
+	assert_int_equal(kvm_on_port(rs, st, "add", 256, 301, &s), 1);	/* the freed slot */
+	rule_state_stats(st, &stats);
+	assert_int_equal(stats.active_evicted, 0);
+	assert_int_equal(stats.active, 256);
+	assert_int_equal(kvm_on_port(rs, st, "add", 257, 302, &s), 1);	/* evicts 1-0 */
+	rule_state_stats(st, &stats);
+	assert_int_equal(stats.active_evicted, 1);
+	assert_int_equal(kvm_on_port(rs, st, "remove", 0, 303, &s), 0);	/* forgotten */
+	assert_int_equal(kvm_on_port(rs, st, "remove", 1, 304, &s), 1);	/* kept */
+	assert_int_equal(kvm_on_port(rs, st, "remove", 256, 305, &s), 1);
+	rule_state_stats(st, &stats);
+	assert_int_equal(stats.active, 254);
+	assert_int_equal(stats.resolved, 3);
+	rule_state_free(st);
+	ruleset_free(rs);
+}
+
 static void test_lifecycle_reload(void **state)
 {
 	struct ruleset *rs = load("[rule kvm]\nsource = usb\nseverity = critical\n"
@@ -1026,6 +1115,7 @@ int main(void)
 		cmocka_unit_test(test_threshold_count_group_by),
 		cmocka_unit_test(test_threshold_distinct),
 		cmocka_unit_test(test_threshold_bounded),
+		cmocka_unit_test(test_threshold_evicts_lru),
 		cmocka_unit_test(test_sequence),
 		cmocka_unit_test(test_sequence_n_of_category),
 		cmocka_unit_test(test_verdict_inventory),
@@ -1033,6 +1123,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_weak_and_window),
 		cmocka_unit_test(test_verdict_config),
 		cmocka_unit_test(test_lifecycle),
+		cmocka_unit_test(test_present_evicts_oldest),
 		cmocka_unit_test(test_lifecycle_reload),
 		cmocka_unit_test(test_suppressed_99),
 		cmocka_unit_test(test_explain_missed),

@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "collectors/event.h"
 #include "rules/expr.h"
@@ -509,6 +511,104 @@ static void test_regex_bounded(void **state)
 	assert_false(r);
 }
 
+/* expr_explain names the predicate that decided a false result as
+ * written: tokens joined by one space, none inside parentheses or before
+ * a comma, strings quoted, lists with their "@". */
+static void explain_is(const char *text, const char *want)
+{
+	struct expr *x = NULL;
+	struct errs e;
+	char buf[512];
+
+	if (compile(text, &x, &e) != 0)
+		fail_msg("\"%s\" did not compile: %s", text, e.first);
+	assert_false(expr_explain(x, ev, rt, buf, sizeof(buf)));
+	expr_free(x);
+	assert_string_equal(buf, want);
+}
+
+static void test_explain_text(void **state)
+{
+	char text[600], want[600];
+	size_t o;
+
+	(void)state;
+	explain_is("name in (\"a\",\"b\" ,  c)", "name in (\"a\", \"b\", c)");
+	explain_is("num>5 and num<5", "num < 5");
+	explain_is("name in @vendors", "name in @vendors");
+	explain_is("not name ~ \"^Pi\"", "name ~ \"^Pi\"");
+	explain_is("flag and ( serial i== x )", "serial i== x (field not set)");
+	/* A long predicate is kept to its first 255 bytes. */
+	o = (size_t)snprintf(text, sizeof(text), "name in (");
+	for (int i = 0; i < 40; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "%s\"v%02d\"",
+				      i ? "," : "", i);
+	snprintf(text + o, sizeof(text) - o, ")");
+	o = (size_t)snprintf(want, sizeof(want), "name in (");
+	for (int i = 0; i < 40; i++)
+		o += (size_t)snprintf(want + o, sizeof(want) - o, "%s\"v%02d\"",
+				      i ? ", " : "", i);
+	want[255] = '\0';
+	explain_is(text, want);
+}
+
+/* The tokens' texts share one block sized from the expression: the
+ * densest texts (one-byte words between commas, empty strings) fit, and
+ * every text is its own (make test-asan checks the bounds). */
+static void test_dense_tokens(void **state)
+{
+	char text[2048];
+	size_t o;
+
+	(void)state;
+	o = (size_t)snprintf(text, sizeof(text), "name in (");
+	for (int i = 0; i < 300; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "%s%c", i ? "," : "",
+				      'a' + i % 26);
+	snprintf(text + o, sizeof(text) - o, ")");
+	assert_false(match(text));
+	o = (size_t)snprintf(text, sizeof(text), "name in (");
+	for (int i = 0; i < 300; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "%s\"\"", i ? "," : "");
+	snprintf(text + o, sizeof(text) - o, ",\"PiKVM Composite Device\")");
+	assert_true(match(text));
+	assert_true(match("name==\"PiKVM Composite Device\"and(num>1)and(tags in (\"x\",\"08:06:50\"))"));
+	assert_true(match("(((name~\"^P\")))and not name==\"x\"and flag"));
+}
+
+/* A regex is compiled (so checked) with its rule, but JIT-compiled only
+ * when it is first matched: the rules of a source that never sends an
+ * event (--pcap: everything but net) cost no JIT at start-up. */
+static void test_regex_jit_lazy(void **state)
+{
+	struct expr *x = NULL;
+	struct errs e;
+	pcre2_code *probe;
+	PCRE2_SIZE off;
+	int err;
+	bool jit;
+
+	(void)state;
+	/* Whether this process can JIT at all (not under
+	 * MemoryDenyWriteExecute=, say). */
+	probe = pcre2_compile((PCRE2_SPTR)"a", PCRE2_ZERO_TERMINATED, 0, &err,
+			      &off, NULL);
+	assert_non_null(probe);
+	jit = pcre2_jit_compile(probe, PCRE2_JIT_COMPLETE) == 0;
+	pcre2_code_free(probe);
+
+	assert_int_equal(compile("name ~ \"^Pi\" or tags ~ \"^ff\"", &x, &e), 0);
+	assert_int_equal(expr_jit_count(x), 0);
+	assert_true(expr_eval(x, ev, rt));
+	/* Only the regex that was tried ("or" stopped at the first). */
+	assert_int_equal(expr_jit_count(x), jit ? 1 : 0);
+	assert_true(expr_eval(x, ev, rt));
+	assert_int_equal(expr_jit_count(x), jit ? 1 : 0);
+	expr_free(x);
+	/* A bad pattern is still an error of the expression. */
+	assert_err("tags ~ \"^(ff\"", "bad regex");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -526,6 +626,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_syntax_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_name_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_regex_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_explain_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_regex_jit_lazy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dense_tokens, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -947,6 +947,83 @@ static void test_json_escaper(void **state)
 	assert_int_equal(escape_json(dst, sizeof(dst), "", 0), 0);
 }
 
+/* escape_buf_str(s, max) for every style and every max against the unit
+ * at a time definition: s split into units (escape_utf8_next), each
+ * escaped alone; if all fit in max, all of them, else as many whole units
+ * as fit in max - ESCAPE_CUT_LEN and the marker (nothing at all when not
+ * even the marker fits).  Runs of plain ASCII are copied in bulk, so this
+ * pins that the bulk path cuts where the unit path would. */
+static size_t put_unit(char *dst, size_t w, const char *u)
+{
+	memcpy(dst + w, u, strlen(u));
+	return w + strlen(u);
+}
+
+static void test_escape_runs_cut_like_units(void **state)
+{
+	static const char *const pieces[] = {
+		"a", "Zz", "hello world ", "\"", "\\", "|", "=", "\n", "\x01",
+		"\x7f", "\xc2\x85", "日", "\xe2\x80\xa8", "\xff", "\xe2\x82", "~",
+	};
+	char in[64], one[64], want[2048], got[2048];
+	size_t ulen[64], nu;
+
+	(void)state;
+	srand(11);
+	for (int iter = 0; iter < 300; iter++) {
+		size_t n = 0;
+
+		while (n < 40) {
+			const char *p = pieces[rand() % (int)(sizeof(pieces) / sizeof(pieces[0]))];
+
+			memcpy(in + n, p, strlen(p));
+			n += strlen(p);
+		}
+		for (int st = ESCAPE_JSON; st <= ESCAPE_ASCII; st++) {
+			char units[64][24];
+			size_t total = 0;
+
+			nu = 0;
+			for (size_t o = 0; o < n; nu++) {
+				struct escape_buf b;
+				int32_t cp;
+
+				ulen[nu] = escape_utf8_next((const unsigned char *)in + o, n - o, &cp);
+				escape_buf_init(&b, one, sizeof(one));
+				assert_true(escape_buf_str(&b, st, in + o, ulen[nu], sizeof(one)));
+				escape_buf_finish(&b);
+				assert_true(strlen(one) < sizeof(units[nu]));
+				memcpy(units[nu], one, strlen(one) + 1);
+				total += strlen(one);
+				o += ulen[nu];
+			}
+			for (size_t max = 0; max <= total + 2; max++) {
+				struct escape_buf b;
+				size_t w = 0;
+				bool ok;
+
+				if (total <= max) {
+					for (size_t u = 0; u < nu; u++)
+						w = put_unit(want, w, units[u]);
+				} else if (max >= ESCAPE_CUT_LEN) {
+					for (size_t u = 0; u < nu &&
+					     w + strlen(units[u]) <= max - ESCAPE_CUT_LEN; u++)
+						w = put_unit(want, w, units[u]);
+					w = put_unit(want, w, ESCAPE_CUT);
+				}
+				want[w] = '\0';
+				escape_buf_init(&b, got, sizeof(got));
+				ok = escape_buf_str(&b, st, in, n, max);
+				escape_buf_finish(&b);
+				assert_int_equal(ok, total <= max || max >= ESCAPE_CUT_LEN);
+				if (strcmp(got, want) != 0)
+					fail_msg("style %d, max %zu: \"%s\", want \"%s\"", st, max,
+						 got, want);
+			}
+		}
+	}
+}
+
 static void test_utf8_decoder(void **state)
 {
 	static const struct {
@@ -1521,6 +1598,7 @@ int main(void)
 		cmocka_unit_test(test_text_hostile),
 		cmocka_unit_test(test_text_truncation),
 		cmocka_unit_test(test_all_formats_random),
+		cmocka_unit_test(test_escape_runs_cut_like_units),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

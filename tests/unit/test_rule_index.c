@@ -243,11 +243,12 @@ static size_t check_event(const struct ruleset *rs, const struct event *ev,
 			  size_t *holds)
 {
 	const struct source_index *ix = &rs->by_source[ev->source->id];
+	const struct rule_index *rix = source_rule_index(ix);
 	struct seen s = { 0 };
 
-	if (!ix->index)
+	if (!rix)
 		return ix->nrules;
-	rule_index_visit(ix->index, ev, on_candidate, &s);
+	rule_index_visit(rix, ev, on_candidate, &s);
 	for (size_t i = 0; i < ix->nrules; i++) {
 		if (!expr_eval(ix->rules[i]->when, ev, rs->rt))
 			continue;
@@ -373,8 +374,8 @@ static void test_shipped_rules_never_skipped(void **state)
 
 		if (!ix->nrules)
 			continue;
-		assert_non_null(ix->index);
-		keyed += rule_index_keyed(ix->index);
+		assert_non_null(source_rule_index(ix));
+		keyed += rule_index_keyed(source_rule_index(ix));
 		total += ix->nrules;
 		fuzz_source(rs, ix, 20000, &holds);
 	}
@@ -426,10 +427,10 @@ static void test_shapes_never_skipped(void **state)
 		fail_msg("shapes did not load");
 	}
 	ix = &rs->by_source[SOURCE_USB];
-	assert_non_null(ix->index);
+	assert_non_null(source_rule_index(ix));
 	/* No key for "not ...", "serial exists and (regex with | or ...)"
 	 * and a list field's glob (lists are keyed by "in" and "==" only). */
-	assert_int_equal(rule_index_keyed(ix->index), ix->nrules - 3);
+	assert_int_equal(rule_index_keyed(source_rule_index(ix)), ix->nrules - 3);
 	srand(5);
 	fuzz_source(rs, ix, 50000, &holds);
 	assert_true(holds > 500);
@@ -460,7 +461,7 @@ static void test_list_key_any_element(void **state)
 		"hid_fingerprints in (\"3a71a5a23705ee80\")\nseverity = notice\n");
 	fclose(f);
 	assert_int_equal(ruleset_load_dir(dir, time(NULL), &rs, &d), 0);
-	assert_int_equal(rule_index_keyed(rs->by_source[SOURCE_USB].index), 1);
+	assert_int_equal(rule_index_keyed(source_rule_index(&rs->by_source[SOURCE_USB])), 1);
 	ev = event_new(usb);
 	assert_non_null(ev);
 	event_set_str(ev, source_field_index(usb, "action"), "add");
@@ -500,6 +501,43 @@ static void test_ordinary_event_narrowed(void **state)
 	diag_list_clear(&d);
 }
 
+static void no_alert(void *opaque, const struct alert *a)
+{
+	(void)opaque;
+	(void)a;
+}
+
+/* A source's index is built by its first event, not at load, and only
+ * its own: a run that feeds one source (--pcap: net) indexes no other. */
+static void test_index_built_on_first_event(void **state)
+{
+	struct diag_list d = { 0 };
+	struct ruleset *rs = NULL;
+	const struct source_def *usb = source_by_name("usb");
+	struct event *ev = event_new(usb);
+
+	(void)state;
+	assert_int_equal(ruleset_load_dir("rules/rules.d", time(NULL), &rs, &d), 0);
+	assert_non_null(ev);
+	for (int s = 0; s < SOURCE__MAX; s++) {
+		const struct source_index *ix = &rs->by_source[s];
+
+		assert_true(ix->nrules ? ix->slot && !ix->slot->built : !ix->slot);
+	}
+	event_set_str(ev, source_field_index(usb, "action"), "add");
+	ruleset_eval(rs, NULL, ev, 0, "h", no_alert, NULL, NULL);
+	for (int s = 0; s < SOURCE__MAX; s++) {
+		const struct source_index *ix = &rs->by_source[s];
+
+		if (ix->nrules)
+			assert_int_equal(ix->slot->built, s == SOURCE_USB);
+	}
+	assert_non_null(rs->by_source[SOURCE_USB].slot->index);
+	event_free(ev);
+	ruleset_free(rs);
+	diag_list_clear(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -512,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_shapes_never_skipped),
 		cmocka_unit_test(test_list_key_any_element),
 		cmocka_unit_test(test_ordinary_event_narrowed),
+		cmocka_unit_test(test_index_built_on_first_event),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "collectors/usb/usb.h"
 #include "rules/ruleset_int.h"
@@ -443,6 +445,80 @@ static void test_dir_order_and_filter(void **state)
 	ruleset_free(rs);
 }
 
+/* Inline comments: " ;" outside double quotes ends the line's text; in
+ * quotes (\" escaped, a quote a continuation line closes) it is text; a
+ * backslash outside quotes escapes nothing. */
+static void test_inline_comment_quotes(void **state)
+{
+	static const char text[] = "[rule q]\nsource = usb\nwhen = is_hub\nseverity = info\n"
+		"description = a \"b ; \\\" ; c\" d ; gone\n"
+		"  e \"f ;\n"
+		"  g ; h\"   ; gone too\n"
+		"  i\\ ; gone\n"
+		"advice = x;y ;z\n";
+	struct diag_list d = { 0 };
+	struct ruleset *rs;
+
+	(void)state;
+	assert_int_equal(ruleset_load_file(write_tmp("q.rules", text, sizeof(text) - 1),
+					   NOW, &rs, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_string_equal(rs->rules[0]->meta.description,
+			    "a \"b ; \\\" ; c\" d e \"f ; g ; h\" i\\");
+	assert_string_equal(rs->rules[0]->meta.advice, "x;y");
+	ruleset_free(rs);
+}
+
+/* One pattern, one compiled regex for the whole load: JIT-compiling it
+ * for one rule's match has compiled it for the other rule too; another
+ * pattern or the i~ of the same one are their own.  A bad pattern is
+ * reported at every line that uses it. */
+static void test_regex_shared_in_load(void **state)
+{
+	static const char text[] = "[rule a]\nsource = usb\nseverity = info\nwhen = product ~ \"^Pi\"\n"
+		"[rule b]\nsource = usb\nseverity = info\nwhen = manufacturer ~ \"^Pi\"\n"
+		"[rule c]\nsource = usb\nseverity = info\nwhen = manufacturer i~ \"^Pi\"\n"
+		"[rule d]\nsource = usb\nseverity = info\nwhen = manufacturer ~ \"^Pj\"\n";
+	static const char bad[] = "[rule a]\nsource = usb\nseverity = info\nwhen = product ~ \"(x\"\n"
+		"[rule b]\nsource = usb\nseverity = info\nwhen = manufacturer ~ \"(x\"\n";
+	struct diag_list d = { 0 };
+	struct ruleset *rs;
+	struct event *ev = event_new(&usb_source);
+	pcre2_code *probe;
+	PCRE2_SIZE off;
+	size_t a_jit;
+	int err;
+	bool jit;
+
+	(void)state;
+	/* Whether this process can JIT at all (not under
+	 * MemoryDenyWriteExecute=, say). */
+	probe = pcre2_compile((PCRE2_SPTR)"a", PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
+	assert_non_null(probe);
+	jit = pcre2_jit_compile(probe, PCRE2_JIT_COMPLETE) == 0;
+	pcre2_code_free(probe);
+	assert_non_null(ev);
+	event_set_str(ev, USB_PRODUCT, "PiKVM");
+	assert_int_equal(ruleset_load_file(write_tmp("re.rules", text, sizeof(text) - 1),
+					   NOW, &rs, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(expr_jit_count(rs->rules[1]->when), 0);
+	assert_true(expr_eval(rs->rules[0]->when, ev, rs->rt));
+	a_jit = expr_jit_count(rs->rules[0]->when);
+	assert_int_equal(a_jit, jit ? 1 : 0);
+	assert_int_equal(expr_jit_count(rs->rules[1]->when), a_jit);
+	assert_int_equal(expr_jit_count(rs->rules[2]->when), 0);
+	assert_int_equal(expr_jit_count(rs->rules[3]->when), 0);
+	ruleset_free(rs);
+	event_free(ev);
+	assert_int_equal(ruleset_load_file(write_tmp("re-bad.rules", bad, sizeof(bad) - 1),
+					   NOW, &rs, &d), -EINVAL);
+	assert_int_equal(d.n, 2);
+	check_diag(&d, 0, "re-bad.rules", 4, "bad regex \"(x\"");
+	check_diag(&d, 1, "re-bad.rules", 8, "bad regex \"(x\"");
+	diag_list_clear(&d);
+}
+
 static void test_expired_allow_is_warning(void **state)
 {
 	static const char text[] = "[allow old]\nsource = usb\nwhen = vendor_id == 17ef\n"
@@ -471,6 +547,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_dir),
+		cmocka_unit_test(test_inline_comment_quotes),
+		cmocka_unit_test(test_regex_shared_in_load),
 		cmocka_unit_test(test_file_alone_has_no_lists),
 		cmocka_unit_test(test_dup_across_files),
 		cmocka_unit_test(test_missing_paths),

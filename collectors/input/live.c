@@ -26,6 +26,12 @@
  *     device's own clock (its last event's time plus the monotonic time
  *     since), armed only while something is open: no wake-ups while
  *     nobody types.
+ * activity_hours: every second with input marks its minute in a 7-day
+ * ring of the expected time zone (hours.c); an event with the week's
+ * figures comes hourly, and the ring is saved every 10 minutes and at exit
+ * in the state directory ($STATE_DIRECTORY, which systemd's
+ * StateDirectory= sets: /var/lib/farmhound), so a restart keeps the week.
+ * Without a state directory the week starts afresh at each start.
  * virtual_device: a keyboard or pointer that is a uinput device, a
  * Bluetooth device or a USB device behind USB/IP's vhci_hcd is reported
  * when it appears (and in --scan's inventory), with its name.
@@ -59,6 +65,7 @@
 #include "collectors/udev_util.h"
 #include "lib/util.h"
 #include "frame.h"
+#include "hours.h"
 #include "input.h"
 #include "jiggler.h"
 #include "teleport.h"
@@ -72,6 +79,9 @@
 #define INPUT_FLUSH_MS		250	/* re-check open runs this often */
 #define INPUT_BATCH_MS		10	/* a device just read rests this long */
 #define INPUT_RESCAN_DEFAULT_MS	(10 * 60 * 1000)
+#define INPUT_HOURS_EMIT_MS	(60 * 60 * 1000)	/* an activity_hours event hourly */
+#define INPUT_HOURS_SAVE_MS	(10 * 60 * 1000)	/* and its state saved this often */
+#define INPUT_HOURS_FILE	"activity-hours"	/* in the state directory */
 
 /* What a device is reported as in a virtual_device finding, or NULL. */
 static const char *virtual_kind(uint16_t bus, bool usbip)
@@ -114,6 +124,13 @@ struct input_live {
 	uint64_t skipped;		/* malformed attributes, torn reads, time backwards */
 	uint64_t full;			/* devices not known or not read: table full */
 	int open_errno;			/* last open failure noted (0: none) */
+	/* activity_hours (hours.c): when someone used the laptop, in its
+	 * expected zone; kept in the state directory across restarts. */
+	bool hours_on;
+	struct activity_hours hours;
+	time_t hours_noted;		/* last second noted */
+	uint64_t hours_emit_ms, hours_save_ms;
+	int state_fd;			/* the state directory, or -1: not kept */
 };
 _Static_assert(offsetof(struct input_live, uc) == 0, "udev_util.h: uc first");
 
@@ -222,6 +239,20 @@ static void on_finding(void *opaque, const struct input_finding *f)
 	collector_emit(&d->owner->uc.ctx, input_finding_event(&d->frame.dev, f, d->usb_port));
 }
 
+/* Input now: its minute of the week, at most one call a second. */
+static void hours_note(struct input_live *st)
+{
+	time_t now;
+
+	if (!st->hours_on)
+		return;
+	now = time(NULL);
+	if (now == st->hours_noted)
+		return;
+	st->hours_noted = now;
+	activity_hours_note(&st->hours, now);
+}
+
 /* A person is at the machine: every other device's jiggler episode ends. */
 static void activity_elsewhere(struct input_live *st, const struct input_dev *from, uint64_t t_us)
 {
@@ -237,6 +268,7 @@ static void on_sample(void *opaque, const struct input_sample *s)
 	jiggler_feed(&d->jig, s, on_finding, d);
 	typing_feed(&d->typ, s, on_finding, d);
 	teleport_feed(&d->tel, s, on_finding, d);
+	hours_note(d->owner);
 	if (s->kind == INPUT_KEY_DOWN || s->kind == INPUT_BUTTON || s->kind == INPUT_OTHER)
 		activity_elsewhere(d->owner, d, s->t_us);
 }
@@ -528,8 +560,105 @@ static const struct collector_option input_options[] = {
 	{ "jiggler_min_span", "5m",
 	  "pointer motion with nothing else happening for this long is judged as a jiggler",
 	  input_check_duration },
+	{ "working_hours", HOURS_DEFAULT_WORKING_HOURS,
+	  "activity_hours: working hours in the expected time zone, HH:MM-HH:MM (22:00-06:00 overnight)",
+	  activity_hours_check_working_hours },
+	{ "working_days", HOURS_DEFAULT_WORKING_DAYS,
+	  "activity_hours: working days, e.g. mon-fri or sun-thu",
+	  activity_hours_check_working_days },
+	{ "timezone", NULL,
+	  "activity_hours: the expected time zone (IANA name); unset: from [geo] timezones, else the machine's",
+	  activity_hours_check_timezone },
 	{ NULL, NULL, NULL, NULL },
 };
+
+/* ---- activity_hours: configuration, state, events ---- */
+
+/* The state directory: systemd's StateDirectory= ($STATE_DIRECTORY, the
+ * first of a colon-separated list), or -1. */
+static int open_state_dir(void)
+{
+	const char *v = getenv("STATE_DIRECTORY");
+	char dir[4096];
+	size_t n;
+
+	if (!v || v[0] != '/')
+		return -1;
+	n = strcspn(v, ":");
+	if (n >= sizeof(dir))
+		return -1;
+	memcpy(dir, v, n);
+	dir[n] = '\0';
+	return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static void hours_start(struct input_live *st)
+{
+	const struct collector_ctx *ctx = &st->uc.ctx;
+	const struct collector_config *cfg = ctx->config;
+	char machine[HOURS_ZONE_LEN], err[160];
+	const char *zone;
+	int r;
+
+	activity_hours_init(&st->hours);
+	activity_hours_machine_zone(ctx->rootfs, machine);
+	zone = activity_hours_zone(ctx->geo, collector_option(&input_collector, cfg, "timezone"),
+				   machine);
+	r = activity_hours_config_root(&st->hours, ctx->rootfs,
+				       collector_option(&input_collector, cfg, "working_hours"),
+				       collector_option(&input_collector, cfg, "working_days"),
+				       zone, err, sizeof(err));
+	if (r < 0) {
+		if (ctx->note)
+			ctx->note(ctx->opaque, LOG_WARNING, "input",
+				  "activity_hours off: %s", err);
+		return;
+	}
+	st->hours_on = true;
+	st->hours_emit_ms = now_monotonic_ms() + INPUT_HOURS_EMIT_MS;
+	st->hours_save_ms = now_monotonic_ms() + INPUT_HOURS_SAVE_MS;
+	st->state_fd = open_state_dir();
+	if (st->state_fd < 0)
+		return;
+	r = activity_hours_load(&st->hours, st->state_fd, INPUT_HOURS_FILE, time(NULL));
+	if (r == -EBADMSG || r == -ESTALE) {
+		st->skipped++;
+		if (ctx->note)
+			ctx->note(ctx->opaque, LOG_NOTICE, "input", "%s: %s; the week starts afresh",
+				  INPUT_HOURS_FILE, r == -ESTALE ? "another time zone's state"
+								 : "not a valid state file");
+	}
+}
+
+static void hours_save(struct input_live *st)
+{
+	if (st->hours_on && st->state_fd >= 0 &&
+	    activity_hours_save(&st->hours, st->state_fd, INPUT_HOURS_FILE) < 0)
+		st->skipped++;	/* kept in memory; tried again next time */
+}
+
+/* The week's figures as one event. */
+static void hours_report(struct input_live *st)
+{
+	struct activity_hours_summary sum;
+
+	if (st->hours_on && activity_hours_summary(&st->hours, time(NULL), &sum) == 0)
+		collector_emit(&st->uc.ctx, input_hours_event(&sum));
+}
+
+static void hours_tick(struct input_live *st, uint64_t now_ms)
+{
+	if (!st->hours_on)
+		return;
+	if (now_ms >= st->hours_emit_ms) {
+		st->hours_emit_ms = now_ms + INPUT_HOURS_EMIT_MS;
+		hours_report(st);
+	}
+	if (now_ms >= st->hours_save_ms) {
+		st->hours_save_ms = now_ms + INPUT_HOURS_SAVE_MS;
+		hours_save(st);
+	}
+}
 
 static int input_fd(void *state)
 {
@@ -604,6 +733,7 @@ static int input_on_tick(void *state, uint64_t now_ms)
 		if (st->dev[i]->flush_armed && now_ms >= st->dev[i]->flush_ms)
 			flush_runs(st->dev[i], now_ms);
 	}
+	hours_tick(st, now_ms);
 	if (collector_rescan_due(&st->uc.rescan, now_ms))
 		return input_walk(st);
 	return 0;
@@ -623,12 +753,23 @@ static uint64_t input_next_tick(void *state, uint64_t now_ms)
 		if (st->dev[i]->parked)
 			due = collector_earlier(due, st->dev[i]->rearm_ms);
 	}
+	if (st->hours_on) {
+		due = collector_earlier(due, st->hours_emit_ms);
+		due = collector_earlier(due, st->hours_save_ms);
+	}
 	return collector_ms_until(due, now_ms);
 }
 
+/* The inventory: the devices, and (daemon) the week so far, so a restart
+ * does not wait an hour to say it. */
 static int input_scan(void *state)
 {
-	return state ? input_walk(state) : -EINVAL;
+	struct input_live *st = state;
+
+	if (!st)
+		return -EINVAL;
+	hours_report(st);
+	return input_walk(st);
 }
 
 static void input_stats(void *state, struct collector_stats *out)
@@ -652,6 +793,9 @@ static void input_free(void *state)
 
 	if (!st)
 		return;
+	hours_save(st);
+	if (st->state_fd >= 0)
+		close(st->state_fd);
 	while (st->ndev)
 		dev_free(st, st->dev[--st->ndev]);
 	if (st->epfd >= 0)
@@ -684,14 +828,17 @@ static int input_init(const struct collector_ctx *ctx, void **state)
 		return r;
 	st = *state;
 	st->epfd = -1;
+	st->state_fd = -1;
 	jiggler_config_default(&st->jcfg);
 	v = collector_option(&input_collector, ctx->config, "jiggler_min_span");
 	if (v && duration_parse(v, &span_ms) == 0 && span_ms >= 1000)
 		st->jcfg.min_span_us = span_ms * 1000;
 	/* The devices present now are found by the first inventory,
 	 * scan(), which the agent runs right after init. */
-	if (ctx->mode == COLLECTOR_DAEMON)
+	if (ctx->mode == COLLECTOR_DAEMON) {
 		r = input_watch(st);
+		hours_start(st);
+	}
 	if (r < 0) {
 		input_free(st);
 		*state = NULL;

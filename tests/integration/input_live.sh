@@ -13,6 +13,9 @@
 # - a uinput keyboard present at start: virtual_device, notice;
 # - a keyboard plugged while the daemon runs that pastes at machine speed:
 #   injected_typing, error;
+# - activity_hours: the minutes of input are kept in the state directory
+#   ($STATE_DIRECTORY) at exit and reported again after a restart; a
+#   corrupt state file is noted and the week starts afresh;
 # - privacy: two phrases typed with the same timing give the same input
 #   alerts (timestamps aside), and no alert or log line holds a word of
 #   either phrase or its key codes.
@@ -39,12 +42,20 @@ events() { grep '^E:' "$IN/$1.evemu" >"$T/$1.events"; }
 field() { alert_expr "$1" "$2" "f.get('$3', '')"; }
 for f in live-jiggler live-paste-a live-paste-b; do events "$f"; done
 
+# The shipped rules and a probe of the activity_hours event (its own rules
+# need days of data).
+mkdir "$T/rules" "$T/state"
+cp "$RULES"/*.rules "$T/rules/"
+test_rule hours-probe input T1078 \
+	'detector == "activity_hours" and active_minutes >= 1' >"$T/rules/99-probe.rules"
+
 # ---- a jiggler on a KVM's mouse, a uinput keyboard beside it ----
 conf jig
 dgram_receiver "$T/log.sock" "$T/out.log"
+STATE_DIRECTORY="$T/state" \
 umockdev-run -d "$IN/live-jiggler.umockdev" -d "$IN/live-uinput.umockdev" \
 	-e "/dev/input/event5=$T/live-jiggler.events" -- \
-	"$FH" -c "$T/jig.conf" -r "$RULES" >"$T/fh.out" 2>"$T/fh.err" &
+	"$FH" -c "$T/jig.conf" -r "$T/rules" >"$T/fh.out" 2>"$T/fh.err" &
 fp=$!
 check "daemon started in the testbed" wait_for "$T/out.log" '"id":"farmhound-started"' 10
 check "the input collector runs (heartbeat)" \
@@ -63,7 +74,35 @@ check "input and usb alerts name the same port ($p_in = $p_usb)" \
 	test -n "$p_in" -a "$p_in" = "$p_usb"
 check "one verdict from the KVM's USB identity and its jiggler, no RMM" \
 	wait_for "$T/out.log" '"id":"laptop-farm-suspected".*"rule":"ip-kvm-pikvm".*"rule":"input-jiggler-schedule"'
+check "a fresh state directory: no week to report at start" \
+	sh -c "! grep -q '\"id\":\"hours-probe\"' '$T/out.log'"
 # umockdev-run waits for its child: stop the agent itself.
+stop_daemon "$(pgrep -P "$fp" -x farmhound || echo "$fp")" "$fp"
+check "daemon exited cleanly (status $rc)" test "$rc" = 0
+
+# ---- activity_hours: the week survives a restart ----
+check "the active minutes were saved in the state directory at exit" \
+	test -s "$T/state/activity-hours"
+: >"$T/out.log"
+STATE_DIRECTORY="$T/state" umockdev-run -d "$IN/live-uinput.umockdev" -- \
+	"$FH" -c "$T/jig.conf" -r "$T/rules" >"$T/fh2.out" 2>"$T/fh2.err" &
+fp=$!
+check "after a restart the week so far is reported at start (activity_hours)" \
+	wait_for "$T/out.log" '"id":"hours-probe"' 10
+check "... with the minutes of the first run (days 1, histogram of 24 hours)" \
+	test "$(field "$T/out.log" hours-probe days):$(field "$T/out.log" hours-probe hour_histogram | tr ',' '\n' | wc -l)" = "1:24"
+stop_daemon "$(pgrep -P "$fp" -x farmhound || echo "$fp")" "$fp"
+check "daemon exited cleanly (status $rc)" test "$rc" = 0
+printf 'garbage\n' >"$T/state/activity-hours"
+: >"$T/out.log"
+STATE_DIRECTORY="$T/state" umockdev-run -d "$IN/live-uinput.umockdev" -- \
+	"$FH" -c "$T/jig.conf" -r "$T/rules" >"$T/fh3.out" 2>"$T/fh3.err" &
+fp=$!
+check "a corrupt state file: the daemon starts, the week afresh" \
+	wait_for "$T/out.log" "$HB"
+check "... and says so on stderr" \
+	grep -q 'activity-hours: not a valid state file' "$T/fh3.err"
+check "... with no week reported" sh -c "! grep -q '\"id\":\"hours-probe\"' '$T/out.log'"
 stop_daemon "$(pgrep -P "$fp" -x farmhound || echo "$fp")" "$fp"
 check "daemon exited cleanly (status $rc)" test "$rc" = 0
 

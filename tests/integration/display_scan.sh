@@ -64,6 +64,7 @@ warn        adder-ipeps             display-kvm-console-vendor        warning
 warn        avocent-dsr             display-kvm-console-vendor        warning
 warn        cyclades-kvmip          display-kvm-console-vendor        warning
 warn        gd-vision               display-kvm-console-vendor        warning
+warn        ipmi-console            display-kvm-console-vendor        warning
 warn        adder-local-kvm         display-kvm-console-vendor        warning
 warn        elgato-hd60             display-capture-card-vendor       warning
 warn        epiphan-dvi2usb         display-capture-card-vendor       warning

@@ -56,6 +56,9 @@ kvm         ms2109-factory          display-capture-bridge-body       error
 kvm         ms2130-factory          display-capture-bridge-body       error
 kvm         ms2109-imported         display-capture-bridge-body       error
 kvm         ms2130-imported         display-capture-bridge-body       error
+kvm         v4l2-1.12-hdmi-factory  display-capture-bridge-body       error
+kvm         v4l2-1.22-hdmi-factory  display-capture-bridge-body       error
+kvm         v4l2-1.22-hdmi-imported display-capture-bridge-body       error
 warn        hdmi-to-usb-renamed     display-capture-bridge-identity   warning
 warn        hdmi-to-usb-name-only   display-capture-bridge-identity   warning
 warn        raritan-dcim            display-kvm-console-vendor        warning

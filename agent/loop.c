@@ -722,6 +722,20 @@ static int loop_daemon_open(struct loop *l, const struct loop_options *o)
 /* The started notice and the first inventory (action=present), before
  * READY=1, so "active" in systemd means the machine has been looked at
  * once.  -EPERM: a collector lacks a privilege it needs. */
+/* Which collectors run, by name: what a journal reader (and the
+ * real-systemd suite) checks, that the sandbox let each one start. */
+static void loop_log_running(const struct loop *l)
+{
+	char names[256] = "";
+	size_t n = 0;
+
+	for (int i = 0; i < l->ncol && n < sizeof(names); i++)
+		if (l->col[i].running)
+			n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
+					      n ? ", " : "", l->col[i].c->name);
+	log_msg(LOG_INFO, "collectors running: %s", n ? names : "none");
+}
+
 static int loop_daemon_start(struct loop *l)
 {
 	char status[160];
@@ -748,6 +762,7 @@ static int loop_daemon_start(struct loop *l)
 		 (unsigned long long)l->alerts);
 	notify_ready(status);
 	log_msg(LOG_INFO, "ready: %s", status);
+	loop_log_running(l);
 	return 0;
 }
 

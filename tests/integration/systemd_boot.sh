@@ -329,7 +329,9 @@ if "$T/x/usr/sbin/farmhound" --fields input >/dev/null 2>&1 &&
 		>/dev/null 2>&1 &&
 	! awk '/^\[/ { s = $0 } s == "[collector.input]" && /^enabled *= *no/ { f = 1 }
 		END { exit !f }' "$T/x/etc/farmhound/farmhound.conf"; then
-	check "the input collector runs in the sandbox: no collector-failed for input" \
+	check "the input collector runs in the sandbox (journal: collectors running: ... input)" \
+		grep -Eq 'farmhound\[[0-9]+\]: collectors running: .*\binput\b' "$T/unit/journal-unit"
+	check "... no collector-failed for input" \
 		sh -c "! grep '\"id\":\"farmhound-collector-failed\"' '$T/unit/alerts' | grep -q input"
 	check "... and the agent logged no input error (permission, open)" \
 		sh -c "! grep -Ei 'farmhound\[[0-9]+\]: input: .*(denied|not permitted|fail|cannot|error)' \

@@ -19,7 +19,8 @@
  *   type NODE FILE  write the evemu events of FILE (its E: lines) to the
  *                 emulated device node NODE (/dev/input/event6) as struct
  *                 input_event, at the pace of their time stamps, stamped
- *                 with the real time (umockdev's own evemu replay starts
+ *                 with their spacing from the real time of the first
+ *                 (umockdev's own evemu replay starts
  *                 only for an open that follows its load, which races with
  *                 the daemon opening a device it was just told about; the
  *                 testbed's side of the node has no such race: what is
@@ -225,6 +226,8 @@ static int cmd_type(char *args)
 	unsigned int type, code;
 	int value, fd;
 	struct timespec t0;
+	struct timeval start;
+	bool stamped = false;
 
 	if (!file) {
 		ack("failed type %s: %s", args, "usage: type NODE FILE");
@@ -260,7 +263,20 @@ static int cmd_type(char *args)
 				break;
 			usleep(left > 0.1 ? 100000 : (useconds_t)(left * 1e6));
 		}
-		gettimeofday(&now, NULL);
+		/* Stamped with the file's own spacing from the real time of
+		 * the first event, as umockdev's replay does: a busy machine
+		 * delays the writes, never the times the detectors read. */
+		if (!stamped) {
+			gettimeofday(&start, NULL);
+			stamped = true;
+		}
+		now = start;
+		now.tv_sec += (time_t)(t - first);
+		now.tv_usec += (suseconds_t)(((t - first) - (double)(time_t)(t - first)) * 1e6 + 0.5);
+		if (now.tv_usec >= 1000000) {
+			now.tv_sec++;
+			now.tv_usec -= 1000000;
+		}
 		ev.input_event_sec = now.tv_sec;
 		ev.input_event_usec = now.tv_usec;
 		ev.type = (uint16_t)type;

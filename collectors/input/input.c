@@ -55,7 +55,7 @@ static const struct field_def input_fields[INPUT__NFIELDS] = {
 		"absent for devices not on USB and for --input" },
 	/* ---- activity_hours (hours.c): the last 7 local days, expected zone ---- */
 	[INPUT_ACTIVE_MINUTES] = { "active_minutes", FIELD_INT,
-		"activity_hours: minutes with input over the last 7 days" },
+		"activity_hours: minutes with a key, click or wheel over the last 7 days" },
 	[INPUT_OUTSIDE_MINUTES] = { "outside_minutes", FIELD_INT,
 		"activity_hours: of those, minutes outside working hours or days" },
 	[INPUT_OUTSIDE_PCT] = { "outside_pct", FIELD_INT,

@@ -26,7 +26,8 @@
  *     device's own clock (its last event's time plus the monotonic time
  *     since), armed only while something is open: no wake-ups while
  *     nobody types.
- * activity_hours: every second with input marks its minute in a 7-day
+ * activity_hours: every second with a key, click or wheel (not pointer
+ * motion alone, which a jiggler makes) marks its minute in a 7-day
  * ring of the expected time zone (hours.c); an event with the week's
  * figures comes hourly, and the ring is saved every 10 minutes and at exit
  * in the state directory ($STATE_DIRECTORY, which systemd's
@@ -268,9 +269,14 @@ static void on_sample(void *opaque, const struct input_sample *s)
 	jiggler_feed(&d->jig, s, on_finding, d);
 	typing_feed(&d->typ, s, on_finding, d);
 	teleport_feed(&d->tel, s, on_finding, d);
-	hours_note(d->owner);
-	if (s->kind == INPUT_KEY_DOWN || s->kind == INPUT_BUTTON || s->kind == INPUT_OTHER)
+	/* A key, a click or the wheel: a person's (or a remote operator's)
+	 * deliberate input.  Pointer motion alone counts for neither: a
+	 * jiggler moves the pointer, and must neither end another device's
+	 * jiggler episode nor fill activity_hours' nights. */
+	if (s->kind == INPUT_KEY_DOWN || s->kind == INPUT_BUTTON || s->kind == INPUT_OTHER) {
 		activity_elsewhere(d->owner, d, s->t_us);
+		hours_note(d->owner);
+	}
 }
 
 static bool runs_open(const struct input_dev *d)

@@ -24,8 +24,9 @@
  *     episodes of all the others (a person is there);
  *   - open typing runs and teleport episodes are closed by a tick on the
  *     device's own clock (its last event's time plus the monotonic time
- *     since), armed only while something is open: no wake-ups while
- *     nobody types.
+ *     since), a second after the last read, once the queue is drained (so
+ *     the agent's own delay is never taken for a pause), armed only while
+ *     something is open: no wake-ups while nobody types.
  * activity_hours: every second with a key, click or wheel (not pointer
  * motion alone, which a jiggler makes) marks its minute in a 7-day
  * ring of the expected time zone (hours.c); an event with the week's
@@ -77,7 +78,7 @@
 #define INPUT_READ_BATCH	64	/* struct input_event per read() */
 #define INPUT_READS_PER_READY	8
 #define INPUT_ENUM_MAX		512	/* input devices looked at per walk */
-#define INPUT_FLUSH_MS		250	/* re-check open runs this often */
+#define INPUT_FLUSH_MS		1000	/* re-check open runs this often */
 #define INPUT_BATCH_MS		10	/* a device just read rests this long */
 #define INPUT_RESCAN_DEFAULT_MS	(10 * 60 * 1000)
 #define INPUT_HOURS_EMIT_MS	(60 * 60 * 1000)	/* an activity_hours event hourly */
@@ -110,6 +111,8 @@ struct input_dev {
 	uint64_t rearm_ms;
 	uint64_t last_us;		/* device clock: last event */
 	uint64_t last_mono_ms;		/* monotonic time of that event */
+	uint8_t carry[sizeof(struct input_event)];	/* part of an event read */
+	size_t ncarry;
 	struct input_frame frame;
 	struct jiggler jig;
 	struct typing typ;
@@ -451,34 +454,51 @@ static int dev_add(struct input_live *st, struct udev_device *ev)
 
 /* ---- events ---- */
 
-/* One read() worth of events into the frame.  -ENODEV: the device is gone. */
+/* One event into the frame, on the device's clock (never backwards). */
+static void dev_event(struct input_dev *d, const struct input_event *e, uint64_t now_ms)
+{
+	uint64_t t = (uint64_t)e->input_event_sec * 1000000u + (uint64_t)e->input_event_usec;
+
+	if (t < d->last_us) {
+		d->owner->skipped++;
+		t = d->last_us;
+	}
+	d->last_us = t;
+	d->last_mono_ms = now_ms;
+	input_frame_event(&d->frame, t, e->type, e->code, e->value, on_sample, d);
+}
+
+/*
+ * What the queue holds, in reads of INPUT_READ_BATCH events, at most
+ * INPUT_READS_PER_READY of them.  evdev returns whole events only; a
+ * stream that returns part of one (an emulated node) has the rest kept
+ * for the next read rather than every later event misread.  -ENODEV: the
+ * device is gone.
+ */
 static int dev_read(struct input_dev *d, uint64_t now_ms)
 {
-	struct input_event buf[INPUT_READ_BATCH];
+	union {
+		struct input_event ev[INPUT_READ_BATCH];
+		uint8_t bytes[INPUT_READ_BATCH * sizeof(struct input_event)];
+	} buf;
 
 	for (int pass = 0; pass < INPUT_READS_PER_READY; pass++) {
-		ssize_t n = read(d->fd, buf, sizeof(buf));
+		size_t have, whole;
+		ssize_t n;
 
+		memcpy(buf.bytes, d->carry, d->ncarry);
+		n = read(d->fd, buf.bytes + d->ncarry, sizeof(buf) - d->ncarry);
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
 		if (n == 0)
 			return -ENODEV;
-		if (n % (ssize_t)sizeof(buf[0]))
-			d->owner->skipped++;	/* torn: the whole events are kept */
-		for (size_t i = 0; i < (size_t)n / sizeof(buf[0]); i++) {
-			const struct input_event *e = &buf[i];
-			uint64_t t = (uint64_t)e->input_event_sec * 1000000u +
-				     (uint64_t)e->input_event_usec;
-
-			if (t < d->last_us) {
-				d->owner->skipped++;
-				t = d->last_us;
-			}
-			d->last_us = t;
-			d->last_mono_ms = now_ms;
-			input_frame_event(&d->frame, t, e->type, e->code, e->value, on_sample, d);
-		}
-		if ((size_t)n < sizeof(buf))
+		have = d->ncarry + (size_t)n;
+		whole = have / sizeof(struct input_event);
+		for (size_t i = 0; i < whole; i++)
+			dev_event(d, &buf.ev[i], now_ms);
+		d->ncarry = have - whole * sizeof(struct input_event);
+		memcpy(d->carry, buf.bytes + whole * sizeof(struct input_event), d->ncarry);
+		if (have < sizeof(buf))
 			break;
 	}
 	if (runs_open(d) && !d->flush_armed) {
@@ -496,15 +516,18 @@ static int input_uevent(void *opaque, struct udev_device *ev)
 
 	bool add = action && strcmp(action, "add") == 0;
 
-	/* remove: gone.  add of a device we know: plugged again, its remove
-	 * lost (a monitor overrun); what we read of it may be stale, so it
-	 * starts afresh. */
-	if (action && (add || strcmp(action, "remove") == 0))
-		for (size_t i = 0; syspath && i < st->ndev; i++)
-			if (strcmp(st->dev[i]->syspath, syspath) == 0) {
+	/* remove: gone.  add of a device we know but do not read: what we
+	 * read of it may have been half-written (its attributes appear after
+	 * a first uevent in some set-ups) or its remove was lost, so it is
+	 * looked at afresh.  A device being read is kept: closing its fd
+	 * would drop the events queued in it (an add racing the start-up
+	 * walk is the usual case). */
+	for (size_t i = 0; action && syspath && i < st->ndev; i++)
+		if (strcmp(st->dev[i]->syspath, syspath) == 0) {
+			if (strcmp(action, "remove") == 0 || (add && st->dev[i]->fd < 0))
 				dev_remove(st, i);
-				break;
-			}
+			break;
+		}
 	if (action && strcmp(action, "remove") == 0)
 		return 0;
 	return dev_add(st, ev);
@@ -736,8 +759,14 @@ static int input_on_tick(void *state, uint64_t now_ms)
 	for (size_t i = 0; i < st->ndev; i++) {
 		if (st->dev[i]->parked && now_ms >= st->dev[i]->rearm_ms)
 			rearm(st, st->dev[i]);
-		if (st->dev[i]->flush_armed && now_ms >= st->dev[i]->flush_ms)
+		if (st->dev[i]->flush_armed && now_ms >= st->dev[i]->flush_ms) {
+			/* What waits in the queue first: a daemon that was
+			 * slow to come round (a busy machine) must not take
+			 * its own delay for a pause in the typing.  A read
+			 * error is left to on_ready, which sees it again. */
+			(void)dev_read(st->dev[i], now_ms);
 			flush_runs(st->dev[i], now_ms);
+		}
 	}
 	hours_tick(st, now_ms);
 	if (collector_rescan_due(&st->uc.rescan, now_ms))

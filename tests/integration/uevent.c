@@ -25,6 +25,9 @@
  *                 the daemon opening a device it was just told about; the
  *                 testbed's side of the node has no such race: what is
  *                 written before the open waits in the socket)
+ *   burst NODE FILE  the same, all at once: the same time stamps, but no
+ *                 pacing for a busy machine to stretch (a stalled writer
+ *                 looks like a pause in the typing)
  *
  * Each command is acknowledged by appending "done CMD" (or "failed CMD:
  * why") to PIDFILE.ack.  When the child exits, the helper exits with its
@@ -217,7 +220,7 @@ static bool evemu_line(const char *l, double *t, unsigned int *type, unsigned in
 	return sscanf(l, "E: %lf %x %x %d", t, type, code, value) == 4;
 }
 
-static int cmd_type(char *args)
+static int cmd_type(char *args, bool paced)
 {
 	char *file = strchr(args, ' ');
 	FILE *in;
@@ -253,7 +256,7 @@ static int cmd_type(char *args)
 		if (first < 0)
 			first = t;
 		due = t0.tv_sec + t0.tv_nsec / 1e9 + (t - first);
-		for (;;) {
+		for (; paced;) {
 			struct timespec n;
 			double left;
 
@@ -301,7 +304,9 @@ static void run_command(char *line)
 	else if (strncmp(line, "remove ", 7) == 0)
 		cmd_remove(line + 7);
 	else if (strncmp(line, "type ", 5) == 0)
-		cmd_type(line + 5);
+		cmd_type(line + 5, true);
+	else if (strncmp(line, "burst ", 6) == 0)
+		cmd_type(line + 6, false);
 
 	else if (*line)
 		ack("failed %s: %s", line, "unknown command");

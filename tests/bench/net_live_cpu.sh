@@ -30,14 +30,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-while True:
-    s.recv(65536)
-' "$T/log.sock" &
-sink_pid=$!
+# The alerts' socket (lib.sh), discarding what it receives.
+dgram_receiver "$T/log.sock" /dev/null || exit 1
+sink_pid=$recv_pid
 cat >"$T/fh.conf" <<EOC
 [output]
 syslog_socket = $T/log.sock
